@@ -1,0 +1,147 @@
+package io.verdant.datasets.ingest;
+
+import io.verdant.common.Versions;
+import io.verdant.common.VerdantException;
+import io.verdant.common.fs.AtomicOutput;
+import io.verdant.common.run.JobRun;
+import io.verdant.datasets.read.FeatureSource;
+import io.verdant.datasets.read.LabeledRecord;
+import io.verdant.datasets.read.SourceData;
+import io.verdant.datasets.read.TaskType;
+import io.verdant.datasets.table.FeatureTable;
+import io.verdant.datasets.table.Manifest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ingest job: reads a source, assigns splits, normalizes, and writes the feature table and its manifest
+ * atomically (see {@link FeatureTable}). Phases: {@code read}, {@code normalize}, {@code write}, {@code stats}.
+ */
+public final class Ingest {
+  private static final Logger LOG = LoggerFactory.getLogger(Ingest.class);
+
+  /** What ingest needs besides the source; validated by the command before Spark starts. */
+  public record Settings(String dataset, String out, boolean overwrite, long seed, double validationFraction,
+      double testFraction, int partitions) {}
+
+  /** The result: where things are and what the manifest says. */
+  public record Result(String tableDir, Manifest manifest) {}
+
+  private Ingest() {}
+
+  public static Result run(JobRun run, FeatureSource source, Settings s) {
+    SparkSession spark = run.spark();
+    try (AtomicOutput out = AtomicOutput.begin(s.out(), run.runId(), s.overwrite(), "--out",
+        spark.sparkContext().hadoopConfiguration())) {
+      SourceData data = run.phase("read", () -> source.read(spark));
+      boolean classification = data.task() == TaskType.CLASSIFICATION;
+      JavaRDD<Row> rows = assignSplits(data, s);
+      Manifest.Normalization norm;
+      if (data.scaledBy() != null) {
+        norm = new Manifest.Normalization("scale", data.scaledBy(), null, null, null);
+      } else {
+        JavaRDD<Row> input = rows;
+        Standardizer st = run.phase("normalize", () -> Standardizer.fit(input, data.featureCount()));
+        rows = st.apply(rows);
+        norm = new Manifest.Normalization("standardize", null, st.meanList(), st.stdList(), FeatureTable.TRAIN);
+      }
+      Path tablePath = new Path(out.temp(), FeatureTable.TABLE_DIR);
+      Dataset<Row> df = spark.createDataFrame(rows, FeatureTable.schema(classification));
+      if (s.partitions() > 0) {
+        df = df.repartition(s.partitions());
+      }
+      Dataset<Row> toWrite = df;
+      run.phase("write", () -> toWrite.write().mode(SaveMode.ErrorIfExists).partitionBy(FeatureTable.SPLIT)
+          .parquet(tablePath.toString()));
+      Map<String, Manifest.SplitStats> splits = run.phase("stats", () -> stats(spark, tablePath.toString(), classification));
+      long total = splits.values().stream().mapToLong(Manifest.SplitStats::rows).sum();
+      if (total == 0) {
+        throw VerdantException.of("Empty input: %s has no rows", describe(data));
+      }
+      if (splits.get(FeatureTable.TRAIN).rows() == 0) {
+        throw VerdantException.of("Empty input: no rows are left for the train split of %s", describe(data));
+      }
+      Manifest m = new Manifest(Manifest.CURRENT_SCHEMA_VERSION, s.dataset(), run.runId(), Instant.now().toString(),
+          Versions.verdant(), spark.version(), data.format(), data.task().label(), data.featureCount(), data.shape(),
+          data.numClasses(), data.classNames(), "array<float>", classification ? "int" : "double",
+          FeatureTable.TABLE_DIR, List.of(FeatureTable.SPLIT), s.seed(), s.validationFraction(),
+          data.test() != null ? "file" : "fraction", data.test() != null ? null : s.testFraction(), norm, splits,
+          data.files());
+      m.write(out.fs(), new Path(out.temp(), FeatureTable.MANIFEST));
+      out.commit();
+      LOG.info("Ingested {}: {} rows ({}) into {}", s.dataset(), total, rowSummary(splits), out.target());
+      return new Result(out.target().toString(), m);
+    }
+  }
+
+  private static String describe(SourceData d) {
+    return d.files().isEmpty() ? d.format() + " input" : d.files().get(0).path();
+  }
+
+  static String rowSummary(Map<String, Manifest.SplitStats> splits) {
+    List<String> parts = new ArrayList<>();
+    for (String sp : FeatureTable.SPLITS) {
+      parts.add(sp + " " + (splits.containsKey(sp) ? splits.get(sp).rows() : 0));
+    }
+    return String.join(", ", parts);
+  }
+
+  private static JavaRDD<Row> assignSplits(SourceData data, Settings s) {
+    long seed = s.seed();
+    double vf = s.validationFraction();
+    double tf = s.testFraction();
+    boolean classification = data.task() == TaskType.CLASSIFICATION;
+    boolean carveTest = data.test() == null;
+    JavaRDD<Row> train = data.train().map(r -> {
+      String split = carveTest && FeatureTable.isCarvedTest(seed, r.rowId(), tf) ? FeatureTable.TEST
+          : FeatureTable.isValidation(seed, r.rowId(), vf) ? FeatureTable.VALIDATION : FeatureTable.TRAIN;
+      return row(r, split, classification);
+    });
+    if (carveTest) {
+      return train;
+    }
+    JavaRDD<Row> test = data.test().map(r -> row(r, FeatureTable.TEST, classification));
+    return train.union(test);
+  }
+
+  private static Row row(LabeledRecord r, String split, boolean classification) {
+    Object label = classification ? (Object) (int) r.label() : (Object) r.label();
+    return RowFactory.create(r.rowId(), r.features(), label, split);
+  }
+
+  private static Map<String, Manifest.SplitStats> stats(SparkSession spark, String table, boolean classification) {
+    Dataset<Row> t = spark.read().parquet(table);
+    Map<String, Long> rows = new TreeMap<>();
+    Map<String, Map<String, Long>> perClass = new TreeMap<>();
+    if (classification) {
+      for (Row r : t.groupBy(FeatureTable.SPLIT, FeatureTable.LABEL).count().collectAsList()) {
+        String sp = r.getString(0);
+        rows.merge(sp, r.getLong(2), Long::sum);
+        perClass.computeIfAbsent(sp, k -> new TreeMap<>(java.util.Comparator.comparingInt(Integer::parseInt)))
+            .put(Integer.toString(r.getInt(1)), r.getLong(2));
+      }
+    } else {
+      for (Row r : t.groupBy(FeatureTable.SPLIT).agg(functions.count("*")).collectAsList()) {
+        rows.put(r.getString(0), r.getLong(1));
+      }
+    }
+    Map<String, Manifest.SplitStats> out = new java.util.LinkedHashMap<>();
+    for (String sp : FeatureTable.SPLITS) {
+      out.put(sp, new Manifest.SplitStats(rows.getOrDefault(sp, 0L), classification ? perClass.getOrDefault(sp, Map.of()) : null));
+    }
+    return out;
+  }
+}

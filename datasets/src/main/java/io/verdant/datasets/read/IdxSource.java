@@ -1,0 +1,153 @@
+package io.verdant.datasets.read;
+
+import io.verdant.common.Checksums;
+import io.verdant.common.VerdantException;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.SerializableConfiguration;
+
+/**
+ * Reads IDX image and label files (plain or .gz) as RDDs. Headers and lengths are checked on the driver;
+ * the records are read on the executors, each task seeking to its own range of both files, so nothing
+ * but a few ranges passes through the driver. Pixels are scaled from [0, 255] to [0, 1].
+ */
+public final class IdxSource implements FeatureSource {
+  /** Records per task: ~12 MB of pixels for 28x28 images. */
+  static final int RECORDS_PER_SPLIT = 15_000;
+  private static final double SCALE = 255.0;
+  private static final int NUM_CLASSES = 10;
+
+  private final String trainImages;
+  private final String trainLabels;
+  private final String testImages;
+  private final String testLabels;
+  private final int numClasses;
+
+  public IdxSource(String trainImages, String trainLabels, String testImages, String testLabels) {
+    this(trainImages, trainLabels, testImages, testLabels, NUM_CLASSES);
+  }
+
+  public IdxSource(String trainImages, String trainLabels, String testImages, String testLabels, int numClasses) {
+    this.trainImages = trainImages;
+    this.trainLabels = trainLabels;
+    this.testImages = testImages;
+    this.testLabels = testLabels;
+    this.numClasses = numClasses;
+  }
+
+  @Override
+  public SourceData read(SparkSession spark) {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    IdxFile trI = IdxFile.open(trainImages, IdxFile.IMAGES_MAGIC, conf);
+    IdxFile trL = IdxFile.open(trainLabels, IdxFile.LABELS_MAGIC, conf);
+    checkPair(trI, trL);
+    IdxFile teI = null;
+    IdxFile teL = null;
+    if (testImages != null) {
+      teI = IdxFile.open(testImages, IdxFile.IMAGES_MAGIC, conf);
+      teL = IdxFile.open(testLabels, IdxFile.LABELS_MAGIC, conf);
+      checkPair(teI, teL);
+      if (teI.recordBytes() != trI.recordBytes()) {
+        throw VerdantException.of("%s: test images are %s but training images (%s) are %s", testImages,
+            dims(teI), trainImages, dims(trI));
+      }
+    }
+    if (trI.count() == 0) {
+      throw VerdantException.of("%s: empty input: the IDX header declares 0 images", trainImages);
+    }
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Broadcast<SerializableConfiguration> bconf = jsc.broadcast(new SerializableConfiguration(conf));
+    JavaRDD<LabeledRecord> train = records(jsc, bconf, trI, trL, 0L, numClasses);
+    JavaRDD<LabeledRecord> test = teI == null ? null : records(jsc, bconf, teI, teL, trI.count(), numClasses);
+    int[] d = trI.recordDims();
+    List<Integer> shape = new ArrayList<>();
+    shape.add(1);
+    for (int x : d) {
+      shape.add(x);
+    }
+    List<SourceFile> files = new ArrayList<>();
+    files.add(sourceFile("train-images", trainImages, conf));
+    files.add(sourceFile("train-labels", trainLabels, conf));
+    if (teI != null) {
+      files.add(sourceFile("test-images", testImages, conf));
+      files.add(sourceFile("test-labels", testLabels, conf));
+    }
+    return new SourceData("idx", train, test, trI.recordBytes(), shape, TaskType.CLASSIFICATION, numClasses, null,
+        SCALE, files);
+  }
+
+  private static String dims(IdxFile f) {
+    return java.util.Arrays.toString(f.recordDims());
+  }
+
+  private void checkPair(IdxFile images, IdxFile labels) {
+    if (images.count() != labels.count()) {
+      throw VerdantException.of("%s has %d images but %s has %d labels; the counts must match", images.path(),
+          images.count(), labels.path(), labels.count());
+    }
+    if (labels.recordBytes() != 1) {
+      throw VerdantException.of("%s: labels must be one byte each, found records of %d bytes", labels.path(),
+          labels.recordBytes());
+    }
+  }
+
+  static SourceFile sourceFile(String role, String path, Configuration conf) {
+    Path p = new Path(path);
+    try (InputStream in = p.getFileSystem(conf).open(p)) {
+      long len = p.getFileSystem(conf).getFileStatus(p).getLen();
+      return new SourceFile(role, p.getFileSystem(conf).makeQualified(p).toString(), len, Checksums.sha256(in));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + path, e);
+    }
+  }
+
+  private static JavaRDD<LabeledRecord> records(JavaSparkContext jsc, Broadcast<SerializableConfiguration> bconf,
+      IdxFile images, IdxFile labels, long rowIdOffset, int numClasses) {
+    List<long[]> ranges = new ArrayList<>();
+    int n = images.count();
+    int splits = Math.max(jsc.defaultParallelism(), (n + RECORDS_PER_SPLIT - 1) / RECORDS_PER_SPLIT);
+    splits = Math.max(1, Math.min(splits, n));
+    for (int i = 0; i < splits; i++) {
+      long from = (long) n * i / splits;
+      long to = (long) n * (i + 1) / splits;
+      ranges.add(new long[] {from, to});
+    }
+    int recordBytes = images.recordBytes();
+    return jsc.parallelize(ranges, ranges.size()).mapPartitions(it -> {
+      List<LabeledRecord> out = new ArrayList<>();
+      Configuration conf = bconf.value().value();
+      while (it.hasNext()) {
+        long[] r = it.next();
+        try (DataInputStream img = images.openAt(r[0], conf); DataInputStream lab = labels.openAt(r[0], conf)) {
+          byte[] buf = new byte[recordBytes];
+          for (long i = r[0]; i < r[1]; i++) {
+            img.readFully(buf);
+            int label = lab.readUnsignedByte();
+            if (label >= numClasses) {
+              throw VerdantException.of("%s: label %d at record %d is outside the %d classes 0..%d", labels.path(), label,
+                  i, numClasses, numClasses - 1);
+            }
+            float[] f = new float[recordBytes];
+            for (int k = 0; k < recordBytes; k++) {
+              f[k] = (float) ((buf[k] & 0xff) / SCALE);
+            }
+            out.add(new LabeledRecord(rowIdOffset + i, f, label));
+          }
+        }
+      }
+      Iterator<LabeledRecord> res = out.iterator();
+      return res;
+    });
+  }
+}

@@ -1,0 +1,216 @@
+package io.verdant.jobs;
+
+import io.verdant.common.VerdantException;
+import io.verdant.common.run.JobRun;
+import io.verdant.datasets.catalog.DatasetCatalog;
+import io.verdant.datasets.catalog.DatasetSpec;
+import io.verdant.datasets.fetch.CacheDirs;
+import io.verdant.datasets.fetch.DatasetFetcher;
+import io.verdant.datasets.ingest.Ingest;
+import io.verdant.datasets.read.FeatureSource;
+import io.verdant.datasets.read.IdxSource;
+import io.verdant.datasets.table.FeatureTable;
+import io.verdant.datasets.table.Manifest;
+import java.nio.file.Paths;
+import java.util.Locale;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code verdant ingest}: a dataset becomes a validated, normalized Parquet feature table with a manifest. */
+@Command(name = "ingest", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Turn a dataset into a validated, normalized Parquet feature table with a JSON manifest.",
+        "Input: a catalog dataset (--dataset mnist, fetched into the cache when missing) or files (--format with --train ...).",
+        "Output: <out>/table (Parquet: row_id, features array<float>, label, split) and <out>/manifest.json, written atomically."})
+public final class IngestCommand extends JobCommand {
+  public enum Format { idx, csv, libsvm, parquet }
+
+  @Option(names = "--dataset", paramLabel = "NAME",
+      description = "A catalog dataset (see `verdant datasets list`); its files are fetched and verified when missing.")
+  String dataset;
+
+  @Option(names = "--format", paramLabel = "FORMAT", description = "Input format when reading files: ${COMPLETION-CANDIDATES}.")
+  Format format;
+
+  @Option(names = "--train", paramLabel = "PATH",
+      description = "Training input: the images file for idx (plain or .gz), else the CSV, LibSVM or Parquet file/folder.")
+  String train;
+
+  @Option(names = "--train-labels", paramLabel = "PATH", description = "idx only: the training labels file.")
+  String trainLabels;
+
+  @Option(names = "--test", paramLabel = "PATH",
+      description = "Test input (same format as --train). Without it, a test split is carved from --train by --test-fraction.")
+  String test;
+
+  @Option(names = "--test-labels", paramLabel = "PATH", description = "idx only: the test labels file.")
+  String testLabels;
+
+  @Option(names = "--label-column", paramLabel = "NAME", defaultValue = "label",
+      description = "csv and parquet: the label column (default: ${DEFAULT-VALUE}).")
+  String labelColumn;
+
+  @Option(names = "--task", paramLabel = "TASK", defaultValue = "auto",
+      description = "classification, regression or auto: classification when every label is an integer or a name (default: ${DEFAULT-VALUE}).")
+  String task;
+
+  @Option(names = "--num-features", paramLabel = "N", defaultValue = "0",
+      description = "libsvm only: the feature count; 0 takes the largest index seen (default: ${DEFAULT-VALUE}).")
+  int numFeatures;
+
+  @Option(names = "--validation-fraction", paramLabel = "F", defaultValue = "0.1",
+      description = "Fraction of training rows carved, by seed and row id, into the validation split (default: ${DEFAULT-VALUE}).")
+  double validationFraction;
+
+  @Option(names = "--test-fraction", paramLabel = "F", defaultValue = "0.2",
+      description = "Fraction of rows carved into the test split when there is no --test (default: ${DEFAULT-VALUE}).")
+  double testFraction;
+
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
+      description = "Seed of the split assignment (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--out", paramLabel = "DIR",
+      description = "Output table directory, local or any Hadoop filesystem URI. Default: $VERDANT_WORK_DIR/tables/<dataset>, with VERDANT_WORK_DIR defaulting to ./verdant-work.")
+  String out;
+
+  @Option(names = "--overwrite", description = "Replace an existing output (atomically, once the new one is complete).")
+  boolean overwrite;
+
+  @Option(names = "--partitions", paramLabel = "N", defaultValue = "0",
+      description = "Parquet output partitions (files per split); 0 keeps the reader's partitioning (default: ${DEFAULT-VALUE}).")
+  int partitions;
+
+  @Option(names = "--cache-dir", paramLabel = "DIR",
+      description = "Dataset cache for --dataset. Default: $VERDANT_CACHE_DIR, else $XDG_CACHE_HOME/verdant, else ~/.cache/verdant.")
+  java.nio.file.Path cacheDir;
+
+  private Ingest.Result result;
+
+  @Override
+  protected String job() {
+    return "ingest";
+  }
+
+  static String workDir() {
+    String env = System.getenv("VERDANT_WORK_DIR");
+    return env == null || env.isBlank() ? "verdant-work" : env;
+  }
+
+  String name() {
+    if (dataset != null) {
+      return dataset;
+    }
+    String base = Paths.get(train).getFileName().toString();
+    return base.replaceAll("(\\.gz)$", "").replaceAll("\\.[A-Za-z0-9]+$", "");
+  }
+
+  @Override
+  protected void validate() {
+    if (dataset == null && format == null) {
+      throw VerdantException.of("One of --dataset or --format is required (e.g. --dataset mnist, or --format csv --train data.csv)");
+    }
+    if (dataset != null && (format != null || train != null || test != null || trainLabels != null || testLabels != null)) {
+      throw VerdantException.of("--dataset %s reads the catalog's files: it cannot be combined with --format, --train, --test, --train-labels or --test-labels",
+          dataset);
+    }
+    if (dataset != null) {
+      DatasetCatalog.get(dataset);
+    }
+    if (format != null) {
+      if (train == null) {
+        throw VerdantException.of("--format %s needs --train", format);
+      }
+      boolean idx = format == Format.idx;
+      if (idx && trainLabels == null) {
+        throw VerdantException.of("--format idx needs --train-labels beside --train (the images file)");
+      }
+      if (idx && (test == null) != (testLabels == null)) {
+        throw VerdantException.of("--format idx takes --test and --test-labels together, got only %s",
+            test == null ? "--test-labels" : "--test");
+      }
+      if (!idx && (trainLabels != null || testLabels != null)) {
+        throw VerdantException.of("--train-labels and --test-labels are for --format idx, cannot be used with --format %s", format);
+      }
+    }
+    if (!(validationFraction >= 0 && validationFraction < 1)) {
+      throw VerdantException.of("--validation-fraction must be at least 0 and less than 1, cannot be: %s", validationFraction);
+    }
+    if (!(testFraction > 0 && testFraction < 1)) {
+      throw VerdantException.of("--test-fraction must be greater than 0 and less than 1, cannot be: %s", testFraction);
+    }
+    if (numFeatures < 0) {
+      throw VerdantException.of("--num-features must be at least 0, cannot be: %s", numFeatures);
+    }
+    if (partitions < 0) {
+      throw VerdantException.of("--partitions must be at least 0, cannot be: %s", partitions);
+    }
+    task = task.toLowerCase(Locale.ROOT);
+    if (!task.equals("auto") && !task.equals("classification") && !task.equals("regression")) {
+      throw VerdantException.of("--task must be classification, regression or auto, cannot be: %s", task);
+    }
+    if (out == null) {
+      out = Paths.get(workDir(), "tables", name()).toString();
+    }
+  }
+
+  @Override
+  protected void execute(JobRun run) throws Exception {
+    run.attribute("dataset", name());
+    org.apache.hadoop.conf.Configuration hconf = run.spark().sparkContext().hadoopConfiguration();
+    Path target = new Path(out);
+    FileSystem fs = target.getFileSystem(hconf);
+    if (fs.exists(new Path(target, FeatureTable.MANIFEST))) {
+      Manifest.Loaded existing = Manifest.read(out, hconf);
+      if (runId.equals(existing.manifest().runId())) {
+        result = new Ingest.Result(fs.makeQualified(target).toString(), existing.manifest());
+        org.slf4j.LoggerFactory.getLogger(IngestCommand.class)
+            .info("{} already holds the complete output of run {}; nothing to do", out, runId);
+        report();
+        return;
+      }
+    }
+    FeatureSource source = source();
+    result = Ingest.run(run, source,
+        new Ingest.Settings(name(), out, overwrite, seed, validationFraction, testFraction, partitions));
+    report();
+  }
+
+  private FeatureSource source() {
+    if (dataset != null) {
+      DatasetSpec spec = DatasetCatalog.get(dataset);
+      DatasetFetcher fetcher = new DatasetFetcher(CacheDirs.resolve(cacheDir));
+      DatasetFetcher.Result fetched = fetcher.fetch(spec, null, null);
+      Path dir = new Path(fetched.dir().toUri());
+      return new IdxSource(
+          new Path(dir, spec.require(DatasetCatalog.TRAIN_IMAGES).name()).toString(),
+          new Path(dir, spec.require(DatasetCatalog.TRAIN_LABELS).name()).toString(),
+          new Path(dir, spec.require(DatasetCatalog.TEST_IMAGES).name()).toString(),
+          new Path(dir, spec.require(DatasetCatalog.TEST_LABELS).name()).toString());
+    }
+    switch (format) {
+      case idx:
+        return new IdxSource(train, trainLabels, test, testLabels);
+      default:
+        throw VerdantException.of("--format %s is not supported yet", format);
+    }
+  }
+
+  private void report() {
+    Manifest m = result.manifest();
+    System.out.printf("Feature table: %s/%s%nManifest:      %s/%s%n", result.tableDir(), FeatureTable.TABLE_DIR,
+        result.tableDir(), FeatureTable.MANIFEST);
+    for (String split : FeatureTable.SPLITS) {
+      Manifest.SplitStats st = m.splits().get(split);
+      System.out.printf("  %-10s %,8d rows%s%n", split, st == null ? 0 : st.rows(),
+          st == null || st.classCounts() == null ? "" : "  classes " + st.classCounts().values());
+    }
+    System.out.printf("  task %s, %d features, shape %s%s%n", m.task(), m.featureCount(), m.shape(),
+        m.classification() ? ", " + m.numClasses() + " classes" : "");
+  }
+
+  public Ingest.Result result() {
+    return result;
+  }
+}
