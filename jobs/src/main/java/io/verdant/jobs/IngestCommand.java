@@ -8,7 +8,11 @@ import io.verdant.datasets.fetch.CacheDirs;
 import io.verdant.datasets.fetch.DatasetFetcher;
 import io.verdant.datasets.ingest.Ingest;
 import io.verdant.datasets.read.FeatureSource;
+import io.verdant.datasets.read.CsvSource;
 import io.verdant.datasets.read.IdxSource;
+import io.verdant.datasets.read.LibSvmSource;
+import io.verdant.datasets.read.ParquetSource;
+import io.verdant.datasets.read.TaskType;
 import io.verdant.datasets.table.FeatureTable;
 import io.verdant.datasets.table.Manifest;
 import java.nio.file.Paths;
@@ -48,11 +52,13 @@ public final class IngestCommand extends JobCommand {
   String testLabels;
 
   @Option(names = "--label-column", paramLabel = "NAME", defaultValue = "label",
-      description = "csv and parquet: the label column (default: ${DEFAULT-VALUE}).")
+      description = "csv and parquet: the label column; every other column is a numeric feature (parquet: or one"
+          + " array/vector column named features) (default: ${DEFAULT-VALUE}).")
   String labelColumn;
 
   @Option(names = "--task", paramLabel = "TASK", defaultValue = "auto",
-      description = "classification, regression or auto: classification when every label is an integer or a name (default: ${DEFAULT-VALUE}).")
+      description = "csv, libsvm, parquet: classification, regression or auto: classification when every label is an"
+          + " integer or some label is a name, else regression (default: ${DEFAULT-VALUE}).")
   String task;
 
   @Option(names = "--num-features", paramLabel = "N", defaultValue = "0",
@@ -150,6 +156,21 @@ public final class IngestCommand extends JobCommand {
     if (!task.equals("auto") && !task.equals("classification") && !task.equals("regression")) {
       throw VerdantException.of("--task must be classification, regression or auto, cannot be: %s", task);
     }
+    boolean images = dataset != null || format == Format.idx;
+    if (images && task.equals("regression")) {
+      throw VerdantException.of("--task regression cannot be used with %s: its labels are classes",
+          dataset != null ? "--dataset " + dataset : "--format idx");
+    }
+    if (numFeatures != 0 && format != Format.libsvm) {
+      throw VerdantException.of("--num-features is for --format libsvm, cannot be used with %s",
+          dataset != null ? "--dataset " + dataset : "--format " + format);
+    }
+    if (spec != null && spec.commandLine() != null && spec.commandLine().getParseResult() != null
+        && spec.commandLine().getParseResult().hasMatchedOption("--label-column")
+        && format != Format.csv && format != Format.parquet) {
+      throw VerdantException.of("--label-column is for --format csv and parquet, cannot be used with %s",
+          dataset != null ? "--dataset " + dataset : "--format " + format);
+    }
     if (out == null) {
       out = Paths.get(workDir(), "tables", name()).toString();
     }
@@ -189,11 +210,30 @@ public final class IngestCommand extends JobCommand {
           new Path(dir, spec.require(DatasetCatalog.TEST_IMAGES).name()).toString(),
           new Path(dir, spec.require(DatasetCatalog.TEST_LABELS).name()).toString());
     }
+    TaskType t = taskType();
     switch (format) {
       case idx:
         return new IdxSource(train, trainLabels, test, testLabels);
+      case csv:
+        return new CsvSource(train, test, labelColumn, t, 0);
+      case libsvm:
+        return new LibSvmSource(train, test, numFeatures, t, 0);
+      case parquet:
+        return new ParquetSource(train, test, labelColumn, t);
       default:
-        throw VerdantException.of("--format %s is not supported yet", format);
+        throw new IllegalStateException("unhandled format " + format);
+    }
+  }
+
+  /** The --task as the readers take it: null for auto. */
+  private TaskType taskType() {
+    switch (task) {
+      case "classification":
+        return TaskType.CLASSIFICATION;
+      case "regression":
+        return TaskType.REGRESSION;
+      default:
+        return null;
     }
   }
 

@@ -27,6 +27,14 @@ public final class IdxSource implements FeatureSource {
   static final int RECORDS_PER_SPLIT = 15_000;
   private static final double SCALE = 255.0;
   private static final int NUM_CLASSES = 10;
+  /** Grey level to feature: {@code v / 255} for every unsigned byte value. */
+  private static final float[] PIXEL = new float[256];
+
+  static {
+    for (int v = 0; v < 256; v++) {
+      PIXEL[v] = (float) (v / SCALE);
+    }
+  }
 
   private final String trainImages;
   private final String trainLabels;
@@ -123,31 +131,101 @@ public final class IdxSource implements FeatureSource {
       long to = (long) n * (i + 1) / splits;
       ranges.add(new long[] {from, to});
     }
-    int recordBytes = images.recordBytes();
-    return jsc.parallelize(ranges, ranges.size()).mapPartitions(it -> {
-      List<LabeledRecord> out = new ArrayList<>();
-      Configuration conf = bconf.value().value();
-      while (it.hasNext()) {
-        long[] r = it.next();
-        try (DataInputStream img = images.openAt(r[0], conf); DataInputStream lab = labels.openAt(r[0], conf)) {
-          byte[] buf = new byte[recordBytes];
-          for (long i = r[0]; i < r[1]; i++) {
-            img.readFully(buf);
-            int label = lab.readUnsignedByte();
-            if (label >= numClasses) {
-              throw VerdantException.of("%s: label %d at record %d is outside the %d classes 0..%d", labels.path(), label,
-                  i, numClasses, numClasses - 1);
-            }
-            float[] f = new float[recordBytes];
-            for (int k = 0; k < recordBytes; k++) {
-              f[k] = (float) ((buf[k] & 0xff) / SCALE);
-            }
-            out.add(new LabeledRecord(rowIdOffset + i, f, label));
+    return jsc.parallelize(ranges, ranges.size())
+        .mapPartitions(it -> new RangeReader(it, images, labels, bconf.value().value(), rowIdOffset, numClasses));
+  }
+
+  /**
+   * Streams the records of a task's ranges one at a time (nothing is buffered beyond one record and the
+   * stream buffers), closing each range's streams when it is exhausted.
+   */
+  private static final class RangeReader implements Iterator<LabeledRecord> {
+    private final Iterator<long[]> ranges;
+    private final IdxFile images;
+    private final IdxFile labels;
+    private final Configuration conf;
+    private final long rowIdOffset;
+    private final int numClasses;
+    private final byte[] buf;
+    private DataInputStream img;
+    private DataInputStream lab;
+    private long next;
+    private long end;
+
+    RangeReader(Iterator<long[]> ranges, IdxFile images, IdxFile labels, Configuration conf, long rowIdOffset,
+        int numClasses) {
+      this.ranges = ranges;
+      this.images = images;
+      this.labels = labels;
+      this.conf = conf;
+      this.rowIdOffset = rowIdOffset;
+      this.numClasses = numClasses;
+      this.buf = new byte[images.recordBytes()];
+    }
+
+    @Override
+    public boolean hasNext() {
+      try {
+        while (next >= end || img == null) {
+          closeStreams();
+          if (!ranges.hasNext()) {
+            return false;
+          }
+          long[] r = ranges.next();
+          next = r[0];
+          end = r[1];
+          if (next < end) {
+            img = images.openAt(next, conf);
+            lab = labels.openAt(next, conf);
+          }
+        }
+        return true;
+      } catch (IOException e) {
+        closeStreams();
+        throw new UncheckedIOException("Cannot read " + images.path() + " or " + labels.path(), e);
+      }
+    }
+
+    @Override
+    public LabeledRecord next() {
+      if (!hasNext()) {
+        throw new java.util.NoSuchElementException();
+      }
+      try {
+        img.readFully(buf);
+        int label = lab.readUnsignedByte();
+        long i = next++;
+        if (label >= numClasses) {
+          closeStreams();
+          throw VerdantException.of("%s: label %d at record %d is outside the %d classes 0..%d", labels.path(), label, i,
+              numClasses, numClasses - 1);
+        }
+        float[] f = new float[buf.length];
+        for (int k = 0; k < buf.length; k++) {
+          f[k] = PIXEL[buf[k] & 0xff];
+        }
+        if (next >= end) {
+          closeStreams();
+        }
+        return new LabeledRecord(rowIdOffset + i, f, label);
+      } catch (IOException e) {
+        closeStreams();
+        throw new UncheckedIOException("Cannot read " + images.path() + " or " + labels.path(), e);
+      }
+    }
+
+    private void closeStreams() {
+      for (java.io.Closeable c : new java.io.Closeable[] {img, lab}) {
+        if (c != null) {
+          try {
+            c.close();
+          } catch (IOException e) {
+            // A failed close of a stream only read from loses nothing.
           }
         }
       }
-      Iterator<LabeledRecord> res = out.iterator();
-      return res;
-    });
+      img = null;
+      lab = null;
+    }
   }
 }

@@ -1,0 +1,144 @@
+package io.verdant.datasets.read;
+
+import io.verdant.common.VerdantException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * A LibSVM (SVMlight) file: one row per line, {@code label index:value index:value ...} with 1-based,
+ * increasing indices; absent features are 0. {@code #} starts a comment; blank lines are skipped. The feature
+ * count is {@code --num-features}, or the largest index in the input(s) when that is 0. Read and parsed on the
+ * executors like {@link CsvSource}; rows become dense arrays.
+ */
+public final class LibSvmSource implements FeatureSource {
+  private final String train;
+  private final String test;
+  private final int numFeatures;
+  private final TaskType task;
+  private final int minPartitions;
+
+  /**
+   * @param numFeatures the feature count, or 0 for the largest index seen
+   * @param task the task, or null for auto
+   * @param minPartitions the least number of partitions per file; 0 uses Spark's default parallelism
+   */
+  public LibSvmSource(String train, String test, int numFeatures, TaskType task, int minPartitions) {
+    this.train = train;
+    this.test = test;
+    this.numFeatures = numFeatures;
+    this.task = task;
+    this.minPartitions = minPartitions;
+  }
+
+  @Override
+  public SourceData read(SparkSession spark) {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    int parts = minPartitions > 0 ? minPartitions : jsc.defaultParallelism();
+    InputFiles.requireFile(train, "libsvm", conf);
+    if (test != null) {
+      InputFiles.requireFile(test, "libsvm", conf);
+    }
+    Parser parser = new Parser(numFeatures);
+    JavaRDD<String> trainLines = jsc.textFile(train, parts);
+    TabularScan.Result trainScan = TabularScan.scan(trainLines, parser, train, "line");
+    if (trainScan.rows() == 0) {
+      throw VerdantException.of("%s: empty input: no data rows", train);
+    }
+    LabelStats all = trainScan.labels();
+    String firstNonNumeric = trainScan.firstNonNumericLabel();
+    int n = trainScan.maxIndex();
+    JavaRDD<String> testLines = null;
+    TabularScan.Result testScan = null;
+    if (test != null) {
+      testLines = jsc.textFile(test, parts);
+      testScan = TabularScan.scan(testLines, parser, test, "line");
+      if (testScan.rows() == 0) {
+        throw VerdantException.of("%s: empty input: no data rows", test);
+      }
+      if (firstNonNumeric == null) {
+        firstNonNumeric = testScan.firstNonNumericLabel();
+        all.firstNonNumeric = testScan.labels().firstNonNumeric;
+      }
+      all.merge(testScan.labels());
+      n = Math.max(n, testScan.maxIndex());
+    }
+    if (numFeatures > 0) {
+      n = numFeatures;
+    }
+    if (n == 0) {
+      throw VerdantException.of("%s: no row has any feature; give the feature count with --num-features", train);
+    }
+    LabelCoder coder = LabelCoder.decide(task, all, test == null ? train : train + " and " + test, firstNonNumeric);
+    JavaRDD<LabeledRecord> trainRecords = TabularScan.records(trainLines, parser, trainScan, 0, n, coder);
+    JavaRDD<LabeledRecord> testRecords = test == null ? null
+        : TabularScan.records(testLines, parser, testScan, trainScan.rows(), n, coder);
+    List<SourceFile> files = new ArrayList<>(InputFiles.describe("train", train, conf));
+    if (test != null) {
+      files.addAll(InputFiles.describe("test", test, conf));
+    }
+    return new SourceData("libsvm", trainRecords, testRecords, n, List.of(n), coder.task(), coder.numClasses(),
+        coder.classNames(), null, files);
+  }
+
+  private static final class Parser implements TabularScan.Parser<String> {
+    private final int numFeatures;
+
+    Parser(int numFeatures) {
+      this.numFeatures = numFeatures;
+    }
+
+    @Override
+    public TabularScan.Parsed parse(String line, boolean firstOfInput) throws RowDefect {
+      int hash = line.indexOf('#');
+      String s = (hash >= 0 ? line.substring(0, hash) : line).trim();
+      if (s.isEmpty()) {
+        return null;
+      }
+      String[] t = s.split("\\s+");
+      int[] idx = new int[t.length - 1];
+      float[] val = new float[t.length - 1];
+      int prev = 0;
+      for (int k = 1; k < t.length; k++) {
+        String tok = t[k];
+        int colon = tok.indexOf(':');
+        if (colon <= 0 || colon == tok.length() - 1) {
+          throw new RowDefect("expected index:value, found \"" + tok + "\"");
+        }
+        int i;
+        try {
+          i = Integer.parseInt(tok.substring(0, colon));
+        } catch (NumberFormatException e) {
+          throw new RowDefect("feature index is not an integer: \"" + tok + "\"");
+        }
+        if (i < 1) {
+          throw new RowDefect("feature indices start at 1, found " + i);
+        }
+        if (i <= prev) {
+          throw new RowDefect("feature indices must increase, found " + i + " after " + prev);
+        }
+        if (numFeatures > 0 && i > numFeatures) {
+          throw new RowDefect("feature index " + i + " is beyond --num-features " + numFeatures);
+        }
+        idx[k - 1] = i;
+        val[k - 1] = Numbers.feature(tok.substring(colon + 1), 0, "feature " + i);
+        prev = i;
+      }
+      return new TabularScan.Parsed(null, idx, val, t[0]);
+    }
+
+    @Override
+    public int labelColumn() {
+      return 0;
+    }
+
+    @Override
+    public String labelColumnName() {
+      return "label";
+    }
+  }
+}

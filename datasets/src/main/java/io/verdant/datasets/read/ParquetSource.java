@@ -1,0 +1,247 @@
+package io.verdant.datasets.read;
+
+import io.verdant.common.VerdantException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * A Parquet file or folder with a label column ({@code --label-column}) and either a column named
+ * {@code features} (an array of numbers or a Spark ML vector; every other column is ignored) or, without one,
+ * numeric feature columns (every column but the label, in schema order). Labels may be numbers or strings.
+ * Rows are numbered in the order Spark reads the files; errors name that row number and the column.
+ */
+public final class ParquetSource implements FeatureSource {
+  public static final String FEATURES = "features";
+
+  private final String train;
+  private final String test;
+  private final String labelColumn;
+  private final TaskType task;
+
+  /** @param task the task, or null for auto */
+  public ParquetSource(String train, String test, String labelColumn, TaskType task) {
+    this.train = train;
+    this.test = test;
+    this.labelColumn = labelColumn;
+    this.task = task;
+  }
+
+  /** How the features are laid out, decided from the training input's schema. */
+  private record Layout(boolean array, String[] columns, int featureCount) {}
+
+  @Override
+  public SourceData read(SparkSession spark) {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    Dataset<Row> trainDf = load(spark, train, conf);
+    Layout layout = layout(train, trainDf);
+    JavaRDD<Row> trainRows = select(train, trainDf, layout).javaRDD();
+    int n = layout.array() ? firstSize(train, trainRows) : layout.columns().length;
+    Layout sized = new Layout(layout.array(), layout.columns(), n);
+    Parser parser = new Parser(sized, "column \"" + labelColumn + "\"");
+    TabularScan.Result trainScan = TabularScan.scan(trainRows, parser, train, "row");
+    if (trainScan.rows() == 0) {
+      throw VerdantException.of("%s: empty input: no rows", train);
+    }
+    LabelStats all = trainScan.labels();
+    String firstNonNumeric = trainScan.firstNonNumericLabel();
+    JavaRDD<Row> testRows = null;
+    TabularScan.Result testScan = null;
+    if (test != null) {
+      Dataset<Row> testDf = load(spark, test, conf);
+      Layout tl = layout(test, testDf);
+      if (tl.array() != layout.array() || !Arrays.equals(tl.columns(), layout.columns())) {
+        throw VerdantException.of("%s: the feature columns differ from the training input's (%s): expected %s, found %s",
+            test, train, describe(layout), describe(tl));
+      }
+      testRows = select(test, testDf, tl).javaRDD();
+      testScan = TabularScan.scan(testRows, parser, test, "row");
+      if (testScan.rows() == 0) {
+        throw VerdantException.of("%s: empty input: no rows", test);
+      }
+      if (firstNonNumeric == null) {
+        firstNonNumeric = testScan.firstNonNumericLabel();
+        all.firstNonNumeric = testScan.labels().firstNonNumeric;
+      }
+      all.merge(testScan.labels());
+    }
+    LabelCoder coder = LabelCoder.decide(task, all, test == null ? train : train + " and " + test, firstNonNumeric);
+    JavaRDD<LabeledRecord> trainRecords = TabularScan.records(trainRows, parser, trainScan, 0, n, coder);
+    JavaRDD<LabeledRecord> testRecords = test == null ? null
+        : TabularScan.records(testRows, parser, testScan, trainScan.rows(), n, coder);
+    List<SourceFile> files = new ArrayList<>(InputFiles.describe("train", train, conf));
+    if (test != null) {
+      files.addAll(InputFiles.describe("test", test, conf));
+    }
+    return new SourceData("parquet", trainRecords, testRecords, n, List.of(n), coder.task(), coder.numClasses(),
+        coder.classNames(), null, files);
+  }
+
+  private static Dataset<Row> load(SparkSession spark, String path, Configuration conf) {
+    InputFiles.requireExists(path, conf);
+    try {
+      return spark.read().parquet(path);
+    } catch (Exception e) {
+      if (e instanceof AnalysisException || VerdantException.find(e) == null) {
+        throw VerdantException.of("%s: cannot read as Parquet: %s", path, firstLine(e.getMessage()));
+      }
+      throw e;
+    }
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "unknown error";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  private Layout layout(String path, Dataset<Row> df) {
+    StructType schema = df.schema();
+    List<String> names = Arrays.asList(schema.fieldNames());
+    if (!names.contains(labelColumn)) {
+      throw VerdantException.of("%s: no label column \"%s\" (columns: %s); name it with --label-column", path,
+          labelColumn, String.join(", ", names));
+    }
+    if (names.contains(FEATURES) && !FEATURES.equals(labelColumn)) {
+      DataType t = schema.apply(FEATURES).dataType();
+      boolean ok = t instanceof VectorUDT
+          || (t instanceof ArrayType && ((ArrayType) t).elementType() instanceof NumericType);
+      if (!ok) {
+        throw VerdantException.of("%s: column \"%s\" is %s; it must be an array of numbers or a Spark ML vector", path,
+            FEATURES, t.simpleString());
+      }
+      return new Layout(true, new String[] {FEATURES}, 0);
+    }
+    List<String> cols = new ArrayList<>();
+    for (StructField f : schema.fields()) {
+      if (f.name().equals(labelColumn)) {
+        continue;
+      }
+      if (!(f.dataType() instanceof NumericType)) {
+        throw VerdantException.of("%s: column \"%s\" is %s, not numeric; the features must be numeric columns or one"
+            + " array or vector column named \"%s\"", path, f.name(), f.dataType().simpleString(), FEATURES);
+      }
+      cols.add(f.name());
+    }
+    if (cols.isEmpty()) {
+      throw VerdantException.of("%s: no feature columns besides the label column \"%s\"", path, labelColumn);
+    }
+    return new Layout(false, cols.toArray(new String[0]), cols.size());
+  }
+
+  private static String describe(Layout l) {
+    return l.array() ? "an array column \"" + FEATURES + "\"" : "columns " + String.join(", ", l.columns());
+  }
+
+  /** label as a string (numbers print as Spark casts them), then the features as array<double> or doubles. */
+  private Dataset<Row> select(String path, Dataset<Row> df, Layout l) {
+    List<Column> cols = new ArrayList<>();
+    cols.add(functions.col(labelColumn).cast("string"));
+    if (l.array()) {
+      DataType t = df.schema().apply(FEATURES).dataType();
+      cols.add(t instanceof VectorUDT ? org.apache.spark.ml.functions.vector_to_array(functions.col(FEATURES), "float64")
+          : functions.col(FEATURES).cast("array<double>"));
+    } else {
+      for (String c : l.columns()) {
+        cols.add(functions.col(c).cast("double"));
+      }
+    }
+    return df.select(cols.toArray(new Column[0]));
+  }
+
+  private static int firstSize(String path, JavaRDD<Row> rows) {
+    List<Row> first = rows.filter(r -> !r.isNullAt(1)).take(1);
+    if (first.isEmpty()) {
+      if (rows.isEmpty()) {
+        throw VerdantException.of("%s: empty input: no rows", path);
+      }
+      throw VerdantException.of("%s: every row has a null \"%s\"", path, FEATURES);
+    }
+    int n = first.get(0).getList(1).size();
+    if (n == 0) {
+      throw VerdantException.of("%s: the first row's \"%s\" is empty; at least one feature is needed", path, FEATURES);
+    }
+    return n;
+  }
+
+  private static final class Parser implements TabularScan.Parser<Row> {
+    private final Layout layout;
+    private final String labelName;
+
+    Parser(Layout layout, String labelName) {
+      this.layout = layout;
+      this.labelName = labelName;
+    }
+
+    @Override
+    public TabularScan.Parsed parse(Row r, boolean firstOfInput) throws RowDefect {
+      int n = layout.featureCount();
+      float[] x = new float[n];
+      if (layout.array()) {
+        String col = "column \"" + FEATURES + "\"";
+        if (r.isNullAt(1)) {
+          throw new RowDefect(0, col, "null value");
+        }
+        List<Object> v = r.getList(1);
+        if (v.size() != n) {
+          throw new RowDefect(0, col, v.size() + " values, expected " + n + " as in the first row");
+        }
+        for (int k = 0; k < n; k++) {
+          Object e = v.get(k);
+          if (e == null) {
+            throw new RowDefect(0, col, "null value at position " + (k + 1));
+          }
+          double d = (Double) e;
+          float f = (float) d;
+          if (Double.isNaN(d) || Float.isInfinite(f)) {
+            throw new RowDefect(0, col, "NaN or infinite value at position " + (k + 1) + ": " + d);
+          }
+          x[k] = f;
+        }
+      } else {
+        for (int k = 0; k < n; k++) {
+          String col = "column \"" + layout.columns()[k] + "\"";
+          if (r.isNullAt(k + 1)) {
+            throw new RowDefect(0, col, "null value");
+          }
+          double d = r.getDouble(k + 1);
+          float f = (float) d;
+          if (Double.isNaN(d) || Float.isInfinite(f)) {
+            throw new RowDefect(0, col, "NaN or infinite value: " + d);
+          }
+          x[k] = f;
+        }
+      }
+      if (r.isNullAt(0)) {
+        throw new RowDefect(0, labelColumnName(), "null label");
+      }
+      return new TabularScan.Parsed(x, null, null, r.getString(0));
+    }
+
+    @Override
+    public int labelColumn() {
+      return 0;
+    }
+
+    @Override
+    public String labelColumnName() {
+      return labelName;
+    }
+  }
+}
