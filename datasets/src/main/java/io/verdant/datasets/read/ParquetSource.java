@@ -42,7 +42,7 @@ public final class ParquetSource implements FeatureSource {
   }
 
   /** How the features are laid out, decided from the training input's schema. */
-  private record Layout(boolean array, String[] columns, int featureCount) {}
+  private record Layout(boolean array, String[] columns, int featureCount) implements java.io.Serializable {}
 
   @Override
   public SourceData read(SparkSession spark) {
