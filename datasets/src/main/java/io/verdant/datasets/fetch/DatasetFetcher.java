@@ -181,6 +181,17 @@ public final class DatasetFetcher {
         }
       }
       return true;
+    } catch (java.net.ConnectException e) {
+      throw new IOException("cannot download " + uri + ": connection refused", e);
+    } catch (java.net.http.HttpTimeoutException e) {
+      throw new IOException("cannot download " + uri + ": timed out", e);
+    } catch (java.nio.channels.UnresolvedAddressException e) {
+      throw new IOException("cannot download " + uri + ": unknown host " + uri.getHost(), e);
+    } catch (IOException e) {
+      if (e.getMessage() == null || e.getMessage().isBlank()) {
+        throw new IOException("cannot download " + uri + ": " + e.getClass().getSimpleName(), e);
+      }
+      throw e;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while downloading " + uri, e);
