@@ -19,10 +19,11 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,18 +49,21 @@ public final class Ingest {
         spark.sparkContext().hadoopConfiguration())) {
       SourceData data = run.phase("read", () -> source.read(spark));
       boolean classification = data.task() == TaskType.CLASSIFICATION;
-      JavaRDD<Row> rows = assignSplits(data, s);
+      JavaRDD<TableRow> rows = assignSplits(data, s);
       Manifest.Normalization norm;
       if (data.scaledBy() != null) {
         norm = new Manifest.Normalization("scale", data.scaledBy(), null, null, null);
       } else {
-        JavaRDD<Row> input = rows;
+        JavaRDD<TableRow> input = rows;
         Standardizer st = run.phase("normalize", () -> Standardizer.fit(input, data.featureCount()));
         rows = st.apply(rows);
         norm = new Manifest.Normalization("standardize", null, st.meanList(), st.stdList(), FeatureTable.TRAIN);
       }
       Path tablePath = new Path(out.temp(), FeatureTable.TABLE_DIR);
-      Dataset<Row> df = spark.createDataFrame(rows, FeatureTable.schema(classification));
+      Dataset<Row> df = spark.createDataset(rows.rdd(), Encoders.bean(TableRow.class)).select(
+          functions.col("rowId").as(FeatureTable.ROW_ID), functions.col("features").as(FeatureTable.FEATURES),
+          functions.col("label").cast(classification ? DataTypes.IntegerType : DataTypes.DoubleType).as(FeatureTable.LABEL),
+          functions.col("split").as(FeatureTable.SPLIT));
       if (s.partitions() > 0) {
         df = df.repartition(s.partitions());
       }
@@ -99,27 +103,25 @@ public final class Ingest {
     return String.join(", ", parts);
   }
 
-  private static JavaRDD<Row> assignSplits(SourceData data, Settings s) {
+  private static JavaRDD<TableRow> assignSplits(SourceData data, Settings s) {
     long seed = s.seed();
     double vf = s.validationFraction();
     double tf = s.testFraction();
-    boolean classification = data.task() == TaskType.CLASSIFICATION;
     boolean carveTest = data.test() == null;
-    JavaRDD<Row> train = data.train().map(r -> {
+    JavaRDD<TableRow> train = data.train().map(r -> {
       String split = carveTest && FeatureTable.isCarvedTest(seed, r.rowId(), tf) ? FeatureTable.TEST
           : FeatureTable.isValidation(seed, r.rowId(), vf) ? FeatureTable.VALIDATION : FeatureTable.TRAIN;
-      return row(r, split, classification);
+      return row(r, split);
     });
     if (carveTest) {
       return train;
     }
-    JavaRDD<Row> test = data.test().map(r -> row(r, FeatureTable.TEST, classification));
+    JavaRDD<TableRow> test = data.test().map(r -> row(r, FeatureTable.TEST));
     return train.union(test);
   }
 
-  private static Row row(LabeledRecord r, String split, boolean classification) {
-    Object label = classification ? (Object) (int) r.label() : (Object) r.label();
-    return RowFactory.create(r.rowId(), r.features(), label, split);
+  private static TableRow row(LabeledRecord r, String split) {
+    return new TableRow(r.rowId(), r.features(), r.label(), split);
   }
 
   private static Map<String, Manifest.SplitStats> stats(SparkSession spark, String table, boolean classification) {

@@ -5,8 +5,6 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 
 /**
  * Standardizes features to zero mean and unit variance with statistics of the train split only, so the
@@ -21,10 +19,10 @@ final class Standardizer implements Serializable {
     this.std = std;
   }
 
-  static Standardizer fit(JavaRDD<Row> rows, int n) {
+  static Standardizer fit(JavaRDD<TableRow> rows, int n) {
     double[] zero = new double[2 * n + 1];
-    double[] acc = rows.filter(r -> FeatureTable.TRAIN.equals(r.getString(3))).aggregate(zero, (a, r) -> {
-      float[] f = features(r);
+    double[] acc = rows.filter(r -> FeatureTable.TRAIN.equals(r.getSplit())).aggregate(zero, (a, r) -> {
+      float[] f = r.getFeatures();
       for (int i = 0; i < n; i++) {
         a[i] += f[i];
         a[n + i] += (double) f[i] * f[i];
@@ -48,21 +46,16 @@ final class Standardizer implements Serializable {
     return new Standardizer(mean, std);
   }
 
-  static float[] features(Row r) {
-    Object f = r.get(1);
-    return (float[]) f;
-  }
-
-  JavaRDD<Row> apply(JavaRDD<Row> rows) {
+  JavaRDD<TableRow> apply(JavaRDD<TableRow> rows) {
     double[] m = mean;
     double[] s = std;
     return rows.map(r -> {
-      float[] f = features(r);
+      float[] f = r.getFeatures();
       float[] g = new float[f.length];
       for (int i = 0; i < f.length; i++) {
         g[i] = (float) ((f[i] - m[i]) / s[i]);
       }
-      return RowFactory.create(r.get(0), g, r.get(2), r.get(3));
+      return new TableRow(r.getRowId(), g, r.getLabel(), r.getSplit());
     });
   }
 
