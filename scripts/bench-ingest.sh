@@ -15,9 +15,12 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/verdant-bench-ingest.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
 # Build once outside the timed runs, and make sure the data is there (without timing the fetch).
-"$root/submit/verdant" datasets fetch mnist >/dev/null
+if ! fetched=$("$root/submit/verdant" datasets fetch mnist 2>&1); then
+  echo "$fetched" >&2
+  exit 1
+fi
 
-echo "ingest full MNIST, master $VERDANT_MASTER, $(nproc) cores, $runs runs"
+echo "ingest full MNIST, master $VERDANT_MASTER, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $runs runs"
 times=()
 for i in $(seq 1 "$runs"); do
   start=$(date +%s.%N)
