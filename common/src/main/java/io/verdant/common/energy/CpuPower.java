@@ -39,7 +39,9 @@ public final class CpuPower {
     if (option != null) {
       return new PerCore(option, "--cpu-tdp-watts");
     }
-    String m = cpuModel == null ? "" : cpuModel.toLowerCase(Locale.ROOT);
+    // "Intel(R) Xeon(R) Gold 6248 CPU @ 2.50GHz" -> "intel xeon gold 6248 cpu @ 2.50ghz"
+    String m = cpuModel == null ? "" : cpuModel.toLowerCase(Locale.ROOT).replaceAll("\\((r|tm)\\)", " ")
+        .replaceAll("\\s+", " ");
     for (Map.Entry<String, Double> e : TABLE.entrySet()) {
       if (m.contains(e.getKey())) {
         return new PerCore(e.getValue(), "table:" + e.getKey());

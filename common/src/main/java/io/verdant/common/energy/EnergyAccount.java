@@ -21,7 +21,8 @@ import java.util.TreeSet;
  *   GPUs are counted once, from the first executor of that host that reported them.
  * </ul>
  * An interval is clipped to the run's window and split across the phases it overlaps in proportion to time.
- * Carbon of each piece is its energy times PUE times the grid intensity at the piece's midpoint.
+ * An interval is also cut where a grid-intensity time series changes, so carbon of each piece is its energy
+ * times PUE times the grid intensity in force during it.
  */
 public final class EnergyAccount {
   /** A phase's time window, epoch milliseconds. */
@@ -58,7 +59,7 @@ public final class EnergyAccount {
       }
       boolean ownsGpus = !i.gpus().isEmpty()
           && gpuOwner.computeIfAbsent(i.host(), h -> i.executorId() + "/" + i.pid()).equals(i.executorId() + "/" + i.pid());
-      for (long[] seg : segments(i.startMs(), i.endMs(), runStartMs, runEndMs, phases)) {
+      for (long[] seg : segments(i.startMs(), i.endMs(), runStartMs, runEndMs, phases, settings.grid())) {
         long a = seg[0];
         long b = seg[1];
         String phase = seg[2] < 0 ? null : phases.get((int) seg[2]).name();
@@ -124,9 +125,11 @@ public final class EnergyAccount {
   }
 
   /**
-   * The pieces of [s, e] inside the run window, cut at phase boundaries: {start, end, phase index or -1}.
+   * The pieces of [s, e] inside the run window, cut at phase boundaries and where the grid intensity changes:
+   * {start, end, phase index or -1}.
    */
-  static List<long[]> segments(long s, long e, long runStart, long runEnd, List<PhaseWindow> phases) {
+  static List<long[]> segments(long s, long e, long runStart, long runEnd, List<PhaseWindow> phases,
+      GridIntensity grid) {
     long a = Math.max(s, runStart);
     long b = Math.min(e, runEnd);
     List<long[]> out = new ArrayList<>();
@@ -142,6 +145,7 @@ public final class EnergyAccount {
         cuts.add(p.endMs());
       }
     }
+    cuts.addAll(grid.changesBetween(a, b));
     Long prev = null;
     for (Long c : cuts) {
       if (prev != null) {

@@ -9,7 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -126,6 +128,17 @@ public final class GridIntensity {
       i = -i - 2;
     }
     return values[Math.max(0, i)];
+  }
+
+  /** The times strictly between a and b at which the intensity changes. */
+  public List<Long> changesBetween(long a, long b) {
+    List<Long> out = new ArrayList<>();
+    for (long t : timesMs) {
+      if (t > a && t < b) {
+        out.add(t);
+      }
+    }
+    return out;
   }
 
   /** Where the values come from: "default: ...", "--grid-intensity", or "csv:&lt;file&gt;". */
