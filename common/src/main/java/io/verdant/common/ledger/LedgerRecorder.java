@@ -107,6 +107,7 @@ public final class LedgerRecorder implements JobRunListener {
   @Override
   public void onEnd(JobRun run, JobRun.Status status, Throwable error) {
     runEndMs = run.end() != null ? run.end().toEpochMilli() : System.currentTimeMillis();
+    long t0 = System.nanoTime();
     try {
       sampler.sampleNow();
       awaitExecutors();
@@ -120,6 +121,7 @@ public final class LedgerRecorder implements JobRunListener {
       sc.removeSparkListener(tasks);
       taskRows = tasks.rows();
     }
+    long waitedMs = (System.nanoTime() - t0) / 1_000_000;
     List<Interval> snapshot;
     synchronized (intervals) {
       snapshot = new ArrayList<>(intervals);
@@ -129,6 +131,8 @@ public final class LedgerRecorder implements JobRunListener {
     List<EnergyRow> energy = new EnergyAccount(settings).account(snapshot, startMs, runEndMs, phases);
     RunRow row = runRow(run, sc, status, error, startMs, runEndMs, energy, taskRows, settings);
     new LedgerWriter(root, hadoopConf).write(row, energy, taskRows);
+    LOG.info("Ledger rows of run {} written {} ms after its end ({} ms waiting for samples and task events)",
+        run.runId(), System.currentTimeMillis() - runEndMs, waitedMs);
   }
 
   /** Remote executors report every interval; wait (at most two intervals) until each has reported past the end. */

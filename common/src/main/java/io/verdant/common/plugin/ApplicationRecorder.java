@@ -25,8 +25,11 @@ final class ApplicationRecorder {
   private JobRun run;
   private boolean ended;
 
-  ApplicationRecorder(SparkContext sc) {
+  private final String appId;
+
+  ApplicationRecorder(SparkContext sc, String appId) {
     this.sc = sc;
+    this.appId = appId;
   }
 
   void start() {
@@ -38,7 +41,7 @@ final class ApplicationRecorder {
         options.put(kv._1(), kv._2());
       }
     }
-    String runId = sc.applicationId().replaceAll("[^A-Za-z0-9._-]", "_");
+    String runId = appId.replaceAll("[^A-Za-z0-9._-]", "_");
     run = JobRun.start(null, sc.appName(), runId, options, List.of(new LedgerRecorder(o, sc, true)));
   }
 
@@ -51,7 +54,7 @@ final class ApplicationRecorder {
     try {
       run.succeeded();
     } catch (RuntimeException ex) {
-      LOG.warn("Could not record application {} in the ledger: {}", sc.applicationId(), ex.toString());
+      LOG.warn("Could not record application {} in the ledger: {}", appId, ex.toString());
     }
   }
 }

@@ -53,17 +53,28 @@ public final class VerdantPlugin implements SparkPlugin {
   static final class Driver implements DriverPlugin {
     private static final Logger LOG = LoggerFactory.getLogger(Driver.class);
     private SamplingThread sampler;
+    private SparkContext sc;
     private ApplicationRecorder app;
 
     @Override
     public Map<String, String> init(SparkContext sc, PluginContext ctx) {
+      this.sc = sc;
       SamplingConf s = SamplingConf.from(sc.getConf());
-      if (sc.getConf().getBoolean(CONF_RECORD_APPLICATION, true)) {
-        app = new ApplicationRecorder(sc);
-        app.start();
-      }
       sampler = SamplingThread.acquire("driver", s.paths(), s.intervalMs(), SampleHub::publish);
       return Map.of();
+    }
+
+    /** Called once the application id is known: the id of the application's ledger run. */
+    @Override
+    public void registerMetrics(String appId, PluginContext ctx) {
+      if (sc.getConf().getBoolean(CONF_RECORD_APPLICATION, true)) {
+        try {
+          app = new ApplicationRecorder(sc, appId);
+          app.start();
+        } catch (RuntimeException e) {
+          LOG.warn("Cannot record application {} in the ledger: {}", appId, e.toString(), e);
+        }
+      }
     }
 
     @Override
