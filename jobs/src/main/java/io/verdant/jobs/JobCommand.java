@@ -1,6 +1,9 @@
 package io.verdant.jobs;
 
 import io.verdant.common.RunIds;
+import io.verdant.common.ledger.LedgerOptions;
+import io.verdant.common.ledger.LedgerRecorder;
+import io.verdant.common.plugin.VerdantPlugin;
 import io.verdant.common.run.JobRun;
 import io.verdant.common.run.JobRunListener;
 import io.verdant.common.spark.SparkSessions;
@@ -11,6 +14,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
@@ -28,6 +32,10 @@ public abstract class JobCommand implements Callable<Integer> {
   @Option(names = "--run-id", paramLabel = "ID",
       description = "Names this run's outputs and ledger rows; a rerun with the same id is idempotent. Default: <job>-<UTC time>-<random>.")
   protected String runId;
+
+  /** Where and how the run is recorded in the ledger (--ledger, --pue, --grid-intensity, ...). */
+  @Mixin
+  protected LedgerOptions ledgerOptions = new LedgerOptions();
 
   @Option(names = "--dry-run",
       description = "Parse and check the options, print the effective options, and exit without starting Spark.")
@@ -58,6 +66,7 @@ public abstract class JobCommand implements Callable<Integer> {
       runId = RunIds.generate(job());
     }
     validate();
+    ledgerOptions.validate();
     if (dryRun) {
       System.out.println("verdant " + job() + ": options are valid");
       JobRun.masked(effectiveOptions()).forEach((k, v) -> System.out.println("  " + k + " = " + v));
@@ -68,8 +77,13 @@ public abstract class JobCommand implements Callable<Integer> {
     boolean owned = SparkSession.getActiveSession().isEmpty() && SparkSession.getDefaultSession().isEmpty();
     SparkConf conf = SparkSessions.defaults("verdant-" + job());
     configure(conf);
+    VerdantPlugin.enable(conf);
     SparkSession spark = SparkSessions.create(conf);
-    try (JobRun run = JobRun.start(spark, job(), runId, effectiveOptions(), listeners(spark))) {
+    List<JobRunListener> runListeners = new ArrayList<>(listeners(spark));
+    if (ledgerOptions.enabled()) {
+      runListeners.add(0, new LedgerRecorder(ledgerOptions));
+    }
+    try (JobRun run = JobRun.start(spark, job(), runId, effectiveOptions(), runListeners)) {
       try {
         execute(run);
         run.succeeded();

@@ -28,7 +28,7 @@ public final class QuickstartCommand implements Callable<Integer> {
     String work = workDir != null ? workDir : IngestCommand.workDir();
     String table = Paths.get(work, "tables", "mnist").toString();
     List<String> ingest = new ArrayList<>(List.of("ingest", "--dataset", "mnist", "--out", table,
-        "--run-id", "quickstart-ingest-mnist"));
+        "--run-id", "quickstart-ingest-mnist", "--ledger", Paths.get(work, "ledger").toString()));
     if (cacheDir != null) {
       ingest.add("--cache-dir");
       ingest.add(cacheDir);

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         DatasetsCommand.class,
         IngestCommand.class,
+        LedgerCommand.class,
         QuickstartCommand.class,
     })
 public final class Verdant {

@@ -1,0 +1,93 @@
+package io.verdant.common.ledger;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.example.GroupReadSupport;
+import org.apache.parquet.schema.GroupType;
+
+/**
+ * Reads the ledger without Spark (for {@code verdant ledger show}): the visible Parquet files of a table,
+ * as Parquet example {@link Group}s. Hidden files (temporaries, crashed writes) are skipped as Spark skips them.
+ */
+public final class LedgerReader {
+  private final Path root;
+  private final Configuration conf;
+
+  public LedgerReader(String root, Configuration conf) {
+    this.root = new Path(root);
+    this.conf = conf;
+  }
+
+  /** Every row of a table, or of one run when {@code runId} is given. */
+  public <T> List<T> read(String table, String runId, Function<Group, T> map) {
+    String file = runId == null ? "part-*.parquet" : LedgerWriter.fileName(runId);
+    List<T> out = new ArrayList<>();
+    try {
+      FileSystem fs = root.getFileSystem(conf);
+      FileStatus[] files = fs.globStatus(new Path(new Path(root, table), "date=*/" + file));
+      if (files == null) {
+        return out;
+      }
+      for (FileStatus f : files) {
+        try (ParquetReader<Group> r = ParquetReader.builder(new GroupReadSupport(), f.getPath()).withConf(conf).build()) {
+          Group g;
+          while ((g = r.read()) != null) {
+            out.add(map.apply(g));
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the ledger's " + table + " table under " + root, e);
+    }
+    return out;
+  }
+
+  public static String string(Group g, String field) {
+    return g.getFieldRepetitionCount(field) == 0 ? null : g.getString(field, 0);
+  }
+
+  public static double dbl(Group g, String field) {
+    return g.getFieldRepetitionCount(field) == 0 ? 0.0 : g.getDouble(field, 0);
+  }
+
+  public static long lng(Group g, String field) {
+    return g.getFieldRepetitionCount(field) == 0 ? 0L : g.getLong(field, 0);
+  }
+
+  /** The elements of a LIST column of strings. */
+  public static List<String> list(Group g, String field) {
+    List<String> out = new ArrayList<>();
+    if (g.getFieldRepetitionCount(field) == 0) {
+      return out;
+    }
+    Group l = g.getGroup(field, 0);
+    GroupType t = l.getType();
+    for (int i = 0; i < l.getFieldRepetitionCount(t.getFieldName(0)); i++) {
+      out.add(string(l.getGroup(0, i), "element"));
+    }
+    return out;
+  }
+
+  /** The entries of a MAP column string to int64, in file order. */
+  public static java.util.Map<String, Long> longMap(Group g, String field) {
+    java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+    if (g.getFieldRepetitionCount(field) == 0) {
+      return out;
+    }
+    Group m = g.getGroup(field, 0);
+    for (int i = 0; i < m.getFieldRepetitionCount("key_value"); i++) {
+      Group kv = m.getGroup("key_value", i);
+      out.put(kv.getString("key", 0), lng(kv, "value"));
+    }
+    return out;
+  }
+}

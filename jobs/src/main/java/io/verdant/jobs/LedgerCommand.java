@@ -1,0 +1,49 @@
+package io.verdant.jobs;
+
+import io.verdant.common.VerdantException;
+import io.verdant.common.ledger.LedgerOptions;
+import io.verdant.common.ledger.LedgerSummary;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code verdant ledger show}: reads the ledger (no Spark needed) and prints a summary per run and phase. */
+@Command(name = "ledger", mixinStandardHelpOptions = true,
+    description = "Read the ledger of energy, carbon and utilization of Verdant's runs.",
+    subcommands = {LedgerCommand.Show.class})
+public final class LedgerCommand implements Runnable {
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: show");
+  }
+
+  @Command(name = "show", mixinStandardHelpOptions = true,
+      description = "Print per run and phase: wall time, CPU-seconds, energy (Wh), CO2e (g) and the energy methods.")
+  static final class Show implements Callable<Integer> {
+    @Option(names = "--ledger", paramLabel = "DIR",
+        description = "Ledger root (local path or Hadoop filesystem URI). Default: $VERDANT_LEDGER, else $VERDANT_WORK_DIR/ledger, else ./verdant-work/ledger.")
+    String ledger;
+
+    @Option(names = "--run", paramLabel = "ID", description = "Show this run only.")
+    String run;
+
+    @Option(names = "--last", paramLabel = "N", defaultValue = "10",
+        description = "Show the latest N runs, newest first. Default: ${DEFAULT-VALUE}.")
+    int last;
+
+    @Override
+    public Integer call() {
+      if (last < 1) {
+        throw VerdantException.of("--last must be at least 1, cannot be: %d", last);
+      }
+      String root = LedgerOptions.root(ledger, System.getenv());
+      System.out.print(LedgerSummary.show(root, new Configuration(), run, last));
+      System.out.flush();
+      return 0;
+    }
+  }
+}
