@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
         DatasetsCommand.class,
         IngestCommand.class,
         QuickstartCommand.class,
+        TrainCommand.class,
     })
 public final class Verdant {
   public static final int EXIT_FAILED = 1;
