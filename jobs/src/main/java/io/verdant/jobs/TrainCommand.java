@@ -91,6 +91,10 @@ public final class TrainCommand extends JobCommand {
   @Option(names = "--resume", description = "Continue from the checkpoint in --checkpoint-dir (same options required).")
   boolean resume;
 
+  @Option(names = "--keep-checkpoint",
+      description = "Keep the checkpoint after a successful run (it is deleted otherwise), so that --resume with more --epochs continues it.")
+  boolean keepCheckpoint;
+
   @Option(names = "--stats", description = "Also write DL4J's training timeline, <out>/" + Training.STATS_FILE + ".")
   boolean stats;
 
@@ -161,7 +165,7 @@ public final class TrainCommand extends JobCommand {
 
   TrainOptions options() {
     return new TrainOptions(data, model, out, epochs, batchSize, averagingFrequency, prefetch, workers, updater,
-        learningRate, momentum, lrSchedule, l2, dropout, seed, patience, resume, checkpointDir, stats, overwrite, evalBatchSize);
+        learningRate, momentum, lrSchedule, l2, dropout, seed, patience, resume, checkpointDir, stats, overwrite, keepCheckpoint, evalBatchSize);
   }
 
   @Override

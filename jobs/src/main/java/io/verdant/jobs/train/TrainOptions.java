@@ -28,6 +28,7 @@ public record TrainOptions(
     String checkpointDir,
     boolean stats,
     boolean overwrite,
+    boolean keepCheckpoint,
     int evalBatchSize) {
 
   /** The learning rate of an epoch (1-based) under {@code --lr-schedule}: none, step:F:N or exp:G. */

@@ -261,7 +261,9 @@ public final class Training {
         if (testRdd != null) {
           testRdd.unpersist();
         }
-        checkpoints.delete();
+        if (!o.keepCheckpoint()) {
+          checkpoints.delete();
+        }
         return new Result(output.target().toString(), info);
       } finally {
         deleteQuietly(fs, new Path(exportDir));
