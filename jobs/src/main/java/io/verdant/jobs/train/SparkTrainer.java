@@ -109,8 +109,8 @@ public final class SparkTrainer {
   }
 
   /**
-   * Trains one epoch over {@code orderedPaths} (e.g. {@link #epochOrder}). Stops at the first round whose loss is
-   * NaN or infinite and throws {@link DivergedException}; the network then holds that round's (bad) parameters.
+   * Trains one epoch over {@code orderedPaths} (e.g. {@link #epochOrder}). Stops at the first round whose loss or
+   * parameters are NaN or infinite and throws {@link DivergedException}; the network then holds that round's (bad) parameters.
    */
   public EpochResult fitEpoch(List<String> orderedPaths, RoundListener listener) {
     long t0 = System.nanoTime();
@@ -127,7 +127,11 @@ public final class SparkTrainer {
       sparkNet.fitPaths(rdd, new SerializedDataSetLoader());
       double loss = sparkNet.getScore();
       if (Double.isNaN(loss) || Double.isInfinite(loss)) {
-        throw new DivergedException(r + 1, rounds, loss);
+        throw new DivergedException(r + 1, rounds, "training loss became " + loss);
+      }
+      double paramSum = network().params().sumNumber().doubleValue();
+      if (Double.isNaN(paramSum) || Double.isInfinite(paramSum)) {
+        throw new DivergedException(r + 1, rounds, "parameters became " + paramSum + " (loss " + loss + ")");
       }
       weighted += loss * round.size();
       batches += round.size();
@@ -207,18 +211,16 @@ public final class SparkTrainer {
     }
   }
 
-  /** The training loss of a round was NaN or infinite. */
+  /** The training loss or the parameters of a round were NaN or infinite. */
   public static final class DivergedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
     public final int round;
     public final int rounds;
-    public final double loss;
 
-    DivergedException(int round, int rounds, double loss) {
-      super("training loss became " + loss + " in averaging round " + round + " of " + rounds);
+    DivergedException(int round, int rounds, String what) {
+      super(what + " in averaging round " + round + " of " + rounds);
       this.round = round;
       this.rounds = rounds;
-      this.loss = loss;
     }
   }
 
