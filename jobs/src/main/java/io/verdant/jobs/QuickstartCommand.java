@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
  * pipeline on it in Spark local mode, printing where everything is. Reruns reuse what earlier runs completed.
  */
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
-    description = {"Run the pipeline on MNIST in Spark local mode: fetch and ingest it, then the later jobs.",
+    description = {"Run the pipeline on MNIST in Spark local mode: fetch and ingest it, train lenet-300-100 on it, then the later jobs.",
         "Outputs go under --work-dir; a rerun reuses completed steps."})
 public final class QuickstartCommand implements Callable<Integer> {
   @Option(names = "--work-dir", paramLabel = "DIR",
@@ -33,7 +33,13 @@ public final class QuickstartCommand implements Callable<Integer> {
       ingest.add("--cache-dir");
       ingest.add(cacheDir);
     }
-    return step(ingest);
+    int code = step(ingest);
+    if (code != 0) {
+      return code;
+    }
+    String model = Paths.get(work, "models", "mnist-lenet-300-100").toString();
+    return step(List.of("train", "--data", table, "--model", "lenet-300-100", "--out", model,
+        "--run-id", "quickstart-train-mnist-lenet-300-100", "--resume"));
   }
 
   private static int step(List<String> args) {

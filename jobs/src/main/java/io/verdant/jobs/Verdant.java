@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         IngestCommand.class,
         LedgerCommand.class,
         QuickstartCommand.class,
+        TrainCommand.class,
     })
 public final class Verdant {
   public static final int EXIT_FAILED = 1;

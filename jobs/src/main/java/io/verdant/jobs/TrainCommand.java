@@ -1,0 +1,191 @@
+package io.verdant.jobs;
+
+import io.verdant.common.VerdantException;
+import io.verdant.common.run.JobRun;
+import io.verdant.datasets.table.Manifest;
+import io.verdant.jobs.nn.Architectures;
+import io.verdant.jobs.nn.Architectures.UpdaterKind;
+import io.verdant.jobs.train.ModelInfo;
+import io.verdant.jobs.train.TrainOptions;
+import io.verdant.jobs.train.Training;
+import java.nio.file.Paths;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code verdant train}: data-parallel synchronous training on Spark (DL4J parameter averaging) from an ingested table. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Train a neural network on Spark with DL4J parameter averaging, from a table written by `verdant ingest`.",
+        "Architectures: lenet-300-100, lenet5, mlp:<sizes> (e.g. mlp:784-128-10), linear.",
+        "Output: <out>/model.zip (DL4J ModelSerializer, with updater) and <out>/model.json, written atomically;",
+        "a checkpoint after every epoch in --checkpoint-dir, continued by --resume."})
+public final class TrainCommand extends JobCommand {
+  @Option(names = "--data", required = true, paramLabel = "DIR", description = "The feature table directory (manifest.json and table/).")
+  String data;
+
+  @Option(names = "--model", required = true, paramLabel = "ARCH",
+      description = "Architecture: lenet-300-100, lenet5, mlp:<sizes> (e.g. mlp:784-128-10) or linear.")
+  String model;
+
+  @Option(names = "--out", paramLabel = "DIR",
+      description = "Output model directory. Default: $VERDANT_WORK_DIR/models/<dataset>-<model>, VERDANT_WORK_DIR defaulting to ./verdant-work.")
+  String out;
+
+  @Option(names = "--epochs", paramLabel = "N", defaultValue = "12", description = "Epochs (default: ${DEFAULT-VALUE}).")
+  int epochs;
+
+  @Option(names = "--batch-size", paramLabel = "N", defaultValue = "64",
+      description = "Examples per minibatch on each worker (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--averaging-frequency", paramLabel = "N", defaultValue = "20",
+      description = "Minibatches each worker fits between two parameter averagings (default: ${DEFAULT-VALUE}).")
+  int averagingFrequency;
+
+  @Option(names = "--prefetch", paramLabel = "N", defaultValue = "2",
+      description = "Minibatches each worker loads ahead asynchronously; 0 disables (default: ${DEFAULT-VALUE}).")
+  int prefetch;
+
+  @Option(names = "--workers", paramLabel = "N", defaultValue = "0",
+      description = "Parallel workers; 0 uses Spark's default parallelism (task slots) (default: ${DEFAULT-VALUE}).")
+  int workers;
+
+  @Option(names = "--updater", paramLabel = "NAME", defaultValue = "nesterov",
+      description = "sgd, nesterov (momentum) or adam (default: ${DEFAULT-VALUE}). Adam stalls under parameter averaging (docs/train.md).")
+  UpdaterKind updater;
+
+  @Option(names = "--learning-rate", paramLabel = "LR", defaultValue = "0.1", description = "Learning rate (default: ${DEFAULT-VALUE}).")
+  double learningRate;
+
+  @Option(names = "--momentum", paramLabel = "M", defaultValue = "0.9", description = "Momentum of nesterov (default: ${DEFAULT-VALUE}).")
+  double momentum;
+
+  @Option(names = "--lr-schedule", paramLabel = "SCHEDULE", defaultValue = "none",
+      description = "Learning rate by epoch: none, step:<factor>:<every> (e.g. step:0.5:4) or exp:<gamma> (default: ${DEFAULT-VALUE}).")
+  String lrSchedule;
+
+  @Option(names = "--l2", paramLabel = "X", defaultValue = "0", description = "L2 regularization coefficient (default: ${DEFAULT-VALUE}).")
+  double l2;
+
+  @Option(names = "--dropout", paramLabel = "P", defaultValue = "0",
+      description = "Dropout probability on hidden dense layers, in [0, 1) (default: ${DEFAULT-VALUE}).")
+  double dropout;
+
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
+      description = "Seed of weights, minibatch composition and every epoch's order (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--patience", paramLabel = "N", defaultValue = "0",
+      description = "Early stopping: stop after N epochs without a better validation metric; 0 disables (default: ${DEFAULT-VALUE}).")
+  int patience;
+
+  @Option(names = "--eval-batch-size", paramLabel = "N", defaultValue = "500",
+      description = "Examples per minibatch when evaluating validation and test splits (default: ${DEFAULT-VALUE}).")
+  int evalBatchSize;
+
+  @Option(names = "--checkpoint-dir", paramLabel = "DIR",
+      description = "Where the per-epoch checkpoint goes. Default: .<out name>.checkpoint beside --out.")
+  String checkpointDir;
+
+  @Option(names = "--resume", description = "Continue from the checkpoint in --checkpoint-dir (same options required).")
+  boolean resume;
+
+  @Option(names = "--keep-checkpoint",
+      description = "Keep the checkpoint after a successful run (it is deleted otherwise), so that --resume with more --epochs continues it.")
+  boolean keepCheckpoint;
+
+  @Option(names = "--stats", description = "Also write DL4J's training timeline, <out>/" + Training.STATS_FILE + ".")
+  boolean stats;
+
+  @Option(names = "--overwrite", description = "Replace an existing output (atomically, once the new one is complete).")
+  boolean overwrite;
+
+  private Manifest.Loaded loaded;
+  private Training.Result result;
+
+  @Override
+  protected String job() {
+    return "train";
+  }
+
+  @Override
+  protected void validate() {
+    positive("--epochs", epochs);
+    positive("--batch-size", batchSize);
+    positive("--averaging-frequency", averagingFrequency);
+    positive("--eval-batch-size", evalBatchSize);
+    if (prefetch < 0) {
+      throw VerdantException.of("--prefetch must be at least 0, cannot be: %s", prefetch);
+    }
+    if (workers < 0) {
+      throw VerdantException.of("--workers must be at least 0, cannot be: %s", workers);
+    }
+    if (patience < 0) {
+      throw VerdantException.of("--patience must be at least 0, cannot be: %s", patience);
+    }
+    if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+      throw VerdantException.of("--learning-rate must be greater than 0, cannot be: %s", learningRate);
+    }
+    if (!(momentum >= 0 && momentum < 1)) {
+      throw VerdantException.of("--momentum must be at least 0 and less than 1, cannot be: %s", momentum);
+    }
+    if (!(l2 >= 0) || Double.isInfinite(l2)) {
+      throw VerdantException.of("--l2 must be at least 0, cannot be: %s", l2);
+    }
+    if (!(dropout >= 0 && dropout < 1)) {
+      throw VerdantException.of("--dropout must be at least 0 and less than 1, cannot be: %s", dropout);
+    }
+    TrainOptions.checkSchedule(lrSchedule);
+    Architectures.checkName(model);
+    loaded = Manifest.read(data, new Configuration());
+    Manifest m = loaded.manifest();
+    Architectures.checkFits(model, Training.shape(m), data);
+    if (out == null) {
+      String name = (m.dataset() == null ? Paths.get(data).getFileName().toString() : m.dataset()) + "-"
+          + model.replace(':', '-');
+      out = Paths.get(IngestCommand.workDir(), "models", name).toString();
+    }
+    if (checkpointDir == null) {
+      checkpointDir = Training.defaultCheckpointDir(out);
+    }
+  }
+
+  private static void positive(String option, int value) {
+    if (value < 1) {
+      throw VerdantException.of("%s must be at least 1, cannot be: %s", option, value);
+    }
+  }
+
+  @Override
+  protected void configure(SparkConf conf) {
+    // One ND4J thread per task slot on executors (cores / task slots), unless the operator chose.
+    conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", conf.get("spark.task.cpus", "1"));
+  }
+
+  TrainOptions options() {
+    return new TrainOptions(data, model, out, epochs, batchSize, averagingFrequency, prefetch, workers, updater,
+        learningRate, momentum, lrSchedule, l2, dropout, seed, patience, resume, checkpointDir, stats, overwrite, keepCheckpoint, evalBatchSize);
+  }
+
+  @Override
+  protected void execute(JobRun run) {
+    // The table may live on a cluster filesystem: read it again with Spark's Hadoop configuration.
+    loaded = Manifest.read(data, run.spark().sparkContext().hadoopConfiguration());
+    result = new Training(run, options(), loaded, effectiveOptions()).run();
+    ModelInfo info = result.info();
+    System.out.printf("Model:      %s/%s%nMetadata:   %s/%s%n", result.modelDir(), ModelInfo.MODEL_ZIP, result.modelDir(), ModelInfo.FILE);
+    if (info.test().accuracy() != null) {
+      System.out.printf("Test accuracy: %.2f%% (macro F1 %.4f) on %,d examples; best epoch %d of %d%n",
+          100 * info.test().accuracy(), info.test().macroF1(), info.test().examples(), info.training().bestEpoch(),
+          info.training().epochsRun());
+    } else if (info.test().rmse() != null) {
+      System.out.printf("Test RMSE: %.5g (R^2 %.4f) on %,d examples; best epoch %d of %d%n", info.test().rmse(),
+          info.test().r2(), info.test().examples(), info.training().bestEpoch(), info.training().epochsRun());
+    }
+  }
+
+  public Training.Result result() {
+    return result;
+  }
+}

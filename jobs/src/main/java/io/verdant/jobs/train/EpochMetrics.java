@@ -1,0 +1,23 @@
+package io.verdant.jobs.train;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * One epoch's figures: mean training loss over the averaging rounds, and validation accuracy and macro F1
+ * (classification) or RMSE and R^2 (regression), with the epoch's learning rate and wall seconds (training only,
+ * and with evaluation).
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record EpochMetrics(int epoch, double learningRate, double trainLoss, Double validationAccuracy,
+    Double validationMacroF1, Double validationRmse, Double validationR2, double trainSeconds, double epochSeconds) {
+
+  /** The metric the best model is chosen by: accuracy (higher is better) or RMSE (lower is better), as a score to maximize. */
+  public double selectionScore() {
+    if (validationAccuracy != null) {
+      return validationAccuracy;
+    }
+    return validationRmse == null ? Double.NEGATIVE_INFINITY : -validationRmse;
+  }
+}

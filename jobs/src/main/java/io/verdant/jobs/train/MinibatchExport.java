@@ -1,0 +1,171 @@
+package io.verdant.jobs.train;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import io.verdant.datasets.table.FeatureTable;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.datavec.spark.util.SerializableHadoopConfig;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.Tuple2;
+
+/**
+ * Turns one split of a feature table into serialized DataSet minibatches, on the executors: each task reads its
+ * rows, builds minibatches and writes them as files under the export directory; only the file paths come back to
+ * the driver. Training minibatches are exported once per job and reused every epoch (only their order changes
+ * from epoch to epoch), so no epoch pays for Parquet decoding, shuffling or repartitioning again.
+ */
+public final class MinibatchExport {
+  private static final Logger LOG = LoggerFactory.getLogger(MinibatchExport.class);
+
+  /** The exported minibatches of one split, in a deterministic order. */
+  public record Exported(List<String> paths, long examples, long dropped) {}
+
+  private MinibatchExport() {}
+
+  /**
+   * Exports the training split: rows are spread over {@code partitions} tasks and ordered by a hash of
+   * (seed, row id), so the minibatches' composition depends only on the seed. With {@code fullBatchesOnly},
+   * each partition's last partial minibatch is dropped (at most partitions x (batch-1) rows): parameter averaging
+   * weighs every worker's minibatch the same.
+   */
+  public static Exported exportTrain(SparkSession spark, String tablePath, int outputs, boolean classification,
+      int batchSize, int partitions, long seed, String dir, boolean fullBatchesOnly) {
+    Dataset<Row> rows = split(spark, tablePath, FeatureTable.TRAIN)
+        .repartition(partitions, xxhash64(col(FeatureTable.ROW_ID), lit(seed)))
+        .sortWithinPartitions(xxhash64(col(FeatureTable.ROW_ID), lit(seed + 1)));
+    return export(spark, rows, outputs, classification, batchSize, dir + "/train", fullBatchesOnly);
+  }
+
+  /** Exports an evaluation split (validation or test) as it is, keeping every row. */
+  public static Exported exportEval(SparkSession spark, String tablePath, String splitName, int outputs,
+      boolean classification, int batchSize, String dir) {
+    return export(spark, split(spark, tablePath, splitName), outputs, classification, batchSize, dir + "/" + splitName, false);
+  }
+
+  private static Dataset<Row> split(SparkSession spark, String tablePath, String name) {
+    return spark.read().parquet(tablePath)
+        .where(col(FeatureTable.SPLIT).equalTo(name))
+        .select(FeatureTable.ROW_ID, FeatureTable.FEATURES, FeatureTable.LABEL);
+  }
+
+  private static Exported export(SparkSession spark, Dataset<Row> rows, int outputs, boolean classification,
+      int batchSize, String dir, boolean fullBatchesOnly) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Broadcast<SerializableHadoopConfig> conf = jsc.broadcast(new SerializableHadoopConfig(jsc.hadoopConfiguration()));
+    JavaRDD<Tuple2<String, long[]>> written = rows.toJavaRDD().mapPartitionsWithIndex(
+        new WriteMinibatches(conf, dir, batchSize, outputs, classification, fullBatchesOnly), true);
+    List<Tuple2<String, long[]>> out = written.collect();
+    List<String> paths = new ArrayList<>();
+    long examples = 0;
+    long dropped = 0;
+    for (Tuple2<String, long[]> t : out) {
+      if (t._1() != null) {
+        paths.add(t._1());
+      }
+      examples += t._2()[0];
+      dropped += t._2()[1];
+    }
+    conf.destroy();
+    LOG.info("Exported {} minibatches ({} examples, {} dropped to keep whole minibatches of {}) to {}", paths.size(),
+        examples, dropped, batchSize, dir);
+    return new Exported(List.copyOf(paths), examples, dropped);
+  }
+
+  /** Runs on the executors: one task's rows become minibatch files; returns (path, [examples, dropped]) per file. */
+  static final class WriteMinibatches implements Function2<Integer, Iterator<Row>, Iterator<Tuple2<String, long[]>>> {
+    private final Broadcast<SerializableHadoopConfig> conf;
+    private final String dir;
+    private final int batchSize;
+    private final int outputs;
+    private final boolean classification;
+    private final boolean fullBatchesOnly;
+
+    WriteMinibatches(Broadcast<SerializableHadoopConfig> conf, String dir, int batchSize, int outputs,
+        boolean classification, boolean fullBatchesOnly) {
+      this.conf = conf;
+      this.dir = dir;
+      this.batchSize = batchSize;
+      this.outputs = outputs;
+      this.classification = classification;
+      this.fullBatchesOnly = fullBatchesOnly;
+    }
+
+    @Override
+    public Iterator<Tuple2<String, long[]>> call(Integer partition, Iterator<Row> it) throws IOException {
+      List<Tuple2<String, long[]>> out = new ArrayList<>();
+      FileSystem fs = new Path(dir).getFileSystem(conf.value().getConfiguration());
+      List<float[]> feats = new ArrayList<>(batchSize);
+      List<Double> labels = new ArrayList<>(batchSize);
+      int index = 0;
+      while (it.hasNext()) {
+        Row r = it.next();
+        List<Float> f = r.getList(1);
+        float[] a = new float[f.size()];
+        for (int i = 0; i < a.length; i++) {
+          a[i] = f.get(i);
+        }
+        feats.add(a);
+        labels.add(classification ? (double) r.getInt(2) : r.getDouble(2));
+        if (feats.size() == batchSize) {
+          out.add(new Tuple2<>(write(fs, partition, index++, feats, labels), new long[] {feats.size(), 0}));
+          feats.clear();
+          labels.clear();
+        }
+      }
+      if (!feats.isEmpty()) {
+        if (fullBatchesOnly) {
+          out.add(new Tuple2<>(null, new long[] {0, feats.size()}));
+        } else {
+          out.add(new Tuple2<>(write(fs, partition, index, feats, labels), new long[] {feats.size(), 0}));
+        }
+      }
+      return out.iterator();
+    }
+
+    private String write(FileSystem fs, int partition, int index, List<float[]> feats, List<Double> labels) {
+      int n = feats.size();
+      int width = feats.get(0).length;
+      float[] flat = new float[n * width];
+      for (int i = 0; i < n; i++) {
+        System.arraycopy(feats.get(i), 0, flat, i * width, width);
+      }
+      INDArray x = Nd4j.create(flat, new long[] {n, width}, DataType.FLOAT);
+      INDArray y = Nd4j.zeros(DataType.FLOAT, n, outputs);
+      for (int i = 0; i < n; i++) {
+        if (classification) {
+          y.putScalar(i, (int) Math.round(labels.get(i)), 1.0);
+        } else {
+          y.putScalar(i, 0, labels.get(i));
+        }
+      }
+      Path p = new Path(dir, String.format("part-%05d-%06d.bin", partition, index));
+      try (OutputStream os = fs.create(p, true)) {
+        new DataSet(x, y).save(os);
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot write minibatch " + p, e);
+      }
+      return p.toString();
+    }
+  }
+}
