@@ -17,6 +17,9 @@ import picocli.CommandLine.Command;
         DatasetsCommand.class,
         IngestCommand.class,
         QuickstartCommand.class,
+        CompressCommand.class,
+        DecompressCommand.class,
+        EvaluateCommand.class,
     })
 public final class Verdant {
   public static final int EXIT_FAILED = 1;
