@@ -187,6 +187,7 @@ public final class CompressCommand extends JobCommand {
       run.attribute("model", model);
       run.attribute("architecture", m.architecture());
       Compressor.Result r = Compressor.run(run, m, table, options);
+      r.report().set("stageWallMs", Json.MAPPER.valueToTree(run.phaseWallMs()));
       run.phase("write", () -> {
         try {
           output.fs().mkdirs(output.temp());

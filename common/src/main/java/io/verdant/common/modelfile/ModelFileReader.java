@@ -219,6 +219,10 @@ public final class ModelFileReader {
       if (weightBits < 1 || weightBits > Tensor.MAX_BITS || gapBits < 1 || gapBits > Tensor.MAX_BITS) {
         throw fail("weight and gap bits must be between 1 and " + Tensor.MAX_BITS + ", cannot be: " + weightBits + " and " + gapBits);
       }
+      long stride = u32();
+      if (stride < 1 || stride > n || n % stride != 0) {
+        throw fail("the traversal stride must divide the " + n + " values, cannot be: " + stride);
+      }
       int k = u16();
       if (k < 1 || k > (1 << weightBits)) {
         throw fail("codebook size must be between 1 and 2^" + weightBits + ", cannot be: " + k);
@@ -265,10 +269,10 @@ public final class ModelFileReader {
         if (s == 0) {
           fillers++;
         }
-        assignment[(int) p] = s;
+        assignment[Tensor.position(p, n, (int) stride)] = s;
       }
       pos = end;
-      Tensor t = new Tensor(name, shape, Tensor.Encoding.SPARSE_SHARED, null, codebook, assignment, weightBits, gapBits);
+      Tensor t = new Tensor(name, shape, Tensor.Encoding.SPARSE_SHARED, null, codebook, assignment, weightBits, gapBits, (int) stride);
       // Stream lengths in bits are not stored; bytes * 8 is the cost on disk.
       stats.add(new TensorStats(name, Tensor.Encoding.SPARSE_SHARED, n, t.nonZero(), entries, fillers, weightBits, gapBits,
           idxBytes * 8, gapBytes * 8, blockBytes));

@@ -113,8 +113,11 @@ public final class ModelFileWriter {
       return new long[4];
     }
     out.writeByte(1);
-    int[] a = t.assignment();
-    int n = a.length;
+    int n = t.assignment().length;
+    int[] a = new int[n];
+    for (int q = 0; q < n; q++) {
+      a[q] = t.assignment()[Tensor.position(q, n, t.stride())];
+    }
     int span = 1 << t.gapBits();
     // Sparse entries: each advances the position by gap + 1; a gap that does not fit gapBits becomes a filler
     // (gap span - 1, codebook index 0), and fillers also cover trailing zeros so that the decoder can bound
@@ -174,6 +177,7 @@ public final class ModelFileWriter {
     }
     out.writeByte(t.weightBits());
     out.writeByte(t.gapBits());
+    out.writeInt(t.stride());
     out.writeShort(t.codebook().length);
     for (int c = 1; c < t.codebook().length; c++) {
       out.writeInt(Float.floatToRawIntBits(t.codebook()[c]));

@@ -14,9 +14,12 @@ import java.util.Arrays;
  * @param assignment per position, the codebook index (0 = pruned)
  * @param weightBits bits of a codebook index before Huffman coding (codebook size at most 2^weightBits)
  * @param gapBits bits of a relative index gap before Huffman coding
+ * @param stride the traversal of positions by the sparse entries: entry order q visits position
+ *     {@code (q % m) * stride + q / m} with {@code m = size / stride}; 1 is the flat order, the row length of a
+ *     column-major matrix visits it row by row (docs/model-format.md)
  */
 public record Tensor(String name, int[] shape, Encoding encoding, float[] raw, float[] codebook, int[] assignment,
-    int weightBits, int gapBits) {
+    int weightBits, int gapBits, int stride) {
 
   public enum Encoding { RAW_F32, SPARSE_SHARED }
 
@@ -26,10 +29,18 @@ public record Tensor(String name, int[] shape, Encoding encoding, float[] raw, f
     if (values.length != count(shape)) {
       throw new IllegalArgumentException(name + ": " + values.length + " values for shape " + Arrays.toString(shape));
     }
-    return new Tensor(name, shape.clone(), Encoding.RAW_F32, values, null, null, 0, 0);
+    return new Tensor(name, shape.clone(), Encoding.RAW_F32, values, null, null, 0, 0, 1);
   }
 
   public static Tensor sparseShared(String name, int[] shape, float[] codebook, int[] assignment, int weightBits, int gapBits) {
+    return sparseShared(name, shape, codebook, assignment, weightBits, gapBits, 1);
+  }
+
+  public static Tensor sparseShared(String name, int[] shape, float[] codebook, int[] assignment, int weightBits, int gapBits,
+      int stride) {
+    if (stride < 1 || assignment.length % stride != 0) {
+      throw new IllegalArgumentException(name + ": the stride must divide the size " + assignment.length + ": " + stride);
+    }
     if (assignment.length != count(shape)) {
       throw new IllegalArgumentException(name + ": " + assignment.length + " indices for shape " + Arrays.toString(shape));
     }
@@ -44,7 +55,13 @@ public record Tensor(String name, int[] shape, Encoding encoding, float[] raw, f
         throw new IllegalArgumentException(name + ": codebook index out of range: " + a);
       }
     }
-    return new Tensor(name, shape.clone(), Encoding.SPARSE_SHARED, null, codebook.clone(), assignment, weightBits, gapBits);
+    return new Tensor(name, shape.clone(), Encoding.SPARSE_SHARED, null, codebook.clone(), assignment, weightBits, gapBits, stride);
+  }
+
+  /** The position the q-th step of a traversal with this stride visits. */
+  public static int position(long q, int size, int stride) {
+    long m = size / stride;
+    return (int) ((q % m) * stride + q / m);
   }
 
   public static long count(int[] shape) {

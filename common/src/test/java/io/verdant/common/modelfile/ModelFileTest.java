@@ -21,6 +21,7 @@ class ModelFileTest {
       assertEquals(x.name(), y.name());
       assertArrayEquals(x.shape(), y.shape());
       assertEquals(x.encoding(), y.encoding());
+      assertEquals(x.stride(), y.stride());
       float[] vx = x.values();
       float[] vy = y.values();
       for (int j = 0; j < vx.length; j++) {
@@ -63,6 +64,24 @@ class ModelFileTest {
     assertEquals(-0.25f, v[100]);
     assertEquals(0.5f, v[999]);
     assertEquals(3, Arrays.stream(ModelFileReader.decode(e.bytes(), "f").model().tensors().get(0).assignment()).filter(x -> x != 0).count());
+  }
+
+  @Test
+  void aStrideTraversesAColumnMajorMatrixRowByRow() {
+    // A 4 x 3 matrix stored column-major (flat = i + 4 j); row 1 holds the only non-zeros.
+    int[] a = new int[12];
+    a[1] = 1;
+    a[5] = 2;
+    a[9] = 1;
+    Tensor t = Tensor.sparseShared("w", new int[] {4, 3}, new float[] {0f, 1f, 2f}, a, 2, 1, 4);
+    ModelFileWriter.Encoded e = ModelFileWriter.encode(new ModelFile("{}", "{}", List.of(t)));
+    // Row by row: positions 0, 4, 8, 1, 5, 9, ...: one gap of 3, then two of 0; with 1-bit gaps a filler covers
+    // the 3, and another the trailing zeros (12 values need (entries + 1) * 2 >= 12).
+    assertEquals(5, e.stats().get(0).entries());
+    assertEquals(2, e.stats().get(0).fillers());
+    Tensor back = ModelFileReader.decode(e.bytes(), "f").model().tensors().get(0);
+    assertArrayEquals(a, back.assignment());
+    assertEquals(4, back.stride());
   }
 
   @Test

@@ -26,7 +26,7 @@ final class ModelFiles {
       for (int i = 0; i < a.length; i++) {
         a[i] = k > 1 && r.nextDouble() < density * density ? 1 + r.nextInt(k - 1) : 0;
       }
-      ts.add(Tensor.sparseShared(l + "_W", new int[] {rows, cols}, cb, a, wb, gb));
+      ts.add(Tensor.sparseShared(l + "_W", new int[] {rows, cols}, cb, a, wb, gb, new int[] {1, rows, cols}[r.nextInt(3)]));
       float[] bias = new float[cols];
       for (int i = 0; i < cols; i++) {
         bias[i] = (float) r.nextGaussian();

@@ -88,10 +88,12 @@ public final class Compressor {
       }
       // 2. Targets: the user's, else the largest sparsity whose drop alone stays within the tolerance.
       Map<String, Double> targets = new LinkedHashMap<>();
+      java.util.Set<String> userGiven = new java.util.HashSet<>();
       for (NetParams.Param p : weights) {
         Double user = o.sparsity() == null ? null : o.sparsity().valueFor(p);
         if (user != null) {
           targets.put(p.key(), user);
+          userGiven.add(p.key());
         } else {
           double chosen = 0;
           double[] acc = sens.get(p.layerName());
@@ -128,8 +130,11 @@ public final class Compressor {
               fmt(o.maxAccuracyDrop()), auto ? "tried " + attempt + " configurations (--max-attempts)"
                   : "lower --sparsity, raise --bits or --retrain-epochs, or allow a larger drop");
         }
-        // Back off: every layer to the next lower sensitivity grid point.
+        // Back off: every layer whose sparsity came from the analysis to the next lower sensitivity grid point.
         for (Map.Entry<String, Double> e : targets.entrySet()) {
+          if (userGiven.contains(e.getKey())) {
+            continue;
+          }
           double lower = 0;
           for (double g : o.sensitivitySparsities()) {
             if (g < e.getValue() - 1e-9) {

@@ -16,7 +16,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 public final class ModelCodec {
   private ModelCodec() {}
 
-  /** How one weight array is stored: its quantization and the bits of codebook indices and of gaps (0 = choose). */
+  /** How one weight array is stored: its quantization and the bits of codebook indices and of gaps (0 = the smallest). */
   public record WeightCoding(WeightSharing.Quantized quantized, int weightBits, int gapBits) {}
 
   /**
@@ -38,23 +38,47 @@ public final class ModelCodec {
           throw new IllegalStateException(p.key() + "[" + i + "] holds " + flat[p.offset() + i] + ", its code says " + expect[i]);
         }
       }
-      tensors.add(c.gapBits() > 0
-          ? Tensor.sparseShared(p.key(), p.shape(), c.quantized().codebook(), c.quantized().assignment(), c.weightBits(), c.gapBits())
-          : bestGapBits(p, c));
+      tensors.add(bestGapBits(p, c));
     }
     return new ModelFile(metadataJson, net.getLayerWiseConfigurations().toJson(), tensors);
   }
 
-  /** The gap width (1 to 8 bits) that makes this tensor's block smallest. */
+  /**
+   * The gap width (1 to 8 bits) and traversal (flat order, or each dimension's stride) that make this tensor's
+   * block smallest: e.g. a dense layer's column-major [nIn, nOut] weights visited input by input, so that the
+   * zero weights of dead inputs (MNIST's border pixels) form long runs.
+   */
   static Tensor bestGapBits(NetParams.Param p, WeightCoding c) {
     Tensor best = null;
     long bestBytes = Long.MAX_VALUE;
-    for (int g = 1; g <= Tensor.MAX_BITS; g++) {
-      Tensor t = Tensor.sparseShared(p.key(), p.shape(), c.quantized().codebook(), c.quantized().assignment(), c.weightBits(), g);
-      long bytes = ModelFileWriter.encode(new ModelFile("", "", List.of(t))).stats().get(0).blockBytes();
-      if (bytes < bestBytes) {
-        bestBytes = bytes;
-        best = t;
+    java.util.Set<Integer> strides = new java.util.TreeSet<>();
+    strides.add(1);
+    long prefix = 1;
+    for (int d : p.shape()) {
+      prefix *= d;
+      if (prefix < p.length() && p.length() % prefix == 0) {
+        strides.add((int) prefix);
+      }
+    }
+    long suffix = 1;
+    for (int i = p.shape().length - 1; i >= 0; i--) {
+      suffix *= p.shape()[i];
+      if (suffix < p.length() && p.length() % suffix == 0) {
+        strides.add((int) suffix);
+      }
+    }
+    for (int stride : strides) {
+      for (int g = 1; g <= Tensor.MAX_BITS; g++) {
+        if (c.gapBits() > 0 && g != c.gapBits()) {
+          continue;
+        }
+        Tensor t = Tensor.sparseShared(p.key(), p.shape(), c.quantized().codebook(), c.quantized().assignment(), c.weightBits(), g,
+            stride);
+        long bytes = ModelFileWriter.encode(new ModelFile("", "", List.of(t))).stats().get(0).blockBytes();
+        if (bytes < bestBytes) {
+          bestBytes = bytes;
+          best = t;
+        }
       }
     }
     return best;
