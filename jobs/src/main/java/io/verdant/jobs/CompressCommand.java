@@ -90,6 +90,18 @@ public final class CompressCommand extends JobCommand {
       description = "Bits of a relative index (gap) before Huffman coding, 1 to 8; 0 picks the smallest encoding per layer (default: ${DEFAULT-VALUE}).")
   int indexBits;
 
+  @Option(names = "--centroid-steps", paramLabel = "N", defaultValue = "0",
+      description = "Steps of centroid fine-tuning after weight sharing (gradients summed per cluster, on Spark); kept only when validation accuracy does not drop; 0 skips it (default: ${DEFAULT-VALUE}).")
+  int centroidSteps;
+
+  @Option(names = "--centroid-lr", paramLabel = "LR", defaultValue = "0.001",
+      description = "Learning rate of centroid fine-tuning (default: ${DEFAULT-VALUE}).")
+  double centroidLr;
+
+  @Option(names = "--centroid-sample", paramLabel = "F", defaultValue = "0.25",
+      description = "Fraction of the train split's minibatches whose gradients one fine-tuning step sums (default: ${DEFAULT-VALUE}).")
+  double centroidSample;
+
   @Option(names = "--max-accuracy-drop", paramLabel = "PP", defaultValue = "0.5",
       description = "Validation accuracy the compressed model may lose, in percentage points; automatic sparsities back off until it holds (default: ${DEFAULT-VALUE}).")
   double maxAccuracyDrop;
@@ -147,6 +159,15 @@ public final class CompressCommand extends JobCommand {
     if (indexBits < 0 || indexBits > 8) {
       throw VerdantException.of("--index-bits must be between 0 and 8, cannot be: %d", indexBits);
     }
+    if (centroidSteps < 0) {
+      throw VerdantException.of("--centroid-steps must be at least 0, cannot be: %d", centroidSteps);
+    }
+    if (!(centroidLr > 0 && centroidLr <= 10)) {
+      throw VerdantException.of("--centroid-lr must be greater than 0 and at most 10, cannot be: %s", centroidLr);
+    }
+    if (!(centroidSample > 0 && centroidSample <= 1)) {
+      throw VerdantException.of("--centroid-sample must be greater than 0 and at most 1, cannot be: %s", centroidSample);
+    }
     if (!(maxAccuracyDrop >= 0 && maxAccuracyDrop <= 100)) {
       throw VerdantException.of("--max-accuracy-drop must be between 0 and 100 percentage points, cannot be: %s", maxAccuracyDrop);
     }
@@ -155,7 +176,7 @@ public final class CompressCommand extends JobCommand {
     }
     options = new Compressor.Options(sp, grid, !noSensitivity, sensitivityTolerance, pruneCycles,
         new MaskedRetraining.Settings(retrainEpochs, retrainLr, batchSize, averagingFrequency, seed), q, b, kmeansIterations,
-        indexBits, maxAccuracyDrop, maxAttempts, 256, JobRun.masked(effectiveOptions()));
+        indexBits, centroidSteps, centroidLr, centroidSample, maxAccuracyDrop, maxAttempts, 256, JobRun.masked(effectiveOptions()));
   }
 
   /** Holder of the last result, for tests and the quickstart. */
@@ -172,6 +193,21 @@ public final class CompressCommand extends JobCommand {
   @Override
   protected void execute(JobRun run) throws Exception {
     Configuration hconf = run.spark().sparkContext().hadoopConfiguration();
+    Path done = new Path(out, "report.json");
+    org.apache.hadoop.fs.FileSystem ofs = done.getFileSystem(hconf);
+    if (ofs.exists(done)) {
+      com.fasterxml.jackson.databind.JsonNode existing;
+      try (java.io.InputStream in = ofs.open(done)) {
+        existing = Json.MAPPER.readTree(in);
+      }
+      if (runId.equals(existing.path("runId").asText(null)) && existing instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+        org.slf4j.LoggerFactory.getLogger(CompressCommand.class).info("{} already holds the complete output of run {}; nothing to do", out, runId);
+        result = new ObjectNodeHolder(o, out);
+        System.out.printf(Locale.ROOT, "Compressed model: %s/%s (run %s, already complete): %.1fx%n", out, ModelStore.MODEL_FILE, runId,
+            o.path("compressionRatio").asDouble());
+        return;
+      }
+    }
     try (AtomicOutput output = AtomicOutput.begin(out, runId, overwrite, "--out", hconf)) {
       Manifest.Loaded table = run.phase("load", () -> Manifest.read(data, hconf));
       ModelStore.Loaded m = run.phase("load", () -> ModelStore.load(model, "--model", hconf));

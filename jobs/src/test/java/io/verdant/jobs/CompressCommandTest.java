@@ -70,7 +70,8 @@ class CompressCommandTest {
     Path out = tmp.resolve("compressed");
     String[] r = run("compress", "--model", modelDir.toString(), "--data", table.toString(), "--out", out.toString(),
         "--sparsity", "layer0=0.92,layer1=0.9", "--sensitivity-sparsities", "0.3,0.6,0.9", "--retrain-epochs", "2",
-        "--retrain-lr", "0.05", "--max-accuracy-drop", "100", "--run-id", "compress-e2e");
+        "--retrain-lr", "0.05", "--centroid-steps", "2", "--centroid-sample", "0.5", "--max-accuracy-drop", "100",
+        "--run-id", "compress-e2e");
     assertEquals("0", r[0], r[1]);
     JsonNode rep = Json.MAPPER.readTree(out.resolve("report.json").toFile());
     // layer2 (the output layer) took its sparsity from the sensitivity analysis.
@@ -104,6 +105,13 @@ class CompressCommandTest {
     assertEquals(0, new CommandLine(ev2).execute("--model", dec.toString(), "--data", table.toString()));
     assertEquals(0, ev.predictions().differences(ev2.predictions()));
 
+    assertTrue(rep.get("validationAccuracy").has("centroidFineTuningKept"), rep.get("validationAccuracy").toString());
+    assertTrue(rep.get("stageWallMs").has("retrain"), rep.toString());
+    // The same run id again: idempotent, nothing rewritten.
+    long modified = Files.getLastModifiedTime(out.resolve("model.vdcm")).toMillis();
+    assertEquals(0, Verdant.run("compress", "--model", modelDir.toString(), "--data", table.toString(), "--out", out.toString(),
+        "--sparsity", "0.5", "--no-sensitivity", "--run-id", "compress-e2e"));
+    assertEquals(modified, Files.getLastModifiedTime(out.resolve("model.vdcm")).toMillis());
     // The output exists: another run without --overwrite is refused before any work.
     String[] again = run("compress", "--model", modelDir.toString(), "--data", table.toString(), "--out", out.toString(),
         "--sparsity", "0.5", "--no-sensitivity");

@@ -37,7 +37,8 @@ public final class Compressor {
   /** Every option of the pipeline (the command validates them). */
   public record Options(LayerSpec sparsity, List<Double> sensitivitySparsities, boolean sensitivity, double sensitivityTolerance,
       int pruneCycles, MaskedRetraining.Settings retraining, Quantization quantization, LayerSpec bits, int kmeansIterations,
-      int indexBits, double maxAccuracyDrop, int maxAttempts, int evalBatchSize, Map<String, String> commandOptions) {}
+      int indexBits, int centroidSteps, double centroidLr, double centroidFraction, double maxAccuracyDrop, int maxAttempts,
+      int evalBatchSize, Map<String, String> commandOptions) {}
 
   /** The compressed file, the report (JSON), and the quantized network it decodes to. */
   public record Result(byte[] file, ObjectNode report, MultiLayerNetwork quantized, String table) {}
@@ -123,10 +124,13 @@ public final class Compressor {
           return finish(run, model, table, o, report, weights, t, sens, valBefore, testBefore, s, orig.length, test);
         }
         a.put("accepted", false);
-        LOG.info("Attempt {}: validation accuracy dropped {} pp, more than --max-accuracy-drop {}", attempt, drop, o.maxAccuracyDrop());
+        LOG.info("Attempt {}: validation accuracy {} -> {} pruned and retrained -> {} quantized: dropped {} pp, more than"
+            + " --max-accuracy-drop {}", attempt, valBefore.accuracy(), s.valPruned.accuracy(), s.valQuantized.accuracy(), drop,
+            o.maxAccuracyDrop());
         if (!auto || attempt >= o.maxAttempts()) {
-          throw VerdantException.of("the compressed model loses %.2f percentage points of validation accuracy (%.2f%% -> %.2f%%),"
-              + " more than --max-accuracy-drop %s; %s", drop, valBefore.accuracy() * 100, s.valQuantized.accuracy() * 100,
+          throw VerdantException.of("the compressed model loses %.2f percentage points of validation accuracy (%.2f%% -> %.2f%%"
+              + " after pruning and retraining -> %.2f%% after weight sharing), more than --max-accuracy-drop %s; %s", drop,
+              valBefore.accuracy() * 100, s.valPruned.accuracy() * 100, s.valQuantized.accuracy() * 100,
               fmt(o.maxAccuracyDrop()), auto ? "tried " + attempt + " configurations (--max-attempts)"
                   : "lower --sparsity, raise --bits or --retrain-epochs, or allow a larger drop");
         }
@@ -158,6 +162,8 @@ public final class Compressor {
     Map<String, ModelCodec.WeightCoding> coding = new LinkedHashMap<>();
     Predictions valPruned;
     Predictions valQuantized;
+    Predictions valBeforeFineTuning;
+    boolean fineTuned;
   }
 
   private static Stage attempt(JobRun run, JavaSparkContext jsc, MultiLayerNetwork original, List<NetParams.Param> weights,
@@ -200,6 +206,24 @@ public final class Compressor {
     s.quantizedFlat = flat;
     s.quantized = NetParams.copyWith(original, flat);
     s.valQuantized = run.phase("evaluate", () -> Predictions.of(val, s.quantized));
+    if (o.centroidSteps() > 0) {
+      // Fine-tune the shared values; keep the result only when validation accuracy does not get worse.
+      float[] tuned = flat.clone();
+      Map<String, ModelCodec.WeightCoding> tunedCoding = new LinkedHashMap<>(s.coding);
+      run.phase("finetune", () -> CentroidFineTuning.run(jsc, original, tuned, weights, tunedCoding, train, o.centroidLr(),
+          o.centroidSteps(), o.centroidFraction(), o.retraining().seed()));
+      MultiLayerNetwork tunedNet = NetParams.copyWith(original, tuned);
+      Predictions valTuned = run.phase("evaluate", () -> Predictions.of(val, tunedNet));
+      LOG.info("Centroid fine-tuning: validation accuracy {} -> {}", s.valQuantized.accuracy(), valTuned.accuracy());
+      s.valBeforeFineTuning = s.valQuantized;
+      if (valTuned.accuracy() >= s.valQuantized.accuracy()) {
+        s.fineTuned = true;
+        s.quantizedFlat = tuned;
+        s.quantized = tunedNet;
+        s.coding = tunedCoding;
+        s.valQuantized = valTuned;
+      }
+    }
     return s;
   }
 
@@ -233,6 +257,8 @@ public final class Compressor {
         "method", "magnitude per layer")));
     stages.set("retraining", Json.MAPPER.valueToTree(o.retraining()));
     stages.put("quantization", o.quantization().name());
+    stages.set("centroidFineTuning", Json.MAPPER.valueToTree(Map.of("steps", o.centroidSteps(), "learningRate", o.centroidLr(),
+        "sampleFraction", o.centroidFraction(), "kept", s.fineTuned)));
     if (model.info().has("metrics")) {
       meta.set("trainMetrics", model.info().get("metrics"));
     }
@@ -313,6 +339,10 @@ public final class Compressor {
     vacc.put("afterPruningAndRetraining", s.valPruned.accuracy());
     vacc.put("afterQuantization", s.valQuantized.accuracy());
     vacc.put("maxAccuracyDropPercentagePoints", o.maxAccuracyDrop());
+    if (s.valBeforeFineTuning != null) {
+      vacc.put("afterQuantizationBeforeCentroidFineTuning", s.valBeforeFineTuning.accuracy());
+      vacc.put("centroidFineTuningKept", s.fineTuned);
+    }
     report.set("sparsity", Json.MAPPER.valueToTree(layerNamed(targets, weights)));
     ObjectNode sensNode = report.putObject("sensitivity");
     sensNode.set("sparsities", Json.MAPPER.valueToTree(o.sensitivitySparsities()));
