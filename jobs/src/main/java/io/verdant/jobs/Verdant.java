@@ -19,6 +19,9 @@ import picocli.CommandLine.Command;
         LedgerCommand.class,
         QuickstartCommand.class,
         TrainCommand.class,
+        CompressCommand.class,
+        DecompressCommand.class,
+        EvaluateCommand.class,
     })
 public final class Verdant {
   public static final int EXIT_FAILED = 1;

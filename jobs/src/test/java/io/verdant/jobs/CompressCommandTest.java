@@ -1,0 +1,241 @@
+package io.verdant.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.verdant.common.Json;
+import io.verdant.datasets.table.Manifest;
+import io.verdant.jobs.compress.MaskListener;
+import io.verdant.jobs.compress.MaskedRetraining;
+import io.verdant.jobs.compress.NetParams;
+import io.verdant.jobs.compress.Pruning;
+import io.verdant.jobs.compress.TableData;
+import io.verdant.jobs.compress.TestModels;
+import io.verdant.testing.LocalSpark;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.dataset.DataSet;
+import picocli.CommandLine;
+
+/** The compress, decompress and evaluate commands end to end on the MNIST slice with a small trained LeNet-300-100. */
+class CompressCommandTest {
+  private static SparkSession spark;
+  @TempDir
+  static Path tmp;
+  private static Path table;
+  private static Path modelDir;
+  private static Manifest.Loaded manifest;
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    spark = LocalSpark.start("compress-command");
+    table = tmp.resolve("mnist-slice");
+    assertEquals(0, Verdant.run(IngestCommandTest.idxArgs(table, "--run-id", "ingest-compress-test")));
+    manifest = Manifest.read(table.toString(), spark.sparkContext().hadoopConfiguration());
+    MultiLayerNetwork net = TestModels.lenet300100(12345);
+    TestModels.fit(net, TestModels.split(spark, manifest, "train", 64), 4);
+    modelDir = tmp.resolve("model");
+    TestModels.save(net, "lenet-300-100", manifest, modelDir);
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  /** Runs a command line; returns the exit code and what it wrote to stderr. */
+  static String[] run(String... args) {
+    StringWriter err = new StringWriter();
+    CommandLine cl = Verdant.commandLine();
+    cl.setErr(new PrintWriter(err, true));
+    int code = cl.execute(args);
+    return new String[] {String.valueOf(code), err.toString().trim()};
+  }
+
+  @Test
+  void compressesDecompressesAndEvaluatesEndToEnd() throws Exception {
+    Path out = tmp.resolve("compressed");
+    String[] r = run("compress", "--model", modelDir.toString(), "--data", table.toString(), "--out", out.toString(),
+        "--sparsity", "layer0=0.92,layer1=0.9", "--sensitivity-sparsities", "0.3,0.6,0.9", "--retrain-epochs", "2",
+        "--retrain-lr", "0.05", "--centroid-steps", "2", "--centroid-sample", "0.5", "--max-accuracy-drop", "100",
+        "--run-id", "compress-e2e");
+    assertEquals("0", r[0], r[1]);
+    JsonNode rep = Json.MAPPER.readTree(out.resolve("report.json").toFile());
+    // layer2 (the output layer) took its sparsity from the sensitivity analysis.
+    assertEquals(0.92, rep.get("sparsity").get("layer0").asDouble(), 1e-9);
+    assertTrue(rep.get("sparsity").has("layer2"));
+    assertEquals(3, rep.get("sensitivity").get("validationAccuracy").size());
+    JsonNode acc = rep.get("testAccuracy");
+    assertEquals(acc.get("afterQuantization").asDouble(), acc.get("afterDecoding").asDouble(), 0.0);
+    assertEquals(0, acc.get("decodedPredictionsDifferingFromQuantized").asInt());
+    assertTrue(acc.get("beforeCompression").asDouble() > 0.85, rep.toString());
+    double ratio = rep.get("compressionRatio").asDouble();
+    assertTrue(ratio > 20, "compression ratio " + ratio);
+    long fileBytes = Files.size(out.resolve("model.vdcm"));
+    assertEquals(rep.get("fileBytes").asLong(), fileBytes);
+    JsonNode l0 = rep.get("layers").get(0);
+    assertEquals("0_W", l0.get("tensor").asText());
+    assertEquals(0.08, l0.get("kept").asDouble(), 0.001);
+    assertEquals(5, l0.get("weightBits").asInt());
+    assertTrue(l0.get("weightBitsHuffman").asDouble() < 5);
+
+    // evaluate reads the file and scores it exactly as the report says.
+    EvaluateCommand ev = new EvaluateCommand();
+    assertEquals(0, new CommandLine(ev).execute("--model", out.resolve("model.vdcm").toString(), "--data", table.toString()));
+    assertEquals(acc.get("afterDecoding").asDouble(), ev.accuracy(), 0.0);
+
+    // decompress gives a DL4J model directory that evaluate scores the same, prediction for prediction.
+    Path dec = tmp.resolve("decompressed");
+    assertEquals(0, Verdant.run("decompress", "--model", out.toString(), "--out", dec.toString()));
+    assertTrue(Files.exists(dec.resolve("model.zip")));
+    EvaluateCommand ev2 = new EvaluateCommand();
+    assertEquals(0, new CommandLine(ev2).execute("--model", dec.toString(), "--data", table.toString()));
+    assertEquals(0, ev.predictions().differences(ev2.predictions()));
+
+    assertTrue(rep.get("validationAccuracy").has("centroidFineTuningKept"), rep.get("validationAccuracy").toString());
+    assertTrue(rep.get("stageWallMs").has("retrain"), rep.toString());
+    // The same run id again: idempotent, nothing rewritten.
+    long modified = Files.getLastModifiedTime(out.resolve("model.vdcm")).toMillis();
+    assertEquals(0, Verdant.run("compress", "--model", modelDir.toString(), "--data", table.toString(), "--out", out.toString(),
+        "--sparsity", "0.5", "--no-sensitivity", "--run-id", "compress-e2e"));
+    assertEquals(modified, Files.getLastModifiedTime(out.resolve("model.vdcm")).toMillis());
+    // The output exists: another run without --overwrite is refused before any work.
+    String[] again = run("compress", "--model", modelDir.toString(), "--data", table.toString(), "--out", out.toString(),
+        "--sparsity", "0.5", "--no-sensitivity");
+    assertEquals("1", again[0]);
+    assertTrue(again[1].startsWith("verdant compress: error: --out already exists: "), again[1]);
+  }
+
+  @Test
+  void maskedRetrainingKeepsPrunedWeightsExactlyZero() {
+    MultiLayerNetwork net = TestModels.lenet300100(7);
+    float[] flat = NetParams.flat(net);
+    float[] mask = Pruning.ones(flat.length);
+    for (NetParams.Param p : NetParams.weights(net)) {
+      Pruning.prune(flat, mask, p.offset(), p.length(), 0.8);
+    }
+    NetParams.set(net, flat);
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    var train = TableData.dataSets(TableData.batches(spark, manifest, "train", 32));
+    MultiLayerNetwork after = MaskedRetraining.retrain(jsc, net, mask, train, new MaskedRetraining.Settings(1, 0.05, 16, 3, 1));
+    float[] f = NetParams.flat(after);
+    int pruned = 0;
+    int changed = 0;
+    for (int i = 0; i < f.length; i++) {
+      if (mask[i] == 0f) {
+        pruned++;
+        assertEquals(0f, f[i], 0f, "pruned weight " + i + " moved");
+      } else if (f[i] != flat[i]) {
+        changed++;
+      }
+    }
+    assertTrue(pruned > 200_000, "pruned " + pruned);
+    assertTrue(changed > 40_000, "retraining changed only " + changed + " kept weights");
+  }
+
+  @Test
+  void maskListenerZeroesMaskedWeightsAfterEveryUpdateInASingleJvm() {
+    MultiLayerNetwork net = TestModels.lenet300100(8);
+    float[] flat = NetParams.flat(net);
+    float[] mask = Pruning.ones(flat.length);
+    NetParams.Param w0 = NetParams.weights(net).get(0);
+    Pruning.prune(flat, mask, w0.offset(), w0.length(), 0.5);
+    NetParams.set(net, flat);
+    net.setListeners(new MaskListener(mask));
+    List<DataSet> batches = TestModels.split(spark, manifest, "validation", 50);
+    for (DataSet d : batches.subList(0, 3)) {
+      net.fit(d);
+      float[] f = NetParams.flat(net);
+      for (int i = 0; i < f.length; i++) {
+        if (mask[i] == 0f) {
+          assertEquals(0f, f[i], 0f);
+        }
+      }
+    }
+  }
+
+  @Test
+  void optionsAreValidatedBeforeSpark() {
+    String m = modelDir.toString();
+    String d = table.toString();
+    String o = tmp.resolve("never").toString();
+    String[][] cases = {
+        {"--sparsity", "1.5", "--sparsity values must be between 0 and 0.99, cannot be: 1.5"},
+        {"--sparsity", "layerX=0.5", "--sparsity names layers as layerN (N = the layer index), dense or conv, cannot be: layerX"},
+        {"--sparsity", "abc", "--sparsity takes a number, or name=value pairs (layer0=..., dense=..., conv=...), cannot be: abc"},
+        {"--bits", "dense=9", "--bits values must be between 1 and 8, cannot be: 9"},
+        {"--quantization", "magic", "--quantization must be kmeans or uniform, cannot be: magic"},
+        {"--retrain-epochs", "-1", "--retrain-epochs must be at least 0, cannot be: -1"},
+        {"--max-accuracy-drop", "-0.1", "--max-accuracy-drop must be between 0 and 100 percentage points, cannot be: -0.1"},
+        {"--sensitivity-sparsities", "0.5,1.0", "--sensitivity-sparsities values must be greater than 0 and less than 1, cannot be: 1.0"},
+        {"--no-sensitivity", null, "--no-sensitivity needs --sparsity for every layer (the analysis chooses sparsities otherwise)"},
+        {"--index-bits", "9", "--index-bits must be between 0 and 8, cannot be: 9"},
+    };
+    for (String[] c : cases) {
+      List<String> args = new java.util.ArrayList<>(List.of("compress", "--model", m, "--data", d, "--out", o, c[0]));
+      if (c[1] != null) {
+        args.add(c[1]);
+      }
+      String[] r = run(args.toArray(new String[0]));
+      assertEquals("1", r[0]);
+      assertEquals("verdant compress: error: " + c[2], r[1]);
+    }
+    assertFalse(Files.exists(tmp.resolve("never")));
+    String[] r = run("evaluate", "--model", m, "--data", d, "--split", "dev");
+    assertEquals("verdant evaluate: error: --split must be one of [train, validation, test], cannot be: dev", r[1]);
+  }
+
+  @Test
+  void badModelFilesAndMismatchedModelsAreClearErrors() throws Exception {
+    // A model whose input does not fit the table's 784 features.
+    MultiLayerNetwork small = new MultiLayerNetwork(new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().list()
+        .layer(new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder().nIn(100).nOut(10)
+            .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build()).build());
+    small.init();
+    Path smallDir = tmp.resolve("small-model");
+    TestModels.save(small, "mlp:100-10", manifest, smallDir);
+    String[] r = run("evaluate", "--model", smallDir.toString(), "--data", table.toString());
+    assertEquals("1", r[0]);
+    assertTrue(r[1].startsWith("verdant evaluate: error: the model " + smallDir.resolve("model.zip").toUri().getPath().replaceAll("/$", "")
+        .replace("file:", "")) || r[1].contains("does not accept the 784 features of --data"), r[1]);
+    assertTrue(r[1].contains("does not accept the 784 features of --data"), r[1]);
+
+    // A truncated model file.
+    Path out = tmp.resolve("c2");
+    assertEquals("0", run("compress", "--model", modelDir.toString(), "--data", table.toString(), "--out", out.toString(),
+        "--sparsity", "0.8", "--no-sensitivity", "--retrain-epochs", "0", "--max-accuracy-drop", "100")[0]);
+    byte[] file = Files.readAllBytes(out.resolve("model.vdcm"));
+    Path cut = tmp.resolve("cut.vdcm");
+    Files.write(cut, java.util.Arrays.copyOf(file, file.length - 100));
+    r = run("evaluate", "--model", cut.toString(), "--data", table.toString());
+    assertEquals("1", r[0]);
+    assertTrue(r[1].matches("verdant evaluate: error: .*cut\\.vdcm: header: truncated: the header declares \\d+ bytes, the file has \\d+"),
+        r[1]);
+    byte[] flipped = file.clone();
+    flipped[flipped.length / 3] ^= 4;
+    Path bad = tmp.resolve("flipped.vdcm");
+    Files.write(bad, flipped);
+    r = run("decompress", "--model", bad.toString(), "--out", tmp.resolve("never2").toString());
+    assertEquals("1", r[0]);
+    assertTrue(r[1].contains("flipped.vdcm: header: file CRC32 mismatch"), r[1]);
+    assertFalse(Files.exists(tmp.resolve("never2")));
+    // compress refuses a compressed file as its input.
+    r = run("compress", "--model", out.toString(), "--data", table.toString(), "--out", tmp.resolve("never3").toString(),
+        "--sparsity", "0.5", "--no-sensitivity");
+    assertNotEquals("0", r[0]);
+    assertTrue(r[1].contains("is already a compressed model file"), r[1]);
+  }
+}

@@ -1,0 +1,115 @@
+package io.verdant.jobs.compress;
+
+import io.verdant.common.modelfile.ModelFile;
+import io.verdant.common.modelfile.ModelFileReader;
+import io.verdant.common.modelfile.ModelFileWriter;
+import io.verdant.common.spark.SparkSessions;
+import io.verdant.datasets.table.Manifest;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.learning.config.Adam;
+
+/**
+ * The compress benchmark (scripts/bench-compress.sh):
+ * <ul>
+ *   <li>{@code codec [modelDir...]}: encode and decode throughput (dense float32 MB/s) of LeNet-300-100 and LeNet-5
+ *       pruned (92% dense, 70% conv) and quantized (5 / 8 bits), or of the given model directories;</li>
+ *   <li>{@code train <arch> <table> <outDir> <epochs>}: trains lenet-300-100 (Nesterov 0.01, 0.9, minibatch 64) or
+ *       lenet5 (Adam 1e-3) in one JVM on a feature table's train split and saves it in the train job's layout.</li>
+ * </ul>
+ */
+public final class CompressBench {
+  public static void main(String[] args) throws Exception {
+    switch (args.length == 0 ? "codec" : args[0]) {
+      case "codec" -> codec(args);
+      case "train" -> train(args[1], args[2], args[3], Integer.parseInt(args[4]));
+      default -> throw new IllegalArgumentException("usage: codec [modelDir...] | train <arch> <table> <outDir> <epochs>");
+    }
+  }
+
+  static void codec(String[] args) {
+    if (args.length > 1) {
+      for (int i = 1; i < args.length; i++) {
+        MultiLayerNetwork net = ModelStore.load(args[i], "--model", new org.apache.hadoop.conf.Configuration()).net();
+        throughput(args[i], net, 0.92, 0.7);
+      }
+      return;
+    }
+    throughput("lenet-300-100", TestModels.lenet300100(1), 0.92, 0.7);
+    throughput("lenet5", TestModels.lenet5(1, 20, 50, 500), 0.92, 0.7);
+  }
+
+  static void throughput(String name, MultiLayerNetwork net, double denseSparsity, double convSparsity) {
+    float[] flat = NetParams.flat(net);
+    float[] mask = Pruning.ones(flat.length);
+    Map<String, ModelCodec.WeightCoding> coding = new java.util.LinkedHashMap<>();
+    for (NetParams.Param p : NetParams.weights(net)) {
+      Pruning.prune(flat, mask, p.offset(), p.length(), p.conv() ? convSparsity : denseSparsity);
+      int bits = p.conv() ? 8 : 5;
+      WeightSharing.Quantized q = WeightSharing.kmeans(java.util.Arrays.copyOfRange(flat, p.offset(), p.offset() + p.length()), bits, 50);
+      System.arraycopy(q.values(), 0, flat, p.offset(), p.length());
+      coding.put(p.key(), new ModelCodec.WeightCoding(q, bits, 4));
+    }
+    NetParams.set(net, flat);
+    double mb = 4.0 * net.numParams() / 1e6;
+    byte[] bytes = null;
+    int reps = 20;
+    long encNs = Long.MAX_VALUE;
+    long decNs = Long.MAX_VALUE;
+    for (int r = 0; r < reps; r++) {
+      long t0 = System.nanoTime();
+      ModelFile f = ModelCodec.toModelFile(net, coding, "{}");
+      bytes = ModelFileWriter.encode(f).bytes();
+      long t1 = System.nanoTime();
+      ModelCodec.toNetwork(ModelFileReader.decode(bytes, "bench").model(), "bench");
+      long t2 = System.nanoTime();
+      encNs = Math.min(encNs, t1 - t0);
+      decNs = Math.min(decNs, t2 - t1);
+    }
+    System.out.printf(Locale.ROOT, "%-14s %,9d params (%.2f MB float32) -> %,8d bytes (%.1fx): encode %.1f MB/s (%.1f ms), decode %.1f MB/s (%.1f ms), best of %d%n",
+        name, net.numParams(), mb, bytes.length, 4.0 * net.numParams() / bytes.length, mb / (encNs / 1e9), encNs / 1e6,
+        mb / (decNs / 1e9), decNs / 1e6, reps);
+  }
+
+  static void train(String arch, String tableDir, String outDir, int epochs) throws Exception {
+    SparkConf conf = SparkSessions.defaults("compress-bench-train").set("spark.ui.enabled", "false");
+    SparkSession spark = SparkSessions.create(conf);
+    try {
+      Manifest.Loaded table = Manifest.read(tableDir, spark.sparkContext().hadoopConfiguration());
+      MultiLayerNetwork net;
+      if (arch.equals("lenet5")) {
+        net = TestModels.lenet5(123, 20, 50, 500);
+        net.getLayerWiseConfigurations().getConfs().forEach(c -> {
+          if (c.getLayer() instanceof org.deeplearning4j.nn.conf.layers.BaseLayer bl) {
+            bl.setIUpdater(new Adam(1e-3));
+          }
+        });
+        net = new MultiLayerNetwork(net.getLayerWiseConfigurations());
+        net.init();
+      } else {
+        net = TestModels.lenet300100(123);
+      }
+      var train = new java.util.ArrayList<>(TestModels.split(spark, table, "train", 64));
+      var test = TableData.batches(spark, table, "test", 256).cache();
+      for (int e = 1; e <= epochs; e++) {
+        long t0 = System.nanoTime();
+        java.util.Collections.shuffle(train, new java.util.Random(e));
+        TestModels.fit(net, train, 1);
+        long fit = (System.nanoTime() - t0) / 1_000_000;
+        System.out.printf(Locale.ROOT, "%s epoch %d: fit %d ms, test accuracy %.2f%%%n", arch, e, fit,
+            100 * Predictions.of(test, net).accuracy());
+      }
+      Path out = Paths.get(outDir);
+      TestModels.save(net, arch, table, out);
+      System.out.println("Saved " + out.resolve("model.zip") + " (" + ModelSerializer.class.getSimpleName() + ")");
+    } finally {
+      spark.stop();
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package io.verdant.jobs.compress;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.verdant.common.VerdantException;
+import io.verdant.common.modelfile.ModelFile;
+import io.verdant.common.modelfile.ModelFileReader;
+import io.verdant.common.modelfile.ModelFileWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+class ModelCodecTest {
+  /** Prunes and quantizes every weight array; returns the coding and leaves the network holding the quantized values. */
+  static Map<String, ModelCodec.WeightCoding> compress(MultiLayerNetwork net, double sparsity, int denseBits, int convBits) {
+    float[] flat = NetParams.flat(net);
+    float[] mask = Pruning.ones(flat.length);
+    Map<String, ModelCodec.WeightCoding> coding = new LinkedHashMap<>();
+    for (NetParams.Param p : NetParams.weights(net)) {
+      Pruning.prune(flat, mask, p.offset(), p.length(), sparsity);
+      int bits = p.conv() ? convBits : denseBits;
+      WeightSharing.Quantized q = WeightSharing.kmeans(java.util.Arrays.copyOfRange(flat, p.offset(), p.offset() + p.length()), bits, 30);
+      System.arraycopy(q.values(), 0, flat, p.offset(), p.length());
+      coding.put(p.key(), new ModelCodec.WeightCoding(q, bits, 0));
+    }
+    NetParams.set(net, flat);
+    return coding;
+  }
+
+  private static void assertBitExact(MultiLayerNetwork a, MultiLayerNetwork b, int features) {
+    float[] x = NetParams.flat(a);
+    float[] y = NetParams.flat(b);
+    assertEquals(x.length, y.length);
+    for (int i = 0; i < x.length; i++) {
+      assertTrue(Float.floatToRawIntBits(x[i]) == Float.floatToRawIntBits(y[i]) || (x[i] == 0f && y[i] == 0f), "param " + i);
+    }
+    INDArray in = Nd4j.rand(new int[] {64, features});
+    assertArrayEquals(a.output(in).data().asFloat(), b.output(in).data().asFloat());
+  }
+
+  @Test
+  void lenet300100RoundTripsBitExactly() {
+    MultiLayerNetwork net = TestModels.lenet300100(1);
+    Map<String, ModelCodec.WeightCoding> coding = compress(net, 0.9, 5, 8);
+    ModelFileWriter.Encoded e = ModelFileWriter.encode(ModelCodec.toModelFile(net, coding, "{\"architecture\":\"lenet-300-100\"}"));
+    MultiLayerNetwork back = ModelCodec.toNetwork(ModelFileReader.decode(e.bytes(), "m").model(), "m");
+    assertBitExact(net, back, 784);
+    double ratio = 4.0 * net.numParams() / e.bytes().length;
+    assertTrue(ratio > 20, "ratio " + ratio);
+    assertEquals(0.9, 1 - e.stats().get(0).keptFraction(), 1e-3);
+  }
+
+  @Test
+  void lenet5RoundTripsBitExactly() {
+    MultiLayerNetwork net = TestModels.lenet5(2, 20, 50, 500);
+    assertEquals(431_080, net.numParams());
+    Map<String, ModelCodec.WeightCoding> coding = compress(net, 0.8, 5, 8);
+    ModelFileWriter.Encoded e = ModelFileWriter.encode(ModelCodec.toModelFile(net, coding, "{}"));
+    MultiLayerNetwork back = ModelCodec.toNetwork(ModelFileReader.decode(e.bytes(), "m").model(), "m");
+    assertBitExact(net, back, 784);
+  }
+
+  @Test
+  void tensorsThatDoNotFitTheConfigurationAreRejected() {
+    MultiLayerNetwork net = TestModels.lenet300100(1);
+    ModelFile f = ModelCodec.toModelFile(net, Map.of(), "{}");
+    ModelFile wrong = new ModelFile("{}", TestModels.lenet5(1, 4, 8, 16).getLayerWiseConfigurations().toJson(), f.tensors());
+    VerdantException ex = assertThrows(VerdantException.class, () -> ModelCodec.toNetwork(wrong, "m.vdcm"));
+    assertTrue(ex.getMessage().startsWith("m.vdcm: tensor 0_W has shape [784, 300], the network's parameter has"), ex.getMessage());
+    ModelFile notConf = new ModelFile("{}", "{\"not\":\"a configuration\"}", f.tensors());
+    ex = assertThrows(VerdantException.class, () -> ModelCodec.toNetwork(notConf, "m.vdcm"));
+    assertTrue(ex.getMessage().startsWith("m.vdcm: "), ex.getMessage());
+    ModelFile missing = new ModelFile("{}", f.configJson(), f.tensors().subList(0, 2));
+    ex = assertThrows(VerdantException.class, () -> ModelCodec.toNetwork(missing, "m.vdcm"));
+    assertTrue(ex.getMessage().startsWith("m.vdcm: no tensor for the network's parameters"), ex.getMessage());
+  }
+
+  @Test
+  void pruningHitsTheTargetAndWeightSharingKeepsZerosAndCentroids() {
+    float[] w = new float[1000];
+    java.util.Random r = new java.util.Random(3);
+    for (int i = 0; i < w.length; i++) {
+      w[i] = (float) r.nextGaussian();
+    }
+    float[] mask = Pruning.ones(w.length);
+    Pruning.prune(w, mask, 0, w.length, 0.75);
+    assertEquals(0.75, Pruning.sparsity(w, 0, w.length), 1e-9);
+    WeightSharing.Quantized q = WeightSharing.kmeans(w, 3, 50);
+    assertEquals(8, q.codebook().length);
+    float[] v = q.values();
+    for (int i = 0; i < w.length; i++) {
+      assertEquals(w[i] == 0f, v[i] == 0f, "position " + i);
+    }
+    WeightSharing.Quantized u = WeightSharing.uniform(w, 3);
+    assertEquals(7, u.codebook().length);
+    float[] uv = u.values();
+    for (int i = 0; i < w.length; i++) {
+      assertEquals(w[i] == 0f, uv[i] == 0f, "position " + i);
+    }
+  }
+}
