@@ -123,6 +123,7 @@ class WrapperScriptTest {
     assertEquals(0, r.exitCode(), r.stderr());
     String[] pid = Files.readString(pidFile).trim().split(" ");
     assertEquals("home", pid[1], "ran $SPARK_HOME/bin/spark-submit");
+    assertEquals("OMP=1", pid[2], "one ND4J thread per task slot in the client-mode driver by default");
     // exec: spark-submit runs as the wrapper's own process, so signals reach it directly.
     assertEquals(r.pid(), Long.parseLong(pid[0]));
     assertEquals(conf.resolve("local.properties").toString(), Scripts.nulSeparated(argvFile).get(1));
