@@ -24,7 +24,7 @@ class SparkConfFilesTest {
   static final String TIME_SOURCE =
       "-Dorg.deeplearning4j.spark.time.TimeSource=org.deeplearning4j.spark.time.SystemClockTimeSource";
 
-  static List<String> flagFile() throws Exception {
+  static List<String> flagFile() throws java.io.IOException {
     List<String> out = new ArrayList<>();
     for (String line : Files.readAllLines(Scripts.submitDir().resolve("conf/java17-jvm-flags"))) {
       if (!line.isBlank() && !line.startsWith("#")) {
