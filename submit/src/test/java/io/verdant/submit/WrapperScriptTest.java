@@ -1,0 +1,169 @@
+package io.verdant.submit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * submit/verdant in its spark-submit mode, with a fake spark-submit that records its argv (NUL-separated),
+ * its pid and its environment, and exits with a chosen status.
+ */
+class WrapperScriptTest {
+  @TempDir Path tmp;
+  Path wrapper;
+  Path conf;
+  Path jar;
+  Path bin;
+  Path argvFile;
+  Path pidFile;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    wrapper = Scripts.submitDir().resolve("verdant");
+    conf = Scripts.submitDir().resolve("conf");
+    jar = Files.writeString(tmp.resolve("verdant-9.9-spark3.5.jar"), "not really a jar");
+    bin = tmp.resolve("bin");
+    argvFile = tmp.resolve("argv");
+    pidFile = tmp.resolve("pid");
+    fakeSparkSubmit(bin.resolve("spark-submit"), "path");
+  }
+
+  private void fakeSparkSubmit(Path file, String tag) throws Exception {
+    Scripts.executable(file,
+        "#!/usr/bin/env bash",
+        "printf '%s\\0' \"$@\" > \"$ARGV_FILE\"",
+        "echo \"$$ " + tag + " OMP=${OMP_NUM_THREADS:-unset}\" > \"$PID_FILE\"",
+        "exit \"${FAKE_EXIT:-0}\"");
+  }
+
+  private Map<String, String> env() {
+    Map<String, String> env = new HashMap<>();
+    env.put("PATH", bin + ":/usr/local/bin:/usr/bin:/bin");
+    env.put("ARGV_FILE", argvFile.toString());
+    env.put("PID_FILE", pidFile.toString());
+    env.put("VERDANT_APP_JAR", jar.toString());
+    return env;
+  }
+
+  private Scripts.Result run(Map<String, String> env, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(wrapper.toString());
+    cmd.addAll(List.of(args));
+    return Scripts.run(env, cmd);
+  }
+
+  private List<String> expected(String properties, String... rest) {
+    List<String> out = new ArrayList<>(List.of("--properties-file", conf.resolve(properties).toString()));
+    out.addAll(List.of(rest));
+    return out;
+  }
+
+  @Test
+  void standaloneMasterPicksTheStandalonePropertiesAndPassesJobArgumentsVerbatim() throws Exception {
+    Scripts.Result r = run(env(), "--master", "spark://10.0.0.1:7077", "ingest", "--dataset", "mnist",
+        "--out", "/data/with space/t", "--run-id", "r-1");
+    assertEquals(0, r.exitCode(), r.stderr());
+    List<String> want = expected("standalone.properties", "--master", "spark://10.0.0.1:7077",
+        "--class", "io.verdant.jobs.Verdant", jar.toString(),
+        "ingest", "--dataset", "mnist", "--out", "/data/with space/t", "--run-id", "r-1");
+    assertEquals(want, Scripts.nulSeparated(argvFile));
+  }
+
+  @Test
+  void environmentDefaultsDeployModeAndConfs() throws Exception {
+    Map<String, String> env = env();
+    env.put("VERDANT_MASTER", "yarn");
+    env.put("VERDANT_DEPLOY_MODE", "cluster");
+    Scripts.Result r = run(env, "--conf", "spark.executor.instances=8", "--conf=spark.yarn.queue=ml",
+        "ingest", "--help");
+    assertEquals(0, r.exitCode(), r.stderr());
+    assertEquals(expected("yarn.properties", "--master", "yarn", "--deploy-mode", "cluster",
+        "--conf", "spark.executor.instances=8", "--conf", "spark.yarn.queue=ml",
+        "--class", "io.verdant.jobs.Verdant", jar.toString(), "ingest", "--help"), Scripts.nulSeparated(argvFile));
+  }
+
+  @Test
+  void commandLineOptionsWinOverTheEnvironment() throws Exception {
+    Map<String, String> env = env();
+    env.put("VERDANT_MASTER", "yarn");
+    Scripts.Result r = run(env, "--master=k8s://https://api:443", "--deploy-mode", "client", "ingest");
+    assertEquals(0, r.exitCode(), r.stderr());
+    assertEquals(expected("k8s.properties", "--master", "k8s://https://api:443", "--deploy-mode", "client",
+        "--class", "io.verdant.jobs.Verdant", jar.toString(), "ingest"), Scripts.nulSeparated(argvFile));
+  }
+
+  @Test
+  void aPropertiesFileAloneSubmitsWithoutAMaster() throws Exception {
+    Path props = Files.writeString(tmp.resolve("site.properties"), "spark.master=spark://m:7077\n");
+    Map<String, String> env = env();
+    env.put("VERDANT_PROPERTIES", props.toString());
+    Scripts.Result r = run(env, "ingest", "--dataset", "mnist");
+    assertEquals(0, r.exitCode(), r.stderr());
+    assertEquals(List.of("--properties-file", props.toString(), "--class", "io.verdant.jobs.Verdant", jar.toString(),
+        "ingest", "--dataset", "mnist"), Scripts.nulSeparated(argvFile));
+  }
+
+  @Test
+  void sparkHomeWinsOverThePathAndTheProcessIsReplaced() throws Exception {
+    Path home = tmp.resolve("spark-home");
+    fakeSparkSubmit(home.resolve("bin/spark-submit"), "home");
+    Map<String, String> env = env();
+    env.put("SPARK_HOME", home.toString());
+    Scripts.Result r = run(env, "--master", "local[2]", "ingest");
+    assertEquals(0, r.exitCode(), r.stderr());
+    String[] pid = Files.readString(pidFile).trim().split(" ");
+    assertEquals("home", pid[1], "ran $SPARK_HOME/bin/spark-submit");
+    assertEquals("OMP=1", pid[2], "one ND4J thread per task slot in the client-mode driver by default");
+    // exec: spark-submit runs as the wrapper's own process, so signals reach it directly.
+    assertEquals(r.pid(), Long.parseLong(pid[0]));
+    assertEquals(conf.resolve("local.properties").toString(), Scripts.nulSeparated(argvFile).get(1));
+  }
+
+  @Test
+  void exitStatusPassesThrough() throws Exception {
+    Map<String, String> env = env();
+    env.put("FAKE_EXIT", "7");
+    assertEquals(7, run(env, "--master", "spark://m:7077", "ingest").exitCode());
+  }
+
+  @Test
+  void usageErrorsGoToStderrWithStatus2AndSubmitNothing() throws Exception {
+    String[][] bad = {
+        {},
+        {"--master"},
+        {"--master", "spark://m:7077"},
+        {"--master", "mesos://m:5050", "ingest"},
+        {"--master", "yarn", "--deploy-mode", "both", "ingest"},
+        {"--properties-file", "/nonexistent.properties", "ingest"},
+        {"--conf", "a=b", "ingest"},
+    };
+    for (String[] args : bad) {
+      Scripts.Result r = run(env(), args);
+      assertEquals(2, r.exitCode(), String.join(" ", args));
+      assertTrue(r.stderr().contains("submit/verdant [--master URL]"), "usage on stderr for " + String.join(" ", args));
+      assertEquals("", r.stdout());
+      assertFalse(Files.exists(argvFile), "spark-submit must not run for " + String.join(" ", args));
+    }
+    assertTrue(run(env(), "--master", "mesos://m:5050", "ingest").stderr()
+        .contains("no default properties file for master 'mesos://m:5050'"));
+  }
+
+  @Test
+  void missingApplicationJarIsAUsageError() throws Exception {
+    Map<String, String> env = env();
+    env.put("VERDANT_APP_JAR", tmp.resolve("nope.jar").toString());
+    Scripts.Result r = run(env, "--master", "yarn", "ingest");
+    assertEquals(2, r.exitCode());
+    assertTrue(r.stderr().contains("application jar not found: " + tmp.resolve("nope.jar")), r.stderr());
+  }
+}
