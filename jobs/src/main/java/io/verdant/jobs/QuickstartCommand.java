@@ -4,18 +4,22 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code verdant quickstart}: the README's first command. Fetches MNIST, ingests it, and runs the rest of the
- * pipeline on it in Spark local mode, printing where everything is. Reruns reuse what earlier runs completed.
+ * {@code verdant quickstart}: the README's first command. Runs the pipeline on full MNIST in Spark local mode:
+ * fetch and ingest, train lenet-300-100, compress it, and show the ledger of those runs. Each step is the same
+ * job a user would run by hand (printed before it runs) with a fixed run id, so a rerun reuses every step that
+ * completed and redoes only what did not.
  */
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
-    description = {"Run the pipeline on MNIST in Spark local mode: fetch and ingest it, train lenet-300-100 on it, then the later jobs.",
-        "Outputs go under --work-dir; a rerun reuses completed steps."})
+    description = {"Run the pipeline on MNIST in Spark local mode: fetch and ingest it, train lenet-300-100,",
+        "compress it, and show the ledger. Each step is printed as the command it runs; outputs go under",
+        "--work-dir; a rerun reuses completed steps."})
 public final class QuickstartCommand implements Callable<Integer> {
+  static final String MODEL = "lenet-300-100";
+
   @Option(names = "--work-dir", paramLabel = "DIR",
       description = "Where outputs go. Default: $VERDANT_WORK_DIR, else ./verdant-work.")
   String workDir;
@@ -23,28 +27,50 @@ public final class QuickstartCommand implements Callable<Integer> {
   @Option(names = "--cache-dir", paramLabel = "DIR", description = "Dataset cache (see `verdant datasets fetch --help`).")
   String cacheDir;
 
+  @Option(names = "--epochs", paramLabel = "N", defaultValue = "12",
+      description = "Training epochs (default: ${DEFAULT-VALUE}).")
+  int epochs;
+
+  @Option(names = "--skip-compress", description = "Stop after training.")
+  boolean skipCompress;
+
   @Override
   public Integer call() {
     String work = workDir != null ? workDir : IngestCommand.workDir();
     String table = Paths.get(work, "tables", "mnist").toString();
+    String model = Paths.get(work, "models", "mnist-" + MODEL).toString();
+    String compressed = Paths.get(work, "compressed", "mnist-" + MODEL).toString();
+    String ledger = Paths.get(work, "ledger").toString();
+
     List<String> ingest = new ArrayList<>(List.of("ingest", "--dataset", "mnist", "--out", table,
-        "--run-id", "quickstart-ingest-mnist", "--ledger", Paths.get(work, "ledger").toString()));
+        "--run-id", "quickstart-ingest-mnist", "--ledger", ledger));
     if (cacheDir != null) {
       ingest.add("--cache-dir");
       ingest.add(cacheDir);
     }
-    int code = step(ingest);
-    if (code != 0) {
-      return code;
+    List<List<String>> steps = new ArrayList<>();
+    steps.add(ingest);
+    steps.add(List.of("train", "--data", table, "--model", MODEL, "--epochs", Integer.toString(epochs), "--out", model,
+        "--run-id", "quickstart-train-" + MODEL + "-e" + epochs, "--ledger", ledger));
+    if (!skipCompress) {
+      steps.add(List.of("compress", "--model", model, "--data", table, "--out", compressed,
+          "--run-id", "quickstart-compress-" + MODEL + "-e" + epochs, "--ledger", ledger));
     }
-    String model = Paths.get(work, "models", "mnist-lenet-300-100").toString();
-    return step(List.of("train", "--data", table, "--model", "lenet-300-100", "--out", model,
-        "--run-id", "quickstart-train-mnist-lenet-300-100", "--resume"));
+    steps.add(List.of("ledger", "show", "--ledger", ledger, "--last", Integer.toString(steps.size())));
+    for (List<String> step : steps) {
+      int code = step(step);
+      if (code != 0) {
+        System.err.println("verdant quickstart: step failed (exit " + code + "): verdant " + String.join(" ", step));
+        return code;
+      }
+    }
+    return 0;
   }
 
   private static int step(List<String> args) {
+    System.out.println();
     System.out.println("== verdant " + String.join(" ", args));
-    CommandLine cl = Verdant.commandLine();
-    return cl.execute(args.toArray(new String[0]));
+    System.out.flush();
+    return Verdant.commandLine().execute(args.toArray(new String[0]));
   }
 }
