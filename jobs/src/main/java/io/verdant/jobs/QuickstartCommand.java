@@ -38,8 +38,8 @@ public final class QuickstartCommand implements Callable<Integer> {
   public Integer call() {
     String work = workDir != null ? workDir : IngestCommand.workDir();
     String table = Paths.get(work, "tables", "mnist").toString();
-    String model = Paths.get(work, "models", "mnist-" + MODEL).toString();
-    String compressed = Paths.get(work, "compressed", "mnist-" + MODEL).toString();
+    String model = Paths.get(work, "models", "mnist-" + MODEL + "-e" + epochs).toString();
+    String compressed = Paths.get(work, "compressed", "mnist-" + MODEL + "-e" + epochs).toString();
     String ledger = Paths.get(work, "ledger").toString();
 
     List<String> ingest = new ArrayList<>(List.of("ingest", "--dataset", "mnist", "--out", table,
