@@ -77,7 +77,9 @@ public abstract class JobCommand implements Callable<Integer> {
     boolean owned = SparkSession.getActiveSession().isEmpty() && SparkSession.getDefaultSession().isEmpty();
     SparkConf conf = SparkSessions.defaults("verdant-" + job());
     configure(conf);
-    VerdantPlugin.enable(conf);
+    if (ledgerOptions.enabled()) {
+      VerdantPlugin.enable(conf);
+    }
     SparkSession spark = SparkSessions.create(conf);
     List<JobRunListener> runListeners = new ArrayList<>(listeners(spark));
     if (ledgerOptions.enabled()) {

@@ -43,7 +43,7 @@ public final class LedgerFixtures {
     LedgerWriter w = new LedgerWriter(args[0], new org.apache.hadoop.conf.Configuration());
     for (int i = 0; ; i++) {
       long start = System.currentTimeMillis();
-      w.write(run(args[1] + "-" + i, start, "succeeded", 10), energy(start, 10), tasks(200));
+      w.write(run(args[1] + "-" + i, start, "succeeded", 10), energy(start, 10), tasks(100));
     }
   }
 }

@@ -87,7 +87,7 @@ class LedgerWriterTest {
       int id = t;
       futures.add(pool.submit(() -> {
         LedgerWriter w = new LedgerWriter(root, new Configuration());
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 2; i++) {
           String run = "c" + id + "-" + i;
           w.write(LedgerFixtures.run(run, DAY1, "succeeded", 1), LedgerFixtures.energy(DAY1, 1), LedgerFixtures.tasks(50));
         }
@@ -105,29 +105,37 @@ class LedgerWriterTest {
     }
     pool.shutdown();
     long killedRuns = countVisible(tmp.resolve("ledger/runs"), "part-killed-");
+    org.slf4j.LoggerFactory.getLogger(LedgerWriterTest.class).info("The killed writer completed {} runs", killedRuns);
     assertTrue(killedRuns >= 3, "the child wrote " + killedRuns + " runs; see child.log");
 
     spark.read().parquet(root + "/runs").createOrReplaceTempView("runs_c");
     spark.read().parquet(root + "/utilization").createOrReplaceTempView("util_c");
-    assertEquals(24L, spark.sql("SELECT count(*) FROM runs_c WHERE run_id LIKE 'c%'").first().getLong(0));
-    assertEquals(24L, spark.sql("SELECT count(DISTINCT run_id) FROM runs_c WHERE run_id LIKE 'c%'").first().getLong(0));
-    assertEquals(1200L, spark.sql("SELECT count(*) FROM util_c WHERE run_id LIKE 'c%'").first().getLong(0));
+    assertEquals(16L, spark.sql("SELECT count(*) FROM runs_c WHERE run_id LIKE 'c%'").first().getLong(0));
+    assertEquals(16L, spark.sql("SELECT count(DISTINCT run_id) FROM runs_c WHERE run_id LIKE 'c%'").first().getLong(0));
+    assertEquals(800L, spark.sql("SELECT count(*) FROM util_c WHERE run_id LIKE 'c%'").first().getLong(0));
     // Every run of the killed writer that has its runs row has all its task rows, exactly once.
     assertEquals(0L, spark.sql("SELECT count(*) FROM (SELECT r.run_id, count(u.task_id) n FROM runs_c r"
-        + " LEFT JOIN util_c u ON r.run_id = u.run_id WHERE r.run_id LIKE 'killed-%' GROUP BY r.run_id) WHERE n <> 200")
+        + " LEFT JOIN util_c u ON r.run_id = u.run_id WHERE r.run_id LIKE 'killed-%' GROUP BY r.run_id) WHERE n <> 100")
         .first().getLong(0));
     assertEquals(killedRuns, spark.sql("SELECT count(*) FROM runs_c WHERE run_id LIKE 'killed-%'").first().getLong(0));
     // The ledger's own reader agrees, and skips the killed write's hidden leftovers.
-    assertEquals(24 + killedRuns, LedgerSummary.runs(new LedgerReader(root, new Configuration())).size());
+    assertEquals(16 + killedRuns, LedgerSummary.runs(new LedgerReader(root, new Configuration())).size());
   }
 
+  /** Visible run files; other writers create and rename files meanwhile, so a vanished file is retried. */
   static long countVisible(Path dir, String prefix) throws Exception {
-    if (!Files.isDirectory(dir)) {
-      return 0;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      return s.filter(f -> f.getFileName().toString().startsWith(prefix) && f.getFileName().toString().endsWith(".parquet"))
-          .count();
+    for (int attempt = 0; ; attempt++) {
+      if (!Files.isDirectory(dir)) {
+        return 0;
+      }
+      try (Stream<Path> s = Files.walk(dir)) {
+        return s.filter(f -> f.getFileName().toString().startsWith(prefix) && f.getFileName().toString().endsWith(".parquet"))
+            .count();
+      } catch (java.nio.file.NoSuchFileException | java.io.UncheckedIOException e) {
+        if (attempt > 100) {
+          throw e;
+        }
+      }
     }
   }
 }
