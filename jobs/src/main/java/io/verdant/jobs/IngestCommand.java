@@ -204,11 +204,16 @@ public final class IngestCommand extends JobCommand {
       DatasetFetcher fetcher = new DatasetFetcher(CacheDirs.resolve(cacheDir));
       DatasetFetcher.Result fetched = fetcher.fetch(spec, null, null);
       Path dir = new Path(fetched.dir().toUri());
+      // The fetch just verified every file's checksum: the manifest records those instead of hashing again.
+      java.util.Map<String, String> verified = new java.util.HashMap<>();
+      for (io.verdant.datasets.catalog.DatasetFile f : spec.files()) {
+        verified.put(new Path(dir, f.name()).toString(), f.sha256());
+      }
       return new IdxSource(
           new Path(dir, spec.require(DatasetCatalog.TRAIN_IMAGES).name()).toString(),
           new Path(dir, spec.require(DatasetCatalog.TRAIN_LABELS).name()).toString(),
           new Path(dir, spec.require(DatasetCatalog.TEST_IMAGES).name()).toString(),
-          new Path(dir, spec.require(DatasetCatalog.TEST_LABELS).name()).toString());
+          new Path(dir, spec.require(DatasetCatalog.TEST_LABELS).name()).toString()).withVerifiedChecksums(verified);
     }
     TaskType t = taskType();
     switch (format) {
