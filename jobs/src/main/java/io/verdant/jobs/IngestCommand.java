@@ -99,6 +99,19 @@ public final class IngestCommand extends JobCommand {
     return "ingest";
   }
 
+  /**
+   * Ingest moves no ND4J arrays, and ND4J's Kryo registrator loads ND4J (and its natives) at the first
+   * serialization, costing 1-2 s of CPU: it is left out unless the operator asked for it (a spark.* system
+   * property, which is how spark-submit passes --conf and spark-defaults.conf).
+   */
+  @Override
+  protected void configure(org.apache.spark.SparkConf conf) {
+    String registrator = "spark.kryo.registrator";
+    if (System.getProperty(registrator) == null && "org.nd4j.kryo.Nd4jRegistrator".equals(conf.get(registrator, null))) {
+      conf.remove(registrator);
+    }
+  }
+
   static String workDir() {
     String env = System.getenv("VERDANT_WORK_DIR");
     return env == null || env.isBlank() ? "verdant-work" : env;
