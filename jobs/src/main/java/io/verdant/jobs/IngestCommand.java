@@ -99,6 +99,19 @@ public final class IngestCommand extends JobCommand {
     return "ingest";
   }
 
+  /**
+   * Ingest moves no ND4J arrays, and ND4J's Kryo registrator loads ND4J (and its natives) at the first
+   * serialization, costing 1-2 s of CPU: it is left out unless the operator asked for it (a spark.* system
+   * property, which is how spark-submit passes --conf and spark-defaults.conf).
+   */
+  @Override
+  protected void configure(org.apache.spark.SparkConf conf) {
+    String registrator = "spark.kryo.registrator";
+    if (System.getProperty(registrator) == null && "org.nd4j.kryo.Nd4jRegistrator".equals(conf.get(registrator, null))) {
+      conf.remove(registrator);
+    }
+  }
+
   static String workDir() {
     String env = System.getenv("VERDANT_WORK_DIR");
     return env == null || env.isBlank() ? "verdant-work" : env;
@@ -204,11 +217,16 @@ public final class IngestCommand extends JobCommand {
       DatasetFetcher fetcher = new DatasetFetcher(CacheDirs.resolve(cacheDir));
       DatasetFetcher.Result fetched = fetcher.fetch(spec, null, null);
       Path dir = new Path(fetched.dir().toUri());
+      // The fetch just verified every file's checksum: the manifest records those instead of hashing again.
+      java.util.Map<String, String> verified = new java.util.HashMap<>();
+      for (io.verdant.datasets.catalog.DatasetFile f : spec.files()) {
+        verified.put(new Path(dir, f.name()).toString(), f.sha256());
+      }
       return new IdxSource(
           new Path(dir, spec.require(DatasetCatalog.TRAIN_IMAGES).name()).toString(),
           new Path(dir, spec.require(DatasetCatalog.TRAIN_LABELS).name()).toString(),
           new Path(dir, spec.require(DatasetCatalog.TEST_IMAGES).name()).toString(),
-          new Path(dir, spec.require(DatasetCatalog.TEST_LABELS).name()).toString());
+          new Path(dir, spec.require(DatasetCatalog.TEST_LABELS).name()).toString()).withVerifiedChecksums(verified);
     }
     TaskType t = taskType();
     switch (format) {

@@ -67,6 +67,10 @@ class FullMnistIngestTest {
     assertEquals(List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), List.copyOf(trainAndValidation.keySet()));
     assertEquals(TEST_COUNTS, List.copyOf(m.splits().get("test").classCounts().values()));
     assertEquals(4, m.sources().size());
+    for (int i = 0; i < 4; i++) {
+      assertEquals(DatasetCatalog.MNIST.files().get(i).sha256(), m.sources().get(i).sha256());
+      assertEquals(DatasetCatalog.MNIST.files().get(i).bytes(), m.sources().get(i).bytes());
+    }
 
     spark.read().parquet(out.resolve("table").toString()).createOrReplaceTempView("mnist_full");
     List<Row> rows = spark.sql("SELECT split, count(*), count(DISTINCT row_id), min(size(features)), max(size(features)),"

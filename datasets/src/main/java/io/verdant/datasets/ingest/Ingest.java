@@ -125,7 +125,8 @@ public final class Ingest {
   }
 
   private static Map<String, Manifest.SplitStats> stats(SparkSession spark, String table, boolean classification) {
-    Dataset<Row> t = spark.read().parquet(table);
+    // The schema is known: giving it skips reading Parquet footers to infer it.
+    Dataset<Row> t = spark.read().schema(FeatureTable.schema(classification)).parquet(table);
     Map<String, Long> rows = new TreeMap<>();
     Map<String, Map<String, Long>> perClass = new TreeMap<>();
     if (classification) {

@@ -41,6 +41,7 @@ public final class IdxSource implements FeatureSource {
   private final String testImages;
   private final String testLabels;
   private final int numClasses;
+  private java.util.Map<String, String> verifiedSha256 = java.util.Map.of();
 
   public IdxSource(String trainImages, String trainLabels, String testImages, String testLabels) {
     this(trainImages, trainLabels, testImages, testLabels, NUM_CLASSES);
@@ -52,6 +53,15 @@ public final class IdxSource implements FeatureSource {
     this.testImages = testImages;
     this.testLabels = testLabels;
     this.numClasses = numClasses;
+  }
+
+  /**
+   * Files whose SHA-256 was verified just before (a catalog dataset in the cache), by path: the manifest
+   * records these checksums instead of hashing the files a second time.
+   */
+  public IdxSource withVerifiedChecksums(java.util.Map<String, String> sha256ByPath) {
+    this.verifiedSha256 = java.util.Map.copyOf(sha256ByPath);
+    return this;
   }
 
   @Override
@@ -85,11 +95,11 @@ public final class IdxSource implements FeatureSource {
       shape.add(x);
     }
     List<SourceFile> files = new ArrayList<>();
-    files.add(sourceFile("train-images", trainImages, conf));
-    files.add(sourceFile("train-labels", trainLabels, conf));
+    files.add(sourceFile("train-images", trainImages, conf, verifiedSha256.get(trainImages)));
+    files.add(sourceFile("train-labels", trainLabels, conf, verifiedSha256.get(trainLabels)));
     if (teI != null) {
-      files.add(sourceFile("test-images", testImages, conf));
-      files.add(sourceFile("test-labels", testLabels, conf));
+      files.add(sourceFile("test-images", testImages, conf, verifiedSha256.get(testImages)));
+      files.add(sourceFile("test-labels", testLabels, conf, verifiedSha256.get(testLabels)));
     }
     return new SourceData("idx", train, test, trI.recordBytes(), shape, TaskType.CLASSIFICATION, numClasses, null,
         SCALE, files);
@@ -110,11 +120,18 @@ public final class IdxSource implements FeatureSource {
     }
   }
 
-  static SourceFile sourceFile(String role, String path, Configuration conf) {
+  static SourceFile sourceFile(String role, String path, Configuration conf, String knownSha256) {
     Path p = new Path(path);
-    try (InputStream in = p.getFileSystem(conf).open(p)) {
-      long len = p.getFileSystem(conf).getFileStatus(p).getLen();
-      return new SourceFile(role, p.getFileSystem(conf).makeQualified(p).toString(), len, Checksums.sha256(in));
+    try {
+      org.apache.hadoop.fs.FileSystem fs = p.getFileSystem(conf);
+      long len = fs.getFileStatus(p).getLen();
+      String qualified = fs.makeQualified(p).toString();
+      if (knownSha256 != null) {
+        return new SourceFile(role, qualified, len, knownSha256);
+      }
+      try (InputStream in = fs.open(p)) {
+        return new SourceFile(role, qualified, len, Checksums.sha256(in));
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read " + path, e);
     }

@@ -108,4 +108,41 @@ class TabularReadersTest {
     assertEquals(t + ": the header differs from the training file's (" + h + "): expected x,y, found y,x",
         mismatch.getMessage());
   }
+
+  @Test
+  void parquetWithSparkMlVectorsOrNumericColumns() {
+    org.apache.spark.sql.types.StructType vs = new org.apache.spark.sql.types.StructType()
+        .add("label", org.apache.spark.sql.types.DataTypes.DoubleType)
+        .add("features", new org.apache.spark.ml.linalg.VectorUDT());
+    List<org.apache.spark.sql.Row> rows = List.of(
+        org.apache.spark.sql.RowFactory.create(1.0, org.apache.spark.ml.linalg.Vectors.dense(1, 2, 3)),
+        org.apache.spark.sql.RowFactory.create(0.0, org.apache.spark.ml.linalg.Vectors.sparse(3, new int[] {1},
+            new double[] {5})));
+    Path vec = tmp.resolve("vectors.parquet");
+    spark.createDataFrame(rows, vs).coalesce(1).write().parquet(vec.toString());
+    SourceData d = new ParquetSource(vec.toString(), null, "label", null).read(spark);
+    assertEquals(3, d.featureCount());
+    assertEquals(2, d.numClasses());
+    Map<Long, LabeledRecord> r = byId(d.train().collect());
+    assertArrayEquals(new float[] {1, 2, 3}, r.get(0L).features());
+    assertArrayEquals(new float[] {0, 5, 0}, r.get(1L).features());
+    assertEquals(1.0, r.get(0L).label());
+
+    org.apache.spark.sql.types.StructType cs = new org.apache.spark.sql.types.StructType()
+        .add("a", org.apache.spark.sql.types.DataTypes.IntegerType)
+        .add("kind", org.apache.spark.sql.types.DataTypes.StringType)
+        .add("b", org.apache.spark.sql.types.DataTypes.FloatType);
+    Path cols = tmp.resolve("columns.parquet");
+    spark.createDataFrame(List.of(org.apache.spark.sql.RowFactory.create(1, "dog", 0.5f),
+        org.apache.spark.sql.RowFactory.create(2, "cat", 1.5f)), cs).coalesce(1).write().parquet(cols.toString());
+    SourceData c = new ParquetSource(cols.toString(), null, "kind", null).read(spark);
+    assertEquals(List.of("cat", "dog"), c.classNames());
+    Map<Long, LabeledRecord> cr = byId(c.train().collect());
+    assertArrayEquals(new float[] {1, 0.5f}, cr.get(0L).features());
+    assertEquals(1.0, cr.get(0L).label());
+    VerdantException e = assertThrows(VerdantException.class,
+        () -> new ParquetSource(cols.toString(), null, "a", null).read(spark));
+    assertEquals(cols + ": column \"kind\" is string, not numeric; the features must be numeric columns or one array or"
+        + " vector column named \"features\"", e.getMessage());
+  }
 }
