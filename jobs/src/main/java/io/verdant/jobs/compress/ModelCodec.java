@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
 
 /** Between DL4J networks and Verdant model files: weight arrays as shared-value sparse tensors, the rest float32. */
 public final class ModelCodec {
@@ -93,7 +95,16 @@ public final class ModelCodec {
       throw VerdantException.of("%s: the configuration block is not a DL4J MultiLayerConfiguration: %s", source, e.getMessage());
     }
     MultiLayerNetwork net = new MultiLayerNetwork(conf);
-    net.init();
+    // Initialize on a zero vector (the values come from the file): no random weight initialization.
+    long numParams = 0;
+    for (int i = 0; i < conf.getConfs().size(); i++) {
+      numParams += conf.getConf(i).getLayer().initializer().numParams(conf.getConf(i));
+    }
+    if (numParams < 1 || numParams != file.parameterCount()) {
+      throw VerdantException.of("%s: the configuration has %d parameters, the tensors hold %d", source, numParams,
+          file.parameterCount());
+    }
+    net.init(Nd4j.zeros(DataType.FLOAT, 1, numParams), false);
     Map<String, NetParams.Param> byKey = new HashMap<>();
     for (NetParams.Param p : NetParams.params(net)) {
       byKey.put(p.key(), p);

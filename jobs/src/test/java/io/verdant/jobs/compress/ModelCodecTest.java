@@ -72,13 +72,32 @@ class ModelCodecTest {
     ModelFile f = ModelCodec.toModelFile(net, Map.of(), "{}");
     ModelFile wrong = new ModelFile("{}", TestModels.lenet5(1, 4, 8, 16).getLayerWiseConfigurations().toJson(), f.tensors());
     VerdantException ex = assertThrows(VerdantException.class, () -> ModelCodec.toNetwork(wrong, "m.vdcm"));
-    assertTrue(ex.getMessage().startsWith("m.vdcm: tensor 0_W has shape [784, 300], the network's parameter has"), ex.getMessage());
+    assertEquals("m.vdcm: the configuration has 3146 parameters, the tensors hold 266610", ex.getMessage());
+    // Same parameter count, other shapes: 784-300 and 300-784 dense layers.
+    org.deeplearning4j.nn.conf.MultiLayerConfiguration swapped = new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().list()
+        .layer(new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nIn(300).nOut(784).build())
+        .layer(new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nIn(784).nOut(100).build())
+        .layer(new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder().nIn(100).nOut(10).build()).build();
+    ModelFile shapes = new ModelFile("{}", swapped.toJson(), java.util.List.of(
+        io.verdant.common.modelfile.Tensor.raw("0_W", new int[] {784, 300}, new float[235200]),
+        io.verdant.common.modelfile.Tensor.raw("0_b", new int[] {1, 300}, new float[300]),
+        io.verdant.common.modelfile.Tensor.raw("1_W", new int[] {300, 100}, new float[30000]),
+        io.verdant.common.modelfile.Tensor.raw("1_b", new int[] {1, 100}, new float[100]),
+        f.tensors().get(4), f.tensors().get(5),
+        io.verdant.common.modelfile.Tensor.raw("pad", new int[] {1, 484 * 100 + 484}, new float[484 * 100 + 484])));
+    ex = assertThrows(VerdantException.class, () -> ModelCodec.toNetwork(shapes, "m.vdcm"));
+    assertEquals("m.vdcm: tensor 0_W has shape [784, 300], the network's parameter has [300, 784]", ex.getMessage());
     ModelFile notConf = new ModelFile("{}", "{\"not\":\"a configuration\"}", f.tensors());
     ex = assertThrows(VerdantException.class, () -> ModelCodec.toNetwork(notConf, "m.vdcm"));
     assertTrue(ex.getMessage().startsWith("m.vdcm: "), ex.getMessage());
     ModelFile missing = new ModelFile("{}", f.configJson(), f.tensors().subList(0, 2));
     ex = assertThrows(VerdantException.class, () -> ModelCodec.toNetwork(missing, "m.vdcm"));
-    assertTrue(ex.getMessage().startsWith("m.vdcm: no tensor for the network's parameters"), ex.getMessage());
+    assertEquals("m.vdcm: the configuration has 266610 parameters, the tensors hold 235500", ex.getMessage());
+    java.util.List<io.verdant.common.modelfile.Tensor> twice = new java.util.ArrayList<>(f.tensors().subList(0, 5));
+    twice.add(io.verdant.common.modelfile.Tensor.raw("0_b", new int[] {1, 10}, new float[10]));
+    ModelFile dup = new ModelFile("{}", f.configJson(), twice);
+    ex = assertThrows(VerdantException.class, () -> ModelCodec.toNetwork(dup, "m.vdcm"));
+    assertEquals("m.vdcm: tensor 0_b is not a parameter of the network (or appears twice)", ex.getMessage());
   }
 
   @Test
