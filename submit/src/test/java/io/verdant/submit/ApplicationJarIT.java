@@ -59,7 +59,7 @@ class ApplicationJarIT {
           forbidden.add(n);
         }
         for (String prefix : List.of("org/apache/spark/", "scala/", "org/apache/hadoop/", "org/slf4j/",
-            "com/fasterxml/jackson/core/", "com/google/gson/")) {
+            "com/fasterxml/jackson/core/", "com/google/gson/", "com/google/thirdparty/", "javax/annotation/")) {
           // dl4j-spark puts its own TaskContextHelper into Spark's package; it is not a Spark class.
           if (n.startsWith(prefix) && n.endsWith(".class") && !n.startsWith("org/apache/spark/TaskContextHelper")) {
             forbidden.add(n);
