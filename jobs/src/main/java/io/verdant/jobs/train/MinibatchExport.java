@@ -21,17 +21,13 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.datavec.spark.util.SerializableHadoopConfig;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Tuple2;
 
 /**
  * Turns one split of a feature table into serialized DataSet minibatches, on the executors: each task reads its
- * rows, builds minibatches and writes them as files under the export directory; only the file paths come back to
+ * rows, builds minibatches and writes them as {@link MinibatchFile}s under the export directory; only the file paths come back to
  * the driver. Training minibatches are exported once per job and reused every epoch (only their order changes
  * from epoch to epoch), so no epoch pays for Parquet decoding, shuffling or repartitioning again.
  */
@@ -150,18 +146,17 @@ public final class MinibatchExport {
       for (int i = 0; i < n; i++) {
         System.arraycopy(feats.get(i), 0, flat, i * width, width);
       }
-      INDArray x = Nd4j.create(flat, new long[] {n, width}, DataType.FLOAT);
-      INDArray y = Nd4j.zeros(DataType.FLOAT, n, outputs);
+      float[] y = new float[n * outputs];
       for (int i = 0; i < n; i++) {
         if (classification) {
-          y.putScalar(i, (int) Math.round(labels.get(i)), 1.0);
+          y[i * outputs + (int) Math.round(labels.get(i))] = 1f;
         } else {
-          y.putScalar(i, 0, labels.get(i));
+          y[i * outputs] = labels.get(i).floatValue();
         }
       }
-      Path p = new Path(dir, String.format("part-%05d-%06d.bin", partition, index));
+      Path p = new Path(dir, String.format("part-%05d-%06d.vmb", partition, index));
       try (OutputStream os = fs.create(p, true)) {
-        new DataSet(x, y).save(os);
+        MinibatchFile.write(new java.io.BufferedOutputStream(os, 1 << 16), flat, n, width, y, outputs);
       } catch (IOException e) {
         throw new UncheckedIOException("Cannot write minibatch " + p, e);
       }

@@ -16,7 +16,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import java.io.InputStream;
 import java.util.Iterator;
-import org.deeplearning4j.core.loader.impl.SerializedDataSetLoader;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.api.RepartitionStrategy;
@@ -124,7 +123,7 @@ public final class SparkTrainer {
       int parts = Math.min(settings.workers(), round.size());
       JavaRDD<String> rdd = sc.parallelize(new ArrayList<>(round), parts);
       master.expectedCount = round.size();
-      sparkNet.fitPaths(rdd, new SerializedDataSetLoader());
+      sparkNet.fitPaths(rdd, new MinibatchFile.Loader());
       double loss = sparkNet.getScore();
       if (Double.isNaN(loss) || Double.isInfinite(loss)) {
         throw new DivergedException(r + 1, rounds, "training loss became " + loss);
@@ -200,9 +199,9 @@ public final class SparkTrainer {
       T eval = empty.newInstance();
       while (it.hasNext()) {
         Path p = new Path(it.next());
-        DataSet ds = new DataSet();
+        DataSet ds;
         try (InputStream in = p.getFileSystem(hconf.value().getConfiguration()).open(p)) {
-          ds.load(in);
+          ds = MinibatchFile.read(in);
         }
         INDArray out = net.output(ds.getFeatures(), false);
         eval.eval(ds.getLabels(), out);

@@ -196,11 +196,9 @@ public final class TrainBenchmark {
   }
 
   static DataSet load(FileSystem fs, String p) throws Exception {
-    DataSet ds = new DataSet();
     try (InputStream in = fs.open(new Path(p))) {
-      ds.load(in);
+      return io.verdant.jobs.train.MinibatchFile.read(in);
     }
-    return ds;
   }
 
   /** Median epoch time from epoch 2 on (the first includes JIT warm-up). */

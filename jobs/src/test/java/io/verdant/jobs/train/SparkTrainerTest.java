@@ -21,10 +21,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.evaluation.classification.Evaluation;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 
 /** Spark parameter averaging against single-JVM training, and the distributed evaluation. */
 class SparkTrainerTest {
@@ -48,17 +46,17 @@ class SparkTrainerTest {
     List<String> paths = new ArrayList<>();
     for (int b = 0; b < count; b++) {
       float[] x = new float[batch * 20];
-      INDArray y = Nd4j.zeros(DataType.FLOAT, batch, 3);
+      float[] y = new float[batch * 3];
       for (int i = 0; i < batch; i++) {
         int c = rnd.nextInt(3);
         for (int j = 0; j < 20; j++) {
           x[i * 20 + j] = (float) (rnd.nextGaussian() * 0.5 + (j % 3 == c ? 1.0 : 0.0));
         }
-        y.putScalar(i, c, 1.0);
+        y[i * 3 + c] = 1f;
       }
-      Path p = dir.resolve(String.format("mb-%04d.bin", b));
+      Path p = dir.resolve(String.format("mb-%04d.vmb", b));
       try (OutputStream os = Files.newOutputStream(p)) {
-        new DataSet(Nd4j.create(x, new long[] {batch, 20}, DataType.FLOAT), y).save(os);
+        MinibatchFile.write(os, x, batch, 20, y, 3);
       }
       paths.add(p.toUri().toString());
     }
@@ -66,11 +64,9 @@ class SparkTrainerTest {
   }
 
   static DataSet load(String path) throws Exception {
-    DataSet ds = new DataSet();
     try (InputStream in = Files.newInputStream(Path.of(java.net.URI.create(path)))) {
-      ds.load(in);
+      return MinibatchFile.read(in);
     }
-    return ds;
   }
 
   static MultiLayerNetwork net(Architectures.UpdaterKind updater, double lr) {
