@@ -87,6 +87,7 @@ class ExecutorLossIT {
       assertNotNull(victim, "no executor ever ran a task\n" + s.logTail());
       ProcessHandle jvm = StandaloneCluster.executorProcesses(appId).get(victim);
       assertNotNull(jvm, "the JVM of executor " + victim + " of " + appId);
+      assertTrue(cluster.owns(jvm), "executor " + victim + " (pid " + jvm.pid() + ") is a child of this test's Workers");
       LOG.info("Killing executor {} of {} (pid {}) while it runs tasks, {} ms after submission", victim, appId,
           jvm.pid(), (System.nanoTime() - t0) / 1_000_000);
       StandaloneCluster.kill(jvm);

@@ -249,6 +249,20 @@ final class StandaloneCluster implements AutoCloseable {
     return out;
   }
 
+  /** Whether a process was started by this cluster (directly, or by one of its Workers). */
+  boolean owns(ProcessHandle h) {
+    List<Long> ours = new ArrayList<>();
+    synchronized (processes) {
+      processes.forEach(p -> ours.add(p.pid()));
+    }
+    for (java.util.Optional<ProcessHandle> p = java.util.Optional.of(h); p.isPresent(); p = p.get().parent()) {
+      if (ours.contains(p.get().pid())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   static void kill(Process p) {
     kill(p.toHandle());
   }
