@@ -40,16 +40,20 @@ public final class MinibatchExport {
   private MinibatchExport() {}
 
   /**
-   * Exports the training split: rows are spread over {@code partitions} tasks and ordered by a hash of
-   * (seed, row id), so the minibatches' composition depends only on the seed. With {@code fullBatchesOnly},
+   * Exports the training split: each read partition's rows (spread over {@code partitions} tasks by a hash of
+   * (seed, row id) only when the table has fewer read partitions) are ordered by a hash of (seed, row id), so the
+   * minibatches' composition depends only on the seed and the table's files. With {@code fullBatchesOnly},
    * each partition's last partial minibatch is dropped (at most partitions x (batch-1) rows): parameter averaging
    * weighs every worker's minibatch the same.
    */
   public static Exported exportTrain(SparkSession spark, String tablePath, int outputs, boolean classification,
       int batchSize, int partitions, long seed, String dir, boolean fullBatchesOnly) {
-    Dataset<Row> rows = split(spark, tablePath, FeatureTable.TRAIN)
-        .repartition(partitions, xxhash64(col(FeatureTable.ROW_ID), lit(seed)))
-        .sortWithinPartitions(xxhash64(col(FeatureTable.ROW_ID), lit(seed + 1)));
+    Dataset<Row> rows = split(spark, tablePath, FeatureTable.TRAIN);
+    // A shuffle of the whole split (~170 MB for MNIST) only when the table has fewer read partitions than workers.
+    if (rows.rdd().getNumPartitions() < partitions) {
+      rows = rows.repartition(partitions, xxhash64(col(FeatureTable.ROW_ID), lit(seed)));
+    }
+    rows = rows.sortWithinPartitions(xxhash64(col(FeatureTable.ROW_ID), lit(seed + 1)));
     return export(spark, rows, outputs, classification, batchSize, dir + "/train", fullBatchesOnly);
   }
 
