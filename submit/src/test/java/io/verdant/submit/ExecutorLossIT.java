@@ -21,18 +21,25 @@ import org.slf4j.LoggerFactory;
 /**
  * Fault tolerance on a real standalone cluster: one executor's JVM is killed (SIGKILL) while it runs tasks of
  * the job; the Master replaces it, Spark retries the lost tasks, and the job still finishes with a complete output.
- * The job is {@link #job}: ingest today; switch it to train (with a check that the model is usable) once train exists.
+ * The job is the last of {@link ClusterJobs#pipeline}: ingest today, train once it is added there (then add a
+ * check that the model is usable next to the ingest check below).
  */
 class ExecutorLossIT {
   private static final Logger LOG = LoggerFactory.getLogger(ExecutorLossIT.class);
 
-  /** The job whose executor is killed, and the check of its output. */
-  static List<String> job(Path work) {
-    return ClusterJobs.ingest(work.resolve("table"), "it-executor-loss");
-  }
+  /**
+   * The jobs of {@link ClusterJobs#pipeline}: all but the last run undisturbed (they prepare its input); the
+   * executor is killed during the last one. Adding train to the pipeline makes this a test of train.
+   */
+  static final String RUN_ID = "it-executor-loss";
 
-  static void assertOutput(Path work) throws Exception {
-    ClusterJobs.assertIngested(work.resolve("table"), "it-executor-loss");
+  static List<String> submitArgs(StandaloneCluster cluster, Path props, Map.Entry<String, List<String>> job) {
+    List<String> args = new ArrayList<>(List.of("--master", cluster.masterUrl(), "--deploy-mode", "client",
+        "--properties-file", props.toString(),
+        "--conf", "spark.app.name=verdant-it-executor-loss-" + job.getKey(),
+        "--class", "io.verdant.jobs.Verdant", cluster.appJar.toString()));
+    args.addAll(job.getValue());
+    return args;
   }
 
   @Test
@@ -42,21 +49,23 @@ class ExecutorLossIT {
     Files.createDirectories(dir);
     try (StandaloneCluster cluster = StandaloneCluster.start(dir, 2, 1, "1g")) {
       Path work = dir.resolve("work");
+      List<Map.Entry<String, List<String>>> jobs = new ArrayList<>(ClusterJobs.pipeline(work, RUN_ID).entrySet());
+      Map.Entry<String, List<String>> target = jobs.get(jobs.size() - 1);
+      for (Map.Entry<String, List<String>> before : jobs.subList(0, jobs.size() - 1)) {
+        StandaloneCluster.Submission prep = cluster.submit("submit-" + before.getKey(),
+            submitArgs(cluster, cluster.properties("prepare", StandaloneClusterIT.sizes()), before), Duration.ofMinutes(4));
+        assertEquals(0, prep.await(), before.getKey() + "\n" + prep.logTail());
+      }
       Path events = Files.createDirectories(work.resolve("events"));
       int uiPort = StandaloneCluster.freePort();
       Map<String, String> sizes = new HashMap<>(StandaloneClusterIT.sizes());
       sizes.put("spark.ui.enabled", "true");
       sizes.put("spark.ui.port", String.valueOf(uiPort));
-      Path props = cluster.properties("executor-loss", sizes);
-      List<String> args = new ArrayList<>(List.of("--master", cluster.masterUrl(), "--deploy-mode", "client",
-          "--properties-file", props.toString(),
-          "--conf", "spark.eventLog.enabled=true",
-          "--conf", "spark.eventLog.dir=" + events.toUri(),
-          "--conf", "spark.app.name=verdant-it-executor-loss",
-          "--class", "io.verdant.jobs.Verdant", cluster.appJar.toString()));
-      args.addAll(job(work));
+      sizes.put("spark.eventLog.enabled", "true");
+      sizes.put("spark.eventLog.dir", events.toUri().toString());
+      List<String> args = submitArgs(cluster, cluster.properties("executor-loss", sizes), target);
       long t0 = System.nanoTime();
-      StandaloneCluster.Submission s = cluster.submit("submit-executor-loss", args, Duration.ofMinutes(4));
+      StandaloneCluster.Submission s = cluster.submit("submit-executor-loss-" + target.getKey(), args, Duration.ofMinutes(4));
 
       // Wait until an executor is running tasks of the job (the driver's REST API), then kill its JVM.
       String ui = "http://127.0.0.1:" + uiPort + "/api/v1/applications";
@@ -94,8 +103,10 @@ class ExecutorLossIT {
 
       int code = s.await();
       LOG.info("Job with a killed executor: exit {} after {} ms", code, (System.nanoTime() - t0) / 1_000_000);
-      assertEquals(0, code, "the job must finish despite the lost executor\n" + s.logTail());
-      assertOutput(work);
+      assertEquals(0, code, target.getKey() + " must finish despite the lost executor\n" + s.logTail());
+      if (target.getKey().equals("ingest")) {
+        ClusterJobs.assertIngested(work.resolve("table"), RUN_ID + "-ingest");
+      }
 
       List<JsonNode> log = StandaloneClusterIT.eventLog(events);
       String lost = victim;
