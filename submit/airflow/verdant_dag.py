@@ -1,4 +1,4 @@
-"""Verdant on Airflow: ingest -> train -> compress -> report, one spark-submit per job.
+"""Verdant on Airflow: ingest -> train -> compress -> evaluate, one spark-submit per job.
 
 Each task is a SparkSubmitOperator that submits Verdant's application jar
 (target/verdant-<version>-spark3.5.jar, main class io.verdant.jobs.Verdant) with one of the
@@ -16,7 +16,7 @@ Configuration (environment of the Airflow scheduler and workers, all optional):
   VERDANT_APP_JAR        the application jar, readable by spark-submit on the Airflow worker
   VERDANT_PROPERTIES     the Spark properties file (default: the YARN one next to the jar)
   VERDANT_SPARK_CONN_ID  the Airflow Spark connection (default spark_default)
-  VERDANT_WORK_DIR       where tables, models and reports go (default hdfs:///verdant); any Hadoop URI
+  VERDANT_WORK_DIR       where tables and models go (default hdfs:///verdant); any Hadoop URI
 """
 from __future__ import annotations
 
@@ -51,7 +51,6 @@ def verdant_run_id(run_id: str, job: str) -> str:
 TABLE = "{{ params.work_dir }}/tables/{{ params.dataset }}/ds={{ ds }}"
 MODEL = "{{ params.work_dir }}/models/{{ params.model }}/ds={{ ds }}"
 COMPRESSED = "{{ params.work_dir }}/compressed/{{ params.model }}/ds={{ ds }}"
-REPORT = "{{ params.work_dir }}/reports/ds={{ ds }}"
 
 # The Verdant command line of each task (application_args; rendered by Airflow's templating).
 JOBS = {
@@ -70,10 +69,10 @@ JOBS = {
         "--out", COMPRESSED, "--overwrite",
         "--run-id", "{{ verdant_run_id(run_id, 'compress') }}",
     ],
-    "report": [
-        "report", "--model", COMPRESSED, "--data", TABLE,
-        "--out", REPORT, "--overwrite",
-        "--run-id", "{{ verdant_run_id(run_id, 'report') }}",
+    # The compressed file scored on the test split: what would ship, checked after decoding.
+    "evaluate": [
+        "evaluate", "--model", COMPRESSED + "/model.vdcm", "--data", TABLE, "--split", "test",
+        "--run-id", "{{ verdant_run_id(run_id, 'evaluate') }}",
     ],
 }
 
@@ -88,7 +87,7 @@ default_args = {
 
 with DAG(
     dag_id="verdant_pipeline",
-    description="Verdant: ingest, train, compress and report on Spark, with energy and carbon per job",
+    description="Verdant: ingest, train, compress and evaluate on Spark, with energy and carbon per job",
     schedule="@daily",
     start_date=datetime(2026, 1, 1, tzinfo=timezone.utc),
     catchup=False,

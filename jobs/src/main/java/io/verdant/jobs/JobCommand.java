@@ -47,6 +47,12 @@ public abstract class JobCommand implements Callable<Integer> {
   /** Checks options before Spark starts; throws {@link io.verdant.common.VerdantException} stating the rule and the value. */
   protected abstract void validate();
 
+  /**
+   * Checks the job's inputs (manifests, model files) after the options and before Spark starts. Not run by
+   * {@code --dry-run}, which checks a command line whose inputs may not exist yet (an Airflow DAG's).
+   */
+  protected void checkInputs() {}
+
   /** Runs the job; the JobRun's phases name the Spark job groups. */
   protected abstract void execute(JobRun run) throws Exception;
 
@@ -72,6 +78,7 @@ public abstract class JobCommand implements Callable<Integer> {
       JobRun.masked(effectiveOptions()).forEach((k, v) -> System.out.println("  " + k + " = " + v));
       return 0;
     }
+    checkInputs();
     // A session that already exists (the quickstart's, a test's, a notebook's) is reused and left running;
     // one this command creates is stopped when it ends.
     boolean owned = SparkSession.getActiveSession().isEmpty() && SparkSession.getDefaultSession().isEmpty();

@@ -79,7 +79,7 @@ class AirflowDagTest {
       assertTrue(out > 0 && args.get(out + 1).endsWith("/ds=2026-11-21"), "output partition by logical date: " + args);
       assertTrue(args.contains("--run-id"), args.toString());
     }
-    assertEquals(List.of("ingest", "train", "compress", "report"), ids);
+    assertEquals(List.of("ingest", "train", "compress", "evaluate"), ids);
     for (int i = 0; i + 1 < ids.size(); i++) {
       assertEquals(List.of(ids.get(i + 1)), strings(dag.path("tasks").get(i).path("downstream")));
     }
