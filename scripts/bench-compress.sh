@@ -16,8 +16,8 @@ mkdir -p "$BENCH_DIR"
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
 
 mvn -B -o -q -pl common,datasets,jobs -DskipTests test-compile
-mvn -B -o -q -pl common,datasets,jobs -DskipTests package -Dmaven.test.skip=false >/dev/null
-mvn -B -o -q -pl jobs dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$BENCH_DIR/cp.txt" >/dev/null
+# In the reactor every module writes the file in turn; jobs, built last, leaves its classpath (test scope).
+mvn -B -o -q -pl common,datasets,jobs dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$BENCH_DIR/cp.txt" >/dev/null
 CP="$ROOT/jobs/target/test-classes:$ROOT/jobs/target/classes:$ROOT/common/target/classes:$ROOT/common/target/test-classes:$ROOT/datasets/target/classes:$(cat "$BENCH_DIR/cp.txt")"
 FLAGS=$(grep -v '^#' submit/conf/java17-jvm-flags | tr '\n' ' ')
 JAVA=(java $FLAGS -Xmx8g -Dorg.bytedeco.javacpp.cachedir="$ROOT/target/test-cache/javacpp" \

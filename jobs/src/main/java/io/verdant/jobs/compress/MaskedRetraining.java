@@ -30,7 +30,9 @@ public final class MaskedRetraining {
       return net;
     }
     net.setLearningRate(s.learningRate());
+    // The RDD's DataSets hold batchSizePerWorker examples each (TableData batches); the worker minibatch is the same.
     ParameterAveragingTrainingMaster.Builder b = new ParameterAveragingTrainingMaster.Builder(s.batchSizePerWorker())
+        .batchSizePerWorker(s.batchSizePerWorker())
         .averagingFrequency(s.averagingFrequency())
         .workerPrefetchNumBatches(0)
         .rddTrainingApproach(RDDTrainingApproach.Export)
