@@ -138,17 +138,29 @@ public final class TrainCommand extends JobCommand {
     }
     TrainOptions.checkSchedule(lrSchedule);
     Architectures.checkName(model);
-    loaded = Manifest.read(data, new Configuration());
-    Manifest m = loaded.manifest();
-    Architectures.checkFits(model, Training.shape(m), data);
     if (out == null) {
-      String name = (m.dataset() == null ? Paths.get(data).getFileName().toString() : m.dataset()) + "-"
-          + model.replace(':', '-');
-      out = Paths.get(IngestCommand.workDir(), "models", name).toString();
+      // Named after the dataset; the table (and so its manifest) may not exist yet under --dry-run.
+      String dataset = Paths.get(data).getFileName().toString();
+      if (!dryRun) {
+        loaded = Manifest.read(data, new Configuration());
+        if (loaded.manifest().dataset() != null) {
+          dataset = loaded.manifest().dataset();
+        }
+      }
+      out = Paths.get(IngestCommand.workDir(), "models", dataset + "-" + model.replace(':', '-')).toString();
     }
     if (checkpointDir == null) {
       checkpointDir = Training.defaultCheckpointDir(out);
     }
+  }
+
+  /** The table must exist and fit the architecture (input shape, classes) before Spark starts. */
+  @Override
+  protected void checkInputs() {
+    if (loaded == null) {
+      loaded = Manifest.read(data, new Configuration());
+    }
+    Architectures.checkFits(model, Training.shape(loaded.manifest()), data);
   }
 
   private static void positive(String option, int value) {

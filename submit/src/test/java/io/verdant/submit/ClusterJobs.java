@@ -1,6 +1,7 @@
 package io.verdant.submit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -13,8 +14,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The Verdant command lines the cluster tests submit, and what they check afterwards. The jobs run here are the
- * ones registered today (ingest); more jobs (train, compress, report) are added in {@link #pipeline}.
+ * The Verdant command lines the cluster tests submit, and what they check afterwards: ingest of the MNIST slice,
+ * then train of lenet-300-100 on it.
  */
 final class ClusterJobs {
   private ClusterJobs() {}
@@ -35,15 +36,46 @@ final class ClusterJobs {
         "--out", out.toString(), "--run-id", runId);
   }
 
+  /** Train of lenet-300-100 for {@value #TRAIN_EPOCHS} epochs on the ingested slice in {@code table}. */
+  static List<String> train(Path table, Path out, String runId) {
+    return List.of("train", "--data", table.toString(), "--model", "lenet-300-100",
+        "--epochs", Integer.toString(TRAIN_EPOCHS), "--averaging-frequency", "5", "--out", out.toString(), "--run-id", runId);
+  }
+
+  static final int TRAIN_EPOCHS = 2;
+
   /**
    * The jobs each deploy mode submits, in order, as named command lines (each is checked for success and work on
-   * both executors). To add train once it is registered, append e.g.
-   * {@code jobs.put("train", List.of("train", "--table", work.resolve("table").toString(), ..., "--run-id", runId + "-train"))}.
+   * both executors, then by {@link #assertDone}).
    */
   static Map<String, List<String>> pipeline(Path work, String runId) {
     Map<String, List<String>> jobs = new java.util.LinkedHashMap<>();
     jobs.put("ingest", ingest(work.resolve("table"), runId + "-ingest"));
+    jobs.put("train", train(work.resolve("table"), work.resolve("model"), runId + "-train"));
     return jobs;
+  }
+
+  /** Checks what a job of {@link #pipeline} left in {@code work}. */
+  static void assertDone(String job, Path work, String runId) throws IOException {
+    switch (job) {
+      case "ingest" -> assertIngested(work.resolve("table"), runId + "-ingest");
+      case "train" -> assertTrained(work.resolve("model"), runId + "-train");
+      default -> throw new AssertionError("no check for job " + job);
+    }
+  }
+
+  /**
+   * Checks a trained model: model.zip beside a model.json of this run that ran every epoch and scored the 1,000 test
+   * images well above chance (10%): a usable model.
+   */
+  static void assertTrained(Path out, String runId) throws IOException {
+    assertTrue(java.nio.file.Files.size(out.resolve("model.zip")) > 100_000, "model.zip in " + out);
+    JsonNode m = StandaloneCluster.JSON.readTree(out.resolve("model.json").toFile());
+    assertEquals(runId, m.path("runId").asText(), "model.json runId");
+    assertEquals(TRAIN_EPOCHS, m.path("training").path("epochsRun").asInt(), "epochs run");
+    assertEquals(1_000, m.path("test").path("examples").asLong(), "test examples");
+    double accuracy = m.path("test").path("accuracy").asDouble();
+    assertTrue(accuracy > 0.8, "test accuracy after " + TRAIN_EPOCHS + " epochs on the slice: " + accuracy);
   }
 
   /** Checks the ingested table of mnist-slice: a manifest with every row and the run id. */
