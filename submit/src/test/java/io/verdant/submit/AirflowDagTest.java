@@ -75,8 +75,9 @@ class AirflowDagTest {
       List<String> args = strings(t.path("args"));
       assertEquals(t.path("task_id").asText(), args.get(0), "the subcommand is the task");
       // Idempotent reruns: an explicit run id and an output partition of the logical date.
-      int out = args.indexOf("--out");
-      assertTrue(out > 0 && args.get(out + 1).endsWith("/ds=2026-11-21"), "output partition by logical date: " + args);
+      // evaluate writes no output: it scores the logical date's compressed model on that date's table.
+      int out = args.indexOf(args.contains("--out") ? "--out" : "--data");
+      assertTrue(out > 0 && args.get(out + 1).endsWith("/ds=2026-11-21"), "partition by logical date: " + args);
       assertTrue(args.contains("--run-id"), args.toString());
     }
     assertEquals(List.of("ingest", "train", "compress", "evaluate"), ids);
