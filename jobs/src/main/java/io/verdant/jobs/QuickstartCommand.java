@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
  * {@code verdant quickstart}: the README's first command. Runs the pipeline on full MNIST in Spark local mode:
  * fetch and ingest, train lenet-300-100, compress it, and show the ledger of those runs. Each step is the same
  * job a user would run by hand (printed before it runs) with a fixed run id, so a rerun reuses every step that
- * completed and redoes only what did not.
+ * completed and redoes only what did not (an interrupted training continues from its last checkpoint).
  */
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
     description = {"Run the pipeline on MNIST in Spark local mode: fetch and ingest it, train lenet-300-100,",
@@ -51,7 +51,7 @@ public final class QuickstartCommand implements Callable<Integer> {
     List<List<String>> steps = new ArrayList<>();
     steps.add(ingest);
     steps.add(List.of("train", "--data", table, "--model", MODEL, "--epochs", Integer.toString(epochs), "--out", model,
-        "--run-id", "quickstart-train-" + MODEL + "-e" + epochs, "--ledger", ledger));
+        "--run-id", "quickstart-train-" + MODEL + "-e" + epochs, "--resume", "--ledger", ledger));
     if (!skipCompress) {
       steps.add(List.of("compress", "--model", model, "--data", table, "--out", compressed,
           "--run-id", "quickstart-compress-" + MODEL + "-e" + epochs, "--ledger", ledger));
