@@ -120,7 +120,7 @@ class CompressCommandTest {
   }
 
   @Test
-  void maskedRetrainingKeepsPrunedWeightsExactlyZero() {
+  void maskedRetrainingKeepsPrunedWeightsExactlyZero() throws java.io.IOException {
     MultiLayerNetwork net = TestModels.lenet300100(7);
     float[] flat = NetParams.flat(net);
     float[] mask = Pruning.ones(flat.length);
@@ -129,8 +129,10 @@ class CompressCommandTest {
     }
     NetParams.set(net, flat);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    var train = TableData.dataSets(TableData.batches(spark, manifest, "train", 32));
-    MultiLayerNetwork after = MaskedRetraining.retrain(jsc, net, mask, train, new MaskedRetraining.Settings(1, 0.05, 16, 3, 1));
+    MaskedRetraining.Settings settings = new MaskedRetraining.Settings(1, 0.05, 16, 3, 1);
+    java.util.List<String> train = MaskedRetraining.export(spark, manifest.tablePath(), manifest.manifest().numClasses(),
+        settings, java.nio.file.Files.createTempDirectory("masked-retraining").toUri().toString());
+    MultiLayerNetwork after = MaskedRetraining.retrain(jsc, net, mask, train, settings);
     float[] f = NetParams.flat(after);
     int pruned = 0;
     int changed = 0;

@@ -65,7 +65,11 @@ public final class Compressor {
     JavaRDD<TableData.Batch> test = TableData.batches(run.spark(), table, "test", o.evalBatchSize()).persist(StorageLevel.MEMORY_ONLY());
     JavaRDD<DataSet> train = TableData.dataSets(TableData.batches(run.spark(), table, "train", o.retraining().batchSizePerWorker()))
         .persist(StorageLevel.MEMORY_ONLY_SER());
+    // Retraining uses the train job's machinery: minibatch files exported once, reused by every attempt and cycle.
+    org.apache.hadoop.fs.Path exportDir = exportDir(run);
     try {
+      List<String> trainPaths = o.retraining().epochs() == 0 ? List.of() : run.phase("export", () -> MaskedRetraining.export(
+          run.spark(), table.tablePath(), table.manifest().numClasses(), o.retraining(), exportDir.toString()));
       float[] orig = NetParams.flat(original);
       Predictions valBefore = run.phase("baseline", () -> Predictions.of(val, original));
       Predictions testBefore = run.phase("baseline", () -> Predictions.of(test, original));
@@ -111,7 +115,7 @@ public final class Compressor {
       ArrayNode attempts = report.putArray("attempts");
       for (int attempt = 1; ; attempt++) {
         Map<String, Double> t = new LinkedHashMap<>(targets);
-        Stage s = attempt(run, jsc, original, weights, t, o, train, val, test);
+        Stage s = attempt(run, jsc, original, weights, t, o, train, trainPaths, val, test);
         double drop = (valBefore.accuracy() - s.valQuantized.accuracy()) * 100;
         ObjectNode a = attempts.addObject();
         a.put("attempt", attempt);
@@ -152,6 +156,24 @@ public final class Compressor {
       val.unpersist(false);
       test.unpersist(false);
       train.unpersist(false);
+      deleteQuietly(run, exportDir);
+    }
+  }
+
+  /** Where retraining minibatches go: under {@code verdant.dl4j.exportDir} when set, else Hadoop's tmp dir. */
+  private static org.apache.hadoop.fs.Path exportDir(JobRun run) {
+    String base = System.getProperty(io.verdant.jobs.train.Training.EXPORT_DIR_PROPERTY);
+    if (base == null) {
+      base = run.spark().sparkContext().hadoopConfiguration().get("hadoop.tmp.dir", System.getProperty("java.io.tmpdir"));
+    }
+    return new org.apache.hadoop.fs.Path(base, "verdant-compress-" + run.runId());
+  }
+
+  private static void deleteQuietly(JobRun run, org.apache.hadoop.fs.Path dir) {
+    try {
+      dir.getFileSystem(run.spark().sparkContext().hadoopConfiguration()).delete(dir, true);
+    } catch (java.io.IOException e) {
+      LOG.warn("Could not remove the retraining minibatches in {}: {}", dir, e.toString());
     }
   }
 
@@ -167,7 +189,8 @@ public final class Compressor {
   }
 
   private static Stage attempt(JobRun run, JavaSparkContext jsc, MultiLayerNetwork original, List<NetParams.Param> weights,
-      Map<String, Double> targets, Options o, JavaRDD<DataSet> train, JavaRDD<TableData.Batch> val, JavaRDD<TableData.Batch> test) {
+      Map<String, Double> targets, Options o, JavaRDD<DataSet> train, List<String> trainPaths, JavaRDD<TableData.Batch> val,
+      JavaRDD<TableData.Batch> test) {
     Stage s = new Stage();
     MultiLayerNetwork work = original.clone();
     float[] flat = NetParams.flat(work);
@@ -181,7 +204,7 @@ public final class Compressor {
       });
       NetParams.set(work, flat);
       MultiLayerNetwork w = work;
-      work = run.phase("retrain", () -> MaskedRetraining.retrain(jsc, w, mask, train, o.retraining()));
+      work = run.phase("retrain", () -> MaskedRetraining.retrain(jsc, w, mask, trainPaths, o.retraining()));
       float[] after = NetParams.flat(work);
       for (int i = 0; i < after.length; i++) {
         if (mask[i] == 0f && after[i] != 0f) {

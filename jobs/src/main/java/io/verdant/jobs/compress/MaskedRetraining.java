@@ -1,19 +1,25 @@
 package io.verdant.jobs.compress;
 
+import io.verdant.jobs.train.MinibatchExport;
+import io.verdant.jobs.train.SparkTrainer;
 import java.util.List;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.spark.api.RDDTrainingApproach;
-import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
-import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
-import org.nd4j.linalg.dataset.DataSet;
+import org.deeplearning4j.spark.api.TrainingHook;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Retrains a pruned network on Spark with DL4J's ParameterAveragingTrainingMaster while a {@link MaskListener}
- * keeps the pruned weights exactly zero on every worker through every update.
+ * Retrains a pruned network on Spark with the train job's machinery ({@link MinibatchExport} once, then
+ * {@link SparkTrainer}: DL4J parameter averaging from exported minibatch files) while a {@link MaskHook} keeps the
+ * pruned weights exactly zero on every worker after every update. Parameter averaging of exact zeros is exact
+ * zero, so the averaged model keeps the mask too.
  */
 public final class MaskedRetraining {
   private static final Logger LOG = LoggerFactory.getLogger(MaskedRetraining.class);
@@ -23,36 +29,66 @@ public final class MaskedRetraining {
 
   private MaskedRetraining() {}
 
+  /**
+   * Exports the train split of a table as minibatch files once (reused by every retraining attempt and cycle);
+   * returns their paths.
+   */
+  public static List<String> export(SparkSession spark, String tablePath, int numClasses, Settings s, String dir) {
+    int workers = spark.sparkContext().defaultParallelism();
+    return MinibatchExport.exportTrain(spark, tablePath, numClasses, true, s.batchSizePerWorker(), workers, s.seed(), dir, true)
+        .paths();
+  }
+
   /** Trains {@code net} in place for the configured epochs; returns the network with the retrained parameters. */
-  public static MultiLayerNetwork retrain(JavaSparkContext jsc, MultiLayerNetwork net, float[] mask, JavaRDD<DataSet> train,
+  public static MultiLayerNetwork retrain(JavaSparkContext jsc, MultiLayerNetwork net, float[] mask, List<String> trainPaths,
       Settings s) {
     if (s.epochs() == 0) {
       return net;
     }
     net.setLearningRate(s.learningRate());
-    // The RDD's DataSets hold batchSizePerWorker examples each (TableData batches); the worker minibatch is the same.
-    ParameterAveragingTrainingMaster.Builder b = new ParameterAveragingTrainingMaster.Builder(s.batchSizePerWorker())
-        .batchSizePerWorker(s.batchSizePerWorker())
-        .averagingFrequency(s.averagingFrequency())
-        .workerPrefetchNumBatches(0)
-        .rddTrainingApproach(RDDTrainingApproach.Export)
-        .rngSeed(s.seed());
-    String export = System.getProperty("verdant.dl4j.exportDir");
-    if (export != null) {
-      b.exportDirectory(new java.io.File(export).toURI().toString());
+    int workers = jsc.defaultParallelism();
+    SparkTrainer trainer = new SparkTrainer(jsc, net,
+        new SparkTrainer.Settings(workers, s.batchSizePerWorker(), s.averagingFrequency(), 0, false), List.of(new MaskHook(mask)));
+    for (int e = 1; e <= s.epochs(); e++) {
+      SparkTrainer.EpochResult r = trainer.fitEpoch(SparkTrainer.epochOrder(trainPaths, s.seed(), e), null);
+      LOG.info("Masked retraining epoch {}/{}: loss {} in {} s", e, s.epochs(), String.format("%.4f", r.loss()),
+          String.format("%.1f", r.seconds()));
     }
-    ParameterAveragingTrainingMaster tm = b.build();
-    SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(jsc, net, tm);
-    sparkNet.setListeners(List.of(new MaskListener(mask)));
-    try {
-      for (int e = 0; e < s.epochs(); e++) {
-        long t0 = System.nanoTime();
-        sparkNet.fit(train);
-        LOG.info("Masked retraining epoch {}/{} took {} ms", e + 1, s.epochs(), (System.nanoTime() - t0) / 1_000_000);
+    return trainer.network();
+  }
+
+  /** Re-applies the 0/1 mask to the parameters after every minibatch update on a worker. */
+  static final class MaskHook implements TrainingHook {
+    private static final long serialVersionUID = 1L;
+    private final float[] mask;
+    private transient INDArray maskArray;
+
+    MaskHook(float[] mask) {
+      this.mask = mask.clone();
+    }
+
+    private void apply(Model model) {
+      INDArray p = model.params();
+      if (maskArray == null || maskArray.dataType() != p.dataType()) {
+        maskArray = Nd4j.create(mask, new long[] {1, mask.length}, 'c').castTo(p.dataType());
       }
-    } finally {
-      tm.deleteTempFiles(jsc);
+      p.muli(maskArray.reshape(p.shape()));
     }
-    return sparkNet.getNetwork();
+
+    @Override
+    public void preUpdate(DataSet minibatch, Model model) {}
+
+    @Override
+    public void postUpdate(DataSet minibatch, Model model) {
+      apply(model);
+    }
+
+    @Override
+    public void preUpdate(MultiDataSet minibatch, Model model) {}
+
+    @Override
+    public void postUpdate(MultiDataSet minibatch, Model model) {
+      apply(model);
+    }
   }
 }
