@@ -76,6 +76,13 @@ public final class TrainCommand extends JobCommand {
       description = "Seed of weights, minibatch composition and every epoch's order (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--energy-budget-wh", paramLabel = "WH", defaultValue = "0",
+      description = {"Energy budget of the run in watt-hours (as the ledger measures it, PUE not applied): after each epoch the",
+          "whole run's energy is projected from the epochs done; when the projection passes the budget, training stops,",
+          "the best model is kept, and the ledger records status stopped_for_budget with the projection. 0: no budget",
+          "(default: ${DEFAULT-VALUE})."})
+  double energyBudgetWh;
+
   @Option(names = "--patience", paramLabel = "N", defaultValue = "0",
       description = "Early stopping: stop after N epochs without a better validation metric; 0 disables (default: ${DEFAULT-VALUE}).")
   int patience;
@@ -136,6 +143,12 @@ public final class TrainCommand extends JobCommand {
     if (!(dropout >= 0 && dropout < 1)) {
       throw VerdantException.of("--dropout must be at least 0 and less than 1, cannot be: %s", dropout);
     }
+    if (!(energyBudgetWh >= 0) || Double.isInfinite(energyBudgetWh)) {
+      throw VerdantException.of("--energy-budget-wh must be at least 0, cannot be: %s", energyBudgetWh);
+    }
+    if (energyBudgetWh > 0 && !ledgerOptions.enabled()) {
+      throw VerdantException.of("--energy-budget-wh needs the ledger's energy measurement: it cannot be used with --no-ledger");
+    }
     TrainOptions.checkSchedule(lrSchedule);
     Architectures.checkName(model);
     if (out == null) {
@@ -177,7 +190,7 @@ public final class TrainCommand extends JobCommand {
 
   TrainOptions options() {
     return new TrainOptions(data, model, out, epochs, batchSize, averagingFrequency, prefetch, workers, updater,
-        learningRate, momentum, lrSchedule, l2, dropout, seed, patience, resume, checkpointDir, stats, overwrite, keepCheckpoint, evalBatchSize);
+        learningRate, momentum, lrSchedule, l2, dropout, seed, patience, resume, checkpointDir, stats, overwrite, keepCheckpoint, evalBatchSize, energyBudgetWh);
   }
 
   @Override

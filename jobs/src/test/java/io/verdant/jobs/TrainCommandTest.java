@@ -156,8 +156,29 @@ class TrainCommandTest {
     Path missing = tmp.resolve("nothing");
     assertError(missing + " is not a Verdant feature table: manifest.json is missing (write one with `verdant ingest`)",
         new String[] {"train", "--data", missing.toString(), "--model", "linear", "--out", out.toString()});
+    assertError("--energy-budget-wh must be at least 0, cannot be: -1.0", train(out, "--model", "linear", "--energy-budget-wh", "-1"));
+    assertError("--energy-budget-wh needs the ledger's energy measurement: it cannot be used with --no-ledger",
+        train(out, "--model", "linear", "--energy-budget-wh", "1", "--no-ledger"));
     assertEquals(2, Verdant.run("train", "--model", "linear"), "--data is required");
     assertFalse(Files.exists(out));
+  }
+
+  @Test
+  void anEnergyBudgetStopsTrainingKeepsTheBestModelAndIsRecordedInTheLedger(@TempDir Path tmp) throws Exception {
+    Path out = tmp.resolve("m");
+    String ledger = tmp.resolve("ledger").toString();
+    // A budget far below one epoch's energy: the projection after epoch 1 passes it.
+    assertEquals(0, Verdant.run(train(out, "--model", "mlp:784-32-10", "--epochs", "4", "--energy-budget-wh", "0.000001",
+        "--ledger", ledger, "--run-id", "budget-1")));
+    com.fasterxml.jackson.databind.JsonNode info = io.verdant.common.Json.MAPPER.readTree(out.resolve("model.json").toFile());
+    assertEquals(1, info.path("training").path("epochsRun").asInt());
+    assertTrue(info.path("training").path("stoppedEarly").asBoolean());
+    assertTrue(Files.exists(out.resolve("model.zip")));
+    org.apache.spark.sql.Row row = spark.read().parquet(ledger + "/runs").where("run_id = 'budget-1'")
+        .select("status", "error_message").first();
+    assertEquals("stopped_for_budget", row.getString(0));
+    assertTrue(row.getString(1).startsWith("energy budget: "), row.getString(1));
+    assertTrue(row.getString(1).contains("exceeds --energy-budget-wh 1.0E-6; stopped after epoch 1"), row.getString(1));
   }
 
   private static void assertError(String message, String[] args) {

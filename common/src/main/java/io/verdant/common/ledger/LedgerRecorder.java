@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * task of the run, tracks the phases' time windows, and at the end attributes energy and carbon and writes the
  * run's rows (also when the job failed or stopped for its budget).
  */
-public final class LedgerRecorder implements JobRunListener {
+public final class LedgerRecorder implements JobRunListener, io.verdant.common.run.EnergyMeter {
   private static final Logger LOG = LoggerFactory.getLogger(LedgerRecorder.class);
 
   private final String root;
@@ -133,6 +133,23 @@ public final class LedgerRecorder implements JobRunListener {
     new LedgerWriter(root, hadoopConf).write(row, energy, taskRows);
     LOG.info("Ledger rows of run {} written {} ms after its end ({} ms waiting for samples and task events)",
         run.runId(), System.currentTimeMillis() - runEndMs, waitedMs);
+  }
+
+  /** Energy of the run until now, from the samples received so far (a fresh one of the driver's JVM included). */
+  @Override
+  public double energySoFarJ(JobRun run) {
+    sampler.sampleNow();
+    List<Interval> snapshot;
+    synchronized (intervals) {
+      snapshot = new ArrayList<>(intervals);
+    }
+    List<EnergyAccount.PhaseWindow> windows;
+    synchronized (phases) {
+      windows = new ArrayList<>(phases);
+    }
+    long now = System.currentTimeMillis();
+    return EnergyAccount.totalEnergyJ(
+        new EnergyAccount(options.settings(hadoopConf)).account(snapshot, run.start().toEpochMilli(), now, windows));
   }
 
   /** Remote executors report every interval; wait (at most two intervals) until each has reported past the end. */

@@ -111,6 +111,24 @@ public final class JobRun implements AutoCloseable {
     attributes.put(key, value);
   }
 
+  /**
+   * Energy the run has used so far in joules, from the first listener that measures it (the ledger), or NaN when
+   * no listener does (e.g. {@code --no-ledger}).
+   */
+  public double energySoFarJ() {
+    for (JobRunListener l : listeners) {
+      if (l instanceof EnergyMeter m) {
+        return m.energySoFarJ(this);
+      }
+    }
+    return Double.NaN;
+  }
+
+  /** Ends the run as stopped by its energy budget; {@code message} (the projection) is recorded with the status. */
+  public void stoppedForBudget(String message) {
+    finish(Status.STOPPED_FOR_BUDGET, new BudgetExceededException(message));
+  }
+
   public void succeeded() {
     finish(Status.SUCCEEDED, null);
   }

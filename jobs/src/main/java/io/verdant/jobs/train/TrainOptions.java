@@ -29,7 +29,8 @@ public record TrainOptions(
     boolean stats,
     boolean overwrite,
     boolean keepCheckpoint,
-    int evalBatchSize) {
+    int evalBatchSize,
+    double energyBudgetWh) {
 
   /** The learning rate of an epoch (1-based) under {@code --lr-schedule}: none, step:F:N or exp:G. */
   public double learningRate(int epoch) {

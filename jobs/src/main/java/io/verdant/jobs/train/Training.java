@@ -177,6 +177,8 @@ public final class Training {
         double trainSeconds = history.stream().mapToDouble(EpochMetrics::trainSeconds).sum();
         boolean stoppedEarly = false;
         int lastEpoch = startEpoch - 1;
+        String budgetStop = null;
+        double energyBeforeEpochsJ = o.energyBudgetWh() > 0 ? run.energySoFarJ() : Double.NaN;
         for (int epoch = startEpoch; epoch <= o.epochs(); epoch++) {
           if (o.patience() > 0 && sinceBest >= o.patience()) {
             stoppedEarly = true;
@@ -212,8 +214,23 @@ public final class Training {
           checkpoints.write(new Checkpoints.State(1, runId, fingerprint, epoch, o.seed(), SparkTrainer.mix(o.seed(), epoch + 1),
               bestEpoch, bestScore, sinceBest, history), trainer.network(), best);
           logEpoch(em, epoch, startEpoch, (System.nanoTime() - t0) / 1e9);
+          if (o.energyBudgetWh() > 0 && epoch < o.epochs()) {
+            // Projection: energy so far plus the mean energy of this run's epochs for each epoch left.
+            double usedWh = run.energySoFarJ() / 3600.0;
+            double perEpochWh = (usedWh - energyBeforeEpochsJ / 3600.0) / (epoch - startEpoch + 1);
+            double projectedWh = usedWh + perEpochWh * (o.epochs() - epoch);
+            if (projectedWh > o.energyBudgetWh()) {
+              budgetStop = String.format(java.util.Locale.ROOT,
+                  "energy budget: %.4f Wh projected for %d epochs (%.4f Wh used after epoch %d, %.4f Wh per epoch) exceeds"
+                      + " --energy-budget-wh %s; stopped after epoch %d, keeping the best model (epoch %d)",
+                  projectedWh, o.epochs(), usedWh, epoch, perEpochWh, o.energyBudgetWh(), epoch, bestEpoch);
+              LOG.warn("Stopping: {}", budgetStop);
+              stoppedEarly = true;
+              break;
+            }
+          }
         }
-        if (stoppedEarly) {
+        if (stoppedEarly && budgetStop == null) {
           LOG.info("Early stop after epoch {}: no better validation metric for {} epoch(s) (best: epoch {})", lastEpoch,
               o.patience(), bestEpoch);
         }
@@ -255,6 +272,9 @@ public final class Training {
           }
         });
         output.commit();
+        if (budgetStop != null) {
+          run.stoppedForBudget(budgetStop);
+        }
         if (valRdd != null) {
           valRdd.unpersist();
         }
