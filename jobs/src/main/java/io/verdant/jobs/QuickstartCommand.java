@@ -27,7 +27,7 @@ public final class QuickstartCommand implements Callable<Integer> {
   @Option(names = "--cache-dir", paramLabel = "DIR", description = "Dataset cache (see `verdant datasets fetch --help`).")
   String cacheDir;
 
-  @Option(names = "--epochs", paramLabel = "N", defaultValue = "12",
+  @Option(names = "--epochs", paramLabel = "N", defaultValue = "16",
       description = "Training epochs (default: ${DEFAULT-VALUE}).")
   int epochs;
 

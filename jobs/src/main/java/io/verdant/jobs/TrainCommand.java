@@ -32,7 +32,7 @@ public final class TrainCommand extends JobCommand {
       description = "Output model directory. Default: $VERDANT_WORK_DIR/models/<dataset>-<model>, VERDANT_WORK_DIR defaulting to ./verdant-work.")
   String out;
 
-  @Option(names = "--epochs", paramLabel = "N", defaultValue = "12", description = "Epochs (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--epochs", paramLabel = "N", defaultValue = "16", description = "Epochs (default: ${DEFAULT-VALUE}).")
   int epochs;
 
   @Option(names = "--batch-size", paramLabel = "N", defaultValue = "64",
