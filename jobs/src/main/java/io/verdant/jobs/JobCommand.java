@@ -81,7 +81,8 @@ public abstract class JobCommand implements Callable<Integer> {
     checkInputs();
     // A session that already exists (the quickstart's, a test's, a notebook's) is reused and left running;
     // one this command creates is stopped when it ends.
-    boolean owned = SparkSession.getActiveSession().isEmpty() && SparkSession.getDefaultSession().isEmpty();
+    // (A stopped session can linger as the thread's active one after an earlier job: it does not count.)
+    boolean owned = !live(SparkSession.getActiveSession()) && !live(SparkSession.getDefaultSession());
     SparkConf conf = SparkSessions.defaults("verdant-" + job());
     configure(conf);
     if (ledgerOptions.enabled()) {
@@ -106,6 +107,10 @@ public abstract class JobCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  private static boolean live(scala.Option<SparkSession> session) {
+    return session.isDefined() && !session.get().sparkContext().isStopped();
   }
 
   /** Every option of this command with its effective value (defaults included), by longest name. */
