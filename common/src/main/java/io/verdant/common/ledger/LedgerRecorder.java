@@ -122,13 +122,9 @@ public final class LedgerRecorder implements JobRunListener, io.verdant.common.r
       taskRows = tasks.rows();
     }
     long waitedMs = (System.nanoTime() - t0) / 1_000_000;
-    List<Interval> snapshot;
-    synchronized (intervals) {
-      snapshot = new ArrayList<>(intervals);
-    }
     EnergySettings settings = options.settings(hadoopConf);
     long startMs = run.start().toEpochMilli();
-    List<EnergyRow> energy = new EnergyAccount(settings).account(snapshot, startMs, runEndMs, phases);
+    List<EnergyRow> energy = account(settings, startMs, runEndMs);
     RunRow row = runRow(run, sc, status, error, startMs, runEndMs, energy, taskRows, settings);
     new LedgerWriter(root, hadoopConf).write(row, energy, taskRows);
     LOG.info("Ledger rows of run {} written {} ms after its end ({} ms waiting for samples and task events)",
@@ -139,6 +135,12 @@ public final class LedgerRecorder implements JobRunListener, io.verdant.common.r
   @Override
   public double energySoFarJ(JobRun run) {
     sampler.sampleNow();
+    return EnergyAccount.totalEnergyJ(
+        account(options.settings(hadoopConf), run.start().toEpochMilli(), System.currentTimeMillis()));
+  }
+
+  /** Energy rows of the samples and phases received so far, over [startMs, endMs]. */
+  private List<EnergyRow> account(EnergySettings settings, long startMs, long endMs) {
     List<Interval> snapshot;
     synchronized (intervals) {
       snapshot = new ArrayList<>(intervals);
@@ -147,9 +149,7 @@ public final class LedgerRecorder implements JobRunListener, io.verdant.common.r
     synchronized (phases) {
       windows = new ArrayList<>(phases);
     }
-    long now = System.currentTimeMillis();
-    return EnergyAccount.totalEnergyJ(
-        new EnergyAccount(options.settings(hadoopConf)).account(snapshot, run.start().toEpochMilli(), now, windows));
+    return new EnergyAccount(settings).account(snapshot, startMs, endMs, windows);
   }
 
   /** Remote executors report every interval; wait (at most two intervals) until each has reported past the end. */

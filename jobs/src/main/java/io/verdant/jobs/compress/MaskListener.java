@@ -36,6 +36,11 @@ public final class MaskListener extends BaseTrainingListener implements java.io.
 
   @Override
   public void iterationDone(Model model, int iteration, int epoch) {
+    applyTo(model);
+  }
+
+  /** Zeroes the pruned parameters of {@code model} in place. */
+  public void applyTo(Model model) {
     INDArray p = model.params();
     p.muli(mask(p).reshape(p.shape()));
   }

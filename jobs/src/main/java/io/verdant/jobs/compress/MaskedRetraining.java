@@ -8,10 +8,8 @@ import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.TrainingHook;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
-import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,19 +58,10 @@ public final class MaskedRetraining {
   /** Re-applies the 0/1 mask to the parameters after every minibatch update on a worker. */
   static final class MaskHook implements TrainingHook {
     private static final long serialVersionUID = 1L;
-    private final float[] mask;
-    private transient INDArray maskArray;
+    private final MaskListener mask;
 
     MaskHook(float[] mask) {
-      this.mask = mask.clone();
-    }
-
-    private void apply(Model model) {
-      INDArray p = model.params();
-      if (maskArray == null || maskArray.dataType() != p.dataType()) {
-        maskArray = Nd4j.create(mask, new long[] {1, mask.length}, 'c').castTo(p.dataType());
-      }
-      p.muli(maskArray.reshape(p.shape()));
+      this.mask = new MaskListener(mask);
     }
 
     @Override
@@ -80,7 +69,7 @@ public final class MaskedRetraining {
 
     @Override
     public void postUpdate(DataSet minibatch, Model model) {
-      apply(model);
+      mask.applyTo(model);
     }
 
     @Override
@@ -88,7 +77,7 @@ public final class MaskedRetraining {
 
     @Override
     public void postUpdate(MultiDataSet minibatch, Model model) {
-      apply(model);
+      mask.applyTo(model);
     }
   }
 }
