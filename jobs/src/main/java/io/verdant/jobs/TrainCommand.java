@@ -39,7 +39,7 @@ public final class TrainCommand extends JobCommand {
       description = "Examples per minibatch on each worker (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
-  @Option(names = "--averaging-frequency", paramLabel = "N", defaultValue = "20",
+  @Option(names = "--averaging-frequency", paramLabel = "N", defaultValue = "40",
       description = "Minibatches each worker fits between two parameter averagings (default: ${DEFAULT-VALUE}).")
   int averagingFrequency;
 

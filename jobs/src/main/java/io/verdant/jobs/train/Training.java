@@ -309,7 +309,7 @@ public final class Training {
    * was given, its ND4J thread count is set here. Executors elsewhere get OMP_NUM_THREADS from
    * {@code spark.executorEnv.OMP_NUM_THREADS} (set by the command unless the operator set it).
    */
-  static Integer configureThreads(SparkSession spark, int workers) {
+  public static Integer configureThreads(SparkSession spark, int workers) {
     String omp = System.getenv("OMP_NUM_THREADS");
     if (spark.sparkContext().isLocal() && (omp == null || omp.isBlank())) {
       int t = Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, workers));
