@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.resource.ResourceInformation;
@@ -42,6 +43,18 @@ class DiscoverGpusScriptTest {
     ResourceInformation info = parse(r.stdout());
     assertEquals("gpu", info.name());
     assertEquals(List.of("0", "1", "2", "3"), List.of(info.addresses()));
+  }
+
+  /** What nvidia-smi 580.159.04 printed on an H100 for the script's query (testdata/nvidia-smi). */
+  @Test
+  void realH100Output() throws Exception {
+    String testdata = System.getProperty("verdant.testdata", Scripts.submitDir().resolve("../testdata").toString());
+    Path fixture = Paths.get(testdata, "nvidia-smi", "h100-index.csv").toAbsolutePath().normalize();
+    Scripts.Result r = discover("cat '" + fixture + "'");
+    assertEquals(0, r.exitCode(), r.stderr());
+    assertEquals("{\"name\":\"gpu\",\"addresses\":[\"0\"]}\n", r.stdout());
+    assertEquals("", r.stderr());
+    assertEquals(List.of("0"), List.of(parse(r.stdout()).addresses()));
   }
 
   @Test

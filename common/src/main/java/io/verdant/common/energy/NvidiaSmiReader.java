@@ -17,6 +17,11 @@ import org.slf4j.LoggerFactory;
  * ({@code total_energy_consumption}, millijoules since the driver loaded, Volta and newer) where the installed
  * nvidia-smi offers that field. When it does not (the query fails or says "[N/A]"), energy is integrated from
  * the power samples instead. A missing nvidia-smi means "no GPU"; it is looked for once.
+ *
+ * <p>nvidia-smi 580.159.04 on an H100 (docs/gpu.md, testdata/nvidia-smi) offers no such field: it prints
+ * {@code Field "total_energy_consumption" is not a valid field to query.} and exits 2. The reader then asks for
+ * the base fields alone from the next query on, so there GPU energy is {@code power.draw} (on Ampere and newer the
+ * average over the last second) integrated over the sampling intervals.
  */
 public final class NvidiaSmiReader {
   private static final Logger LOG = LoggerFactory.getLogger(NvidiaSmiReader.class);
@@ -51,12 +56,16 @@ public final class NvidiaSmiReader {
     if (command == null || command.isBlank()) {
       return null;
     }
-    List<Reading> r = withEnergy ? run(BASE_FIELDS + "," + ENERGY_FIELD) : null;
-    if (r == null && withEnergy) {
+    if (withEnergy) {
+      List<Reading> r = run(BASE_FIELDS + "," + ENERGY_FIELD);
+      if (r != null) {
+        return r;
+      }
+      // From now on the base fields alone: energy is integrated from power.draw by the accountant.
       withEnergy = false;
-      r = run(BASE_FIELDS);
+      LOG.debug("{} does not answer {}; reading power only", command, ENERGY_FIELD);
     }
-    return r;
+    return run(BASE_FIELDS);
   }
 
   /**

@@ -2,8 +2,10 @@ package io.verdant.common.energy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.verdant.testing.LocalSpark;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -171,6 +173,18 @@ class EnergyReadersTest {
         "cpu").energyJ(), 1e-9);
   }
 
+  /** A sampler of host "gpuhost" whose nvidia-smi is the given shell script body; asserts that it sees a GPU. */
+  static Sampler gpuSampler(Path tmp, Path proc, String executor, AtomicLong clock, String smiScript)
+      throws IOException {
+    Path smi = tmp.resolve("nvidia-smi");
+    write(smi, "#!/bin/sh\n" + smiScript);
+    Files.setPosixFilePermissions(smi, PosixFilePermissions.fromString("rwxr-xr-x"));
+    SystemPaths paths = new SystemPaths(proc.toString(), tmp.resolve("none").toString(), smi.toString());
+    Sampler s = new Sampler("gpuhost", executor, paths, () -> 0L, clock::get);
+    assertTrue(s.gpu());
+    return s;
+  }
+
   @Test
   void fakeNvidiaSmiGivesNvmlAndNvmlPowerRows(@TempDir Path tmp) throws IOException {
     Path proc = tmp.resolve("proc");
@@ -178,18 +192,12 @@ class EnergyReadersTest {
     Path counter = tmp.resolve("counter");
     write(counter, "1000000");
     // Answers the energy query with a counter (mJ) a test advances; GPU 1 has no counter ("[N/A]").
-    Path smi = tmp.resolve("nvidia-smi");
-    write(smi, "#!/bin/sh\n"
-        + "case \"$1\" in *total_energy_consumption*)\n"
+    AtomicLong clock = new AtomicLong(1_700_000_000_000L);
+    Sampler s = gpuSampler(tmp, proc, "3", clock, "case \"$1\" in *total_energy_consumption*)\n"
         + "  e=$(cat " + counter + ")\n"
         + "  echo \"0, NVIDIA H100 80GB HBM3, 300.00, 87, 40960, 81559, $e\"\n"
         + "  echo \"1, Tesla T4, 70.00, 50, 1024, 15360, [N/A]\" ;;\n"
         + "*) echo \"0, NVIDIA H100 80GB HBM3, 300.00, 87, 40960, 81559\" ;;\nesac\n");
-    Files.setPosixFilePermissions(smi, PosixFilePermissions.fromString("rwxr-xr-x"));
-    SystemPaths paths = new SystemPaths(proc.toString(), tmp.resolve("none").toString(), smi.toString());
-    AtomicLong clock = new AtomicLong(1_700_000_000_000L);
-    Sampler s = new Sampler("gpuhost", "3", paths, () -> 0L, clock::get);
-    assertTrue(s.gpu());
     clock.addAndGet(2_000);
     write(counter, "1500000");  // 500,000 mJ = 500 J
     Interval i = s.sample();
@@ -208,6 +216,68 @@ class EnergyReadersTest {
     Interval other = new Interval("gpuhost", "4", 999, i.startMs(), i.endMs(), 2, "x", 0, -1, -1, -1, -1, -1, -1, i.gpus());
     List<EnergyRow> both = new EnergyAccount(EnergySettings.defaults()).account(List.of(i, other), i.startMs(), i.endMs(), List.of());
     assertEquals(640.0, both.stream().filter(r -> r.component().equals("gpu")).mapToDouble(EnergyRow::energyJ).sum(), 1e-9);
+  }
+
+  private static final long MIB = 1024L * 1024;
+  private static final String H100 = "NVIDIA H100 80GB HBM3";
+
+  /** What nvidia-smi 580.159.04 printed on an H100 (testdata/nvidia-smi, described in testdata/README.md). */
+  static Path smiFixture(String name) {
+    return LocalSpark.testData("nvidia-smi/" + name);
+  }
+
+  @Test
+  void realH100OutputIsParsedExactly() throws IOException {
+    assertEquals(List.of(new NvidiaSmiReader.Reading(0, H100, 89.12, Double.NaN, 0.0, 0L, 81559 * MIB)),
+        NvidiaSmiReader.parse(Files.readString(smiFixture("h100-base-idle.csv")), false));
+    assertEquals(List.of(new NvidiaSmiReader.Reading(0, H100, 700.39, Double.NaN, 99.0, 1139 * MIB, 81559 * MIB)),
+        NvidiaSmiReader.parse(Files.readString(smiFixture("h100-base-load.csv")), false));
+    // Without nounits the values carry units ("84.93 W"): not numbers, so not read as such.
+    assertNull(NvidiaSmiReader.parse(Files.readString(smiFixture("h100-base-units.csv")), false));
+    // The rejected energy query's answer is not a reading either.
+    assertNull(NvidiaSmiReader.parse(Files.readString(smiFixture("h100-energy-field.txt")), true));
+  }
+
+  /**
+   * A fake nvidia-smi that answers as the real one on an H100 did: the energy field is rejected (exit 2), the
+   * base fields give the fixture {@code current} names. The reader must keep sampling power after the fallback.
+   */
+  @Test
+  void realH100NvidiaSmiWithoutTheEnergyFieldGivesNvmlPowerRows(@TempDir Path tmp) throws IOException {
+    Path proc = tmp.resolve("proc");
+    fakeProc(proc);
+    Path current = tmp.resolve("current");
+    write(current, smiFixture("h100-base-idle.csv").toString());
+    Path calls = tmp.resolve("calls");
+    AtomicLong clock = new AtomicLong(1_700_000_000_000L);
+    Sampler s = gpuSampler(tmp, proc, "1", clock, "echo \"$*\" >> '" + calls + "'\n"
+        + "[ \"$2\" = --format=csv,noheader,nounits ] || exit 8\n"
+        + "case \"$1\" in\n"
+        + "  --query-gpu=" + NvidiaSmiReader.BASE_FIELDS + ") cat \"$(cat '" + current + "')\" ;;\n"
+        + "  --query-gpu=" + NvidiaSmiReader.BASE_FIELDS + "," + NvidiaSmiReader.ENERGY_FIELD + ")\n"
+        + "    cat '" + smiFixture("h100-energy-field.txt") + "'; exit 2 ;;\n"
+        + "  *) exit 9 ;;\nesac\n");
+    clock.addAndGet(2_000);
+    write(current, smiFixture("h100-base-load.csv").toString());
+    Interval load = s.sample();
+    assertEquals(List.of(new GpuSample(0, H100, 700.39, Double.NaN, 99.0, 1139 * MIB, 81559 * MIB)), load.gpus());
+    clock.addAndGet(1_000);
+    write(current, smiFixture("h100-base-idle.csv").toString());
+    Interval idle = s.sample();
+    assertEquals(List.of(new GpuSample(0, H100, 89.12, Double.NaN, 0.0, 0L, 81559 * MIB)), idle.gpus());
+    // The energy field is tried once; every later query asks for the base fields alone.
+    List<String> asked = Files.readAllLines(calls);
+    assertEquals(5, asked.size(), asked.toString());
+    assertEquals(1, asked.stream().filter(a -> a.contains(NvidiaSmiReader.ENERGY_FIELD)).count(), asked.toString());
+
+    List<EnergyRow> rows = new EnergyAccount(EnergySettings.defaults())
+        .account(List.of(load, idle), load.startMs(), idle.endMs(), List.of());
+    EnergyRow gpu = find(rows, "1", "gpu");
+    assertEquals("gpu0 " + H100, gpu.device());
+    assertEquals("nvml-power", gpu.method());
+    assertEquals(700.39 * 2 + 89.12 * 1, gpu.energyJ(), 1e-9);
+    assertEquals(0.99 * 2 / 3, gpu.utilization(), 1e-12);
+    assertEquals(2, gpu.samples());
   }
 
   @Test
