@@ -59,18 +59,22 @@ public final class CompressCommand extends JobCommand {
   int pruneCycles;
 
   @Option(names = "--retrain-epochs", paramLabel = "N", defaultValue = "2",
-      description = "Epochs of masked retraining per cycle, on Spark with parameter averaging; 0 skips retraining (default: ${DEFAULT-VALUE}).")
+      description = "Epochs of masked retraining per cycle, on Spark with parameter averaging; validation accuracy is measured after each, and the best epoch's weights are kept; 0 skips retraining (default: ${DEFAULT-VALUE}).")
   int retrainEpochs;
 
   @Option(names = "--retrain-lr", paramLabel = "LR", defaultValue = "0.01",
       description = "Learning rate of retraining, set on the model's own updater (default: ${DEFAULT-VALUE}).")
   double retrainLr;
 
-  @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32",
+  @Option(names = "--retrain-lr-schedule", paramLabel = "SCHEDULE", defaultValue = "none",
+      description = "Learning rate by retraining epoch, as train's --lr-schedule: none, step:<factor>:<every> (e.g. step:0.5:4) or exp:<gamma> (default: ${DEFAULT-VALUE}).")
+  String retrainLrSchedule;
+
+  @Option(names = "--batch-size", paramLabel = "N", defaultValue = "64",
       description = "Minibatch size per worker for retraining (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
-  @Option(names = "--averaging-frequency", paramLabel = "N", defaultValue = "5",
+  @Option(names = "--averaging-frequency", paramLabel = "N", defaultValue = "10",
       description = "Minibatches per worker between parameter averagings (default: ${DEFAULT-VALUE}).")
   int averagingFrequency;
 
@@ -147,6 +151,7 @@ public final class CompressCommand extends JobCommand {
     if (!(retrainLr > 0 && retrainLr <= 10)) {
       throw VerdantException.of("--retrain-lr must be greater than 0 and at most 10, cannot be: %s", retrainLr);
     }
+    io.verdant.jobs.train.TrainOptions.checkSchedule("--retrain-lr-schedule", retrainLrSchedule);
     if (batchSize < 1) {
       throw VerdantException.of("--batch-size must be at least 1, cannot be: %d", batchSize);
     }
@@ -175,7 +180,7 @@ public final class CompressCommand extends JobCommand {
       throw VerdantException.of("--max-attempts must be at least 1, cannot be: %d", maxAttempts);
     }
     options = new Compressor.Options(sp, grid, !noSensitivity, sensitivityTolerance, pruneCycles,
-        new MaskedRetraining.Settings(retrainEpochs, retrainLr, batchSize, averagingFrequency, seed), q, b, kmeansIterations,
+        new MaskedRetraining.Settings(retrainEpochs, retrainLr, retrainLrSchedule, batchSize, averagingFrequency, seed), q, b, kmeansIterations,
         indexBits, centroidSteps, centroidLr, centroidSample, maxAccuracyDrop, maxAttempts, 256, JobRun.masked(effectiveOptions()));
   }
 

@@ -129,11 +129,20 @@ class CompressCommandTest {
     }
     NetParams.set(net, flat);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    MaskedRetraining.Settings settings = new MaskedRetraining.Settings(1, 0.05, 16, 3, 1);
+    // Two epochs, the learning rate halved for the second; the validation function scores epoch 1 best.
+    MaskedRetraining.Settings settings = new MaskedRetraining.Settings(2, 0.05, "step:0.5:1", 16, 3, 1);
+    assertEquals(0.025, settings.learningRate(2), 1e-12);
     java.util.List<String> train = MaskedRetraining.export(spark, manifest.tablePath(), manifest.manifest().numClasses(),
         settings, java.nio.file.Files.createTempDirectory("masked-retraining").toUri().toString());
-    MultiLayerNetwork after = MaskedRetraining.retrain(jsc, net, mask, train, settings);
+    List<float[]> seen = new java.util.ArrayList<>();
+    MultiLayerNetwork after = MaskedRetraining.retrain(jsc, net, mask, train, settings, n -> {
+      seen.add(NetParams.flat(n));
+      return seen.size() == 1 ? 0.9 : 0.8;
+    });
     float[] f = NetParams.flat(after);
+    assertEquals(2, seen.size(), "validation runs once per retraining epoch");
+    assertTrue(java.util.Arrays.equals(seen.get(0), f), "the best epoch's (the first) parameters are returned");
+    assertFalse(java.util.Arrays.equals(seen.get(0), seen.get(1)), "the second epoch trained");
     int pruned = 0;
     int changed = 0;
     for (int i = 0; i < f.length; i++) {
@@ -181,6 +190,7 @@ class CompressCommandTest {
         {"--bits", "dense=9", "--bits values must be between 1 and 8, cannot be: 9"},
         {"--quantization", "magic", "--quantization must be kmeans or uniform, cannot be: magic"},
         {"--retrain-epochs", "-1", "--retrain-epochs must be at least 0, cannot be: -1"},
+        {"--retrain-lr-schedule", "step:2:1", "--retrain-lr-schedule must be none, step:<factor>:<every-epochs> (factor in (0,1]) or exp:<gamma> (gamma in (0,1]), cannot be: step:2:1"},
         {"--max-accuracy-drop", "-0.1", "--max-accuracy-drop must be between 0 and 100 percentage points, cannot be: -0.1"},
         {"--sensitivity-sparsities", "0.5,1.0", "--sensitivity-sparsities values must be greater than 0 and less than 1, cannot be: 1.0"},
         {"--no-sensitivity", null, "--no-sensitivity needs --sparsity for every layer (the analysis chooses sparsities otherwise)"},

@@ -204,7 +204,8 @@ public final class Compressor {
       });
       NetParams.set(work, flat);
       MultiLayerNetwork w = work;
-      work = run.phase("retrain", () -> MaskedRetraining.retrain(jsc, w, mask, trainPaths, o.retraining()));
+      work = run.phase("retrain", () -> MaskedRetraining.retrain(jsc, w, mask, trainPaths, o.retraining(),
+          net -> Predictions.of(val, net).accuracy()));
       float[] after = NetParams.flat(work);
       for (int i = 0; i < after.length; i++) {
         if (mask[i] == 0f && after[i] != 0f) {

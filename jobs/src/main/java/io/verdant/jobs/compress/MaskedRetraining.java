@@ -5,7 +5,10 @@ import io.verdant.jobs.train.SparkTrainer;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
+import io.verdant.jobs.train.TrainOptions;
+import java.util.function.ToDoubleFunction;
 import org.deeplearning4j.nn.api.Model;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.TrainingHook;
 import org.nd4j.linalg.dataset.api.DataSet;
@@ -22,8 +25,17 @@ import org.slf4j.LoggerFactory;
 public final class MaskedRetraining {
   private static final Logger LOG = LoggerFactory.getLogger(MaskedRetraining.class);
 
-  /** The parameter averaging settings of a retraining run. */
-  public record Settings(int epochs, double learningRate, int batchSizePerWorker, int averagingFrequency, long seed) {}
+  /**
+   * The parameter averaging settings of a retraining run; {@code lrSchedule} is the train job's form (none, step:F:N,
+   * exp:G), applied per retraining epoch.
+   */
+  public record Settings(int epochs, double learningRate, String lrSchedule, int batchSizePerWorker, int averagingFrequency,
+      long seed) {
+    /** The learning rate of retraining epoch {@code epoch} (1-based). */
+    public double learningRate(int epoch) {
+      return learningRate * TrainOptions.scheduleFactor(lrSchedule, epoch);
+    }
+  }
 
   private MaskedRetraining() {}
 
@@ -37,22 +49,46 @@ public final class MaskedRetraining {
         .paths();
   }
 
-  /** Trains {@code net} in place for the configured epochs; returns the network with the retrained parameters. */
+  /**
+   * Trains {@code net} for the configured epochs, the learning rate following the schedule. With a
+   * {@code validation} function (accuracy of a network on validation rows), every epoch is scored and the
+   * parameters of the best epoch are returned (the last one on ties); without one, those of the last epoch.
+   */
   public static MultiLayerNetwork retrain(JavaSparkContext jsc, MultiLayerNetwork net, float[] mask, List<String> trainPaths,
-      Settings s) {
+      Settings s, ToDoubleFunction<MultiLayerNetwork> validation) {
     if (s.epochs() == 0) {
       return net;
     }
-    net.setLearningRate(s.learningRate());
     int workers = jsc.defaultParallelism();
     SparkTrainer trainer = new SparkTrainer(jsc, net,
         new SparkTrainer.Settings(workers, s.batchSizePerWorker(), s.averagingFrequency(), 0, false), List.of(new MaskHook(mask)));
+    INDArray best = null;
+    double bestAcc = Double.NEGATIVE_INFINITY;
+    int bestEpoch = 0;
     for (int e = 1; e <= s.epochs(); e++) {
+      double lr = s.learningRate(e);
+      trainer.network().setLearningRate(lr);
       SparkTrainer.EpochResult r = trainer.fitEpoch(SparkTrainer.epochOrder(trainPaths, s.seed(), e), null);
-      LOG.info("Masked retraining epoch {}/{}: loss {} in {} s", e, s.epochs(), String.format("%.4f", r.loss()),
-          String.format("%.1f", r.seconds()));
+      if (validation == null) {
+        LOG.info("Masked retraining epoch {}/{}: loss {} (lr {}) in {} s", e, s.epochs(), String.format("%.4f", r.loss()), lr,
+            String.format("%.1f", r.seconds()));
+        continue;
+      }
+      double acc = validation.applyAsDouble(trainer.network());
+      LOG.info("Masked retraining epoch {}/{}: loss {} (lr {}), validation accuracy {} in {} s", e, s.epochs(),
+          String.format("%.4f", r.loss()), lr, String.format("%.2f%%", 100 * acc), String.format("%.1f", r.seconds()));
+      if (acc >= bestAcc) {
+        bestAcc = acc;
+        bestEpoch = e;
+        best = trainer.network().params().dup();
+      }
     }
-    return trainer.network();
+    MultiLayerNetwork out = trainer.network();
+    if (best != null && bestEpoch != s.epochs()) {
+      LOG.info("Masked retraining keeps epoch {} (validation accuracy {})", bestEpoch, String.format("%.2f%%", 100 * bestAcc));
+      out.setParams(best);
+    }
+    return out;
   }
 
   /** Re-applies the 0/1 mask to the parameters after every minibatch update on a worker. */

@@ -53,6 +53,11 @@ public record TrainOptions(
 
   /** Checks {@code --lr-schedule}; the message states the accepted forms. */
   public static void checkSchedule(String schedule) {
+    checkSchedule("--lr-schedule", schedule);
+  }
+
+  /** Checks a learning rate schedule given as {@code option}; the message names the option and the accepted forms. */
+  public static void checkSchedule(String option, String schedule) {
     String s = schedule.toLowerCase(Locale.ROOT);
     if (s.equals("none")) {
       return;
@@ -74,8 +79,8 @@ public record TrainOptions(
     } catch (NumberFormatException e) {
       // falls through to the error below
     }
-    throw VerdantException.of("--lr-schedule must be none, step:<factor>:<every-epochs> (factor in (0,1]) or exp:<gamma> (gamma in (0,1]), cannot be: %s",
-        schedule);
+    throw VerdantException.of("%s must be none, step:<factor>:<every-epochs> (factor in (0,1]) or exp:<gamma> (gamma in (0,1]), cannot be: %s",
+        option, schedule);
   }
 
   /**
