@@ -43,8 +43,10 @@ public final class TrainCommand extends JobCommand {
       description = "Minibatches each worker fits between two parameter averagings (default: ${DEFAULT-VALUE}).")
   int averagingFrequency;
 
-  @Option(names = "--prefetch", paramLabel = "N", defaultValue = "2",
-      description = "Minibatches each worker loads ahead asynchronously; 0 disables (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--prefetch", paramLabel = "N", defaultValue = "0",
+      description = {"Minibatches each worker loads ahead asynchronously (DL4J's AsyncDataSetIterator); 0 disables (default: ${DEFAULT-VALUE}:",
+          "a train run with 2 once crashed the JVM in native code, a known hazard of DL4J's async iterator with workspaces;",
+          "Verdant's minibatch files load in one bulk read each)."})
   int prefetch;
 
   @Option(names = "--workers", paramLabel = "N", defaultValue = "0",

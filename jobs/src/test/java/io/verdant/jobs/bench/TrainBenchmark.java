@@ -49,7 +49,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Arguments: {@code <verdant|single|mllib> <table dir> [epochs=12] [mllib seconds budget=300]
  * [mllib iterations per fit=10] [mllib target=0.98]}. System properties: {@code bench.averagingFrequency} (default:
- * the train job's, {@value #DEFAULT_AVERAGING_FREQUENCY}), {@code bench.prefetch} (2), {@code bench.stats} (false).
+ * the train job's, {@value #DEFAULT_AVERAGING_FREQUENCY}), {@code bench.prefetch} (0, as the train job), {@code bench.stats} (false).
  */
 public final class TrainBenchmark {
   static final int DEFAULT_AVERAGING_FREQUENCY = 40;
@@ -108,7 +108,7 @@ public final class TrainBenchmark {
           System.out.printf("verdant setup %.2f s (minibatch export)%n", exportSeconds);
           JavaRDD<String> testRdd = jsc.parallelize(test.paths(), workers).cache();
           SparkTrainer trainer = new SparkTrainer(jsc, initial, new SparkTrainer.Settings(workers, batch, avgFreq,
-              Integer.getInteger("bench.prefetch", 2), Boolean.getBoolean("bench.stats")), List.of());
+              Integer.getInteger("bench.prefetch", 0), Boolean.getBoolean("bench.stats")), List.of());
           for (int e = 1; e <= epochs; e++) {
             double c0 = cpu();
             SparkTrainer.EpochResult r = trainer.fitEpoch(SparkTrainer.epochOrder(train.paths(), seed, e), null);
