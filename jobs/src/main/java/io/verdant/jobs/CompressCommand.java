@@ -70,6 +70,10 @@ public final class CompressCommand extends JobCommand {
       description = "Learning rate by retraining epoch, as train's --lr-schedule: none, step:<factor>:<every> (e.g. step:0.5:4) or exp:<gamma> (default: ${DEFAULT-VALUE}).")
   String retrainLrSchedule;
 
+  @Option(names = "--retrain-l2", paramLabel = "X", defaultValue = "0",
+      description = "L2 regularization of the weights while retraining, in place of the model's own; 0 keeps the model's (default: ${DEFAULT-VALUE}).")
+  double retrainL2;
+
   @Option(names = "--batch-size", paramLabel = "N", defaultValue = "64",
       description = "Minibatch size per worker for retraining (default: ${DEFAULT-VALUE}).")
   int batchSize;
@@ -152,6 +156,9 @@ public final class CompressCommand extends JobCommand {
       throw VerdantException.of("--retrain-lr must be greater than 0 and at most 10, cannot be: %s", retrainLr);
     }
     io.verdant.jobs.train.TrainOptions.checkSchedule("--retrain-lr-schedule", retrainLrSchedule);
+    if (!(retrainL2 >= 0 && retrainL2 < 1)) {
+      throw VerdantException.of("--retrain-l2 must be at least 0 and less than 1, cannot be: %s", retrainL2);
+    }
     if (batchSize < 1) {
       throw VerdantException.of("--batch-size must be at least 1, cannot be: %d", batchSize);
     }
@@ -180,7 +187,7 @@ public final class CompressCommand extends JobCommand {
       throw VerdantException.of("--max-attempts must be at least 1, cannot be: %d", maxAttempts);
     }
     options = new Compressor.Options(sp, grid, !noSensitivity, sensitivityTolerance, pruneCycles,
-        new MaskedRetraining.Settings(retrainEpochs, retrainLr, retrainLrSchedule, batchSize, averagingFrequency, seed), q, b, kmeansIterations,
+        new MaskedRetraining.Settings(retrainEpochs, retrainLr, retrainLrSchedule, retrainL2, batchSize, averagingFrequency, seed), q, b, kmeansIterations,
         indexBits, centroidSteps, centroidLr, centroidSample, maxAccuracyDrop, maxAttempts, 256, JobRun.masked(effectiveOptions()));
   }
 

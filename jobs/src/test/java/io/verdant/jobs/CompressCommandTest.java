@@ -130,7 +130,7 @@ class CompressCommandTest {
     NetParams.set(net, flat);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     // Two epochs, the learning rate halved for the second; the validation function scores epoch 1 best.
-    MaskedRetraining.Settings settings = new MaskedRetraining.Settings(2, 0.05, "step:0.5:1", 16, 3, 1);
+    MaskedRetraining.Settings settings = new MaskedRetraining.Settings(2, 0.05, "step:0.5:1", 1e-4, 16, 3, 1);
     assertEquals(0.025, settings.learningRate(2), 1e-12);
     java.util.List<String> train = MaskedRetraining.export(spark, manifest.tablePath(), manifest.manifest().numClasses(),
         settings, java.nio.file.Files.createTempDirectory("masked-retraining").toUri().toString());
@@ -155,6 +155,12 @@ class CompressCommandTest {
     }
     assertTrue(pruned > 200_000, "pruned " + pruned);
     assertTrue(changed > 40_000, "retraining changed only " + changed + " kept weights");
+    // The L2 set for retraining is gone again: the compressed model keeps the configuration it came with.
+    for (var conf : after.getLayerWiseConfigurations().getConfs()) {
+      var layer = (org.deeplearning4j.nn.conf.layers.BaseLayer) conf.getLayer();
+      assertTrue(layer.getRegularization() == null || layer.getRegularization().stream()
+          .noneMatch(r -> r instanceof org.nd4j.linalg.learning.regularization.L2Regularization), "L2 left in " + layer);
+    }
   }
 
   @Test
@@ -190,6 +196,7 @@ class CompressCommandTest {
         {"--bits", "dense=9", "--bits values must be between 1 and 8, cannot be: 9"},
         {"--quantization", "magic", "--quantization must be kmeans or uniform, cannot be: magic"},
         {"--retrain-epochs", "-1", "--retrain-epochs must be at least 0, cannot be: -1"},
+        {"--retrain-l2", "-1", "--retrain-l2 must be at least 0 and less than 1, cannot be: -1.0"},
         {"--retrain-lr-schedule", "step:2:1", "--retrain-lr-schedule must be none, step:<factor>:<every-epochs> (factor in (0,1]) or exp:<gamma> (gamma in (0,1]), cannot be: step:2:1"},
         {"--max-accuracy-drop", "-0.1", "--max-accuracy-drop must be between 0 and 100 percentage points, cannot be: -0.1"},
         {"--sensitivity-sparsities", "0.5,1.0", "--sensitivity-sparsities values must be greater than 0 and less than 1, cannot be: 1.0"},

@@ -6,7 +6,13 @@ import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import io.verdant.jobs.train.TrainOptions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.ToDoubleFunction;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.nd4j.linalg.learning.regularization.L2Regularization;
+import org.nd4j.linalg.learning.regularization.Regularization;
 import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -27,10 +33,11 @@ public final class MaskedRetraining {
 
   /**
    * The parameter averaging settings of a retraining run; {@code lrSchedule} is the train job's form (none, step:F:N,
-   * exp:G), applied per retraining epoch.
+   * exp:G), applied per retraining epoch; {@code l2} above 0 replaces the weights' L2 regularization while retraining
+   * (0 keeps the model's own).
    */
-  public record Settings(int epochs, double learningRate, String lrSchedule, int batchSizePerWorker, int averagingFrequency,
-      long seed) {
+  public record Settings(int epochs, double learningRate, String lrSchedule, double l2, int batchSizePerWorker,
+      int averagingFrequency, long seed) {
     /** The learning rate of retraining epoch {@code epoch} (1-based). */
     public double learningRate(int epoch) {
       return learningRate * TrainOptions.scheduleFactor(lrSchedule, epoch);
@@ -60,6 +67,7 @@ public final class MaskedRetraining {
       return net;
     }
     int workers = jsc.defaultParallelism();
+    Map<Integer, List<Regularization>> original = s.l2() > 0 ? setL2(net, s.l2()) : Map.of();
     SparkTrainer trainer = new SparkTrainer(jsc, net,
         new SparkTrainer.Settings(workers, s.batchSizePerWorker(), s.averagingFrequency(), 0, false), List.of(new MaskHook(mask)));
     INDArray best = null;
@@ -88,7 +96,29 @@ public final class MaskedRetraining {
       LOG.info("Masked retraining keeps epoch {} (validation accuracy {})", bestEpoch, String.format("%.2f%%", 100 * bestAcc));
       out.setParams(best);
     }
+    // The compressed model keeps the configuration it came with.
+    original.forEach((i, regs) -> ((BaseLayer) out.getLayerWiseConfigurations().getConf(i).getLayer()).setRegularization(regs));
     return out;
+  }
+
+  /** Sets L2 {@code l2} on every layer's weights in place of any L2 they had; returns each layer's previous list. */
+  static Map<Integer, List<Regularization>> setL2(MultiLayerNetwork net, double l2) {
+    Map<Integer, List<Regularization>> before = new LinkedHashMap<>();
+    for (int i = 0; i < net.getLayerWiseConfigurations().getConfs().size(); i++) {
+      if (net.getLayerWiseConfigurations().getConf(i).getLayer() instanceof BaseLayer layer) {
+        List<Regularization> regs = layer.getRegularization() == null ? List.of() : layer.getRegularization();
+        before.put(i, regs);
+        List<Regularization> next = new ArrayList<>();
+        for (Regularization r : regs) {
+          if (!(r instanceof L2Regularization)) {
+            next.add(r);
+          }
+        }
+        next.add(new L2Regularization(l2));
+        layer.setRegularization(next);
+      }
+    }
+    return before;
   }
 
   /** Re-applies the 0/1 mask to the parameters after every minibatch update on a worker. */
