@@ -50,8 +50,10 @@ public final class QuickstartCommand implements Callable<Integer> {
     }
     List<List<String>> steps = new ArrayList<>();
     steps.add(ingest);
-    steps.add(List.of("train", "--data", table, "--model", MODEL, "--epochs", Integer.toString(epochs), "--out", model,
-        "--run-id", "quickstart-train-" + MODEL + "-e" + epochs, "--resume", "--ledger", ledger));
+    // L2 1e-4, as Deep Compression trains (weight decay): it keeps the small weights small, so the model loses
+    // nothing when compressed below (docs/compress.md, "Train for compression").
+    steps.add(List.of("train", "--data", table, "--model", MODEL, "--epochs", Integer.toString(epochs), "--l2", "0.0001",
+        "--out", model, "--run-id", "quickstart-train-" + MODEL + "-e" + epochs, "--resume", "--ledger", ledger));
     if (!skipCompress) {
       // Per-layer sparsities for LeNet-300-100 (6% / 14% / 50% kept; the paper: 8% / 9% / 26%) giving about 43x, and
       // 8 epochs of masked retraining with a halving learning rate (docs/compress.md, docs/benchmarks.md).
