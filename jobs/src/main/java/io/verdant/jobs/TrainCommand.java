@@ -39,11 +39,11 @@ public final class TrainCommand extends JobCommand {
       description = "Examples per minibatch on each worker (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
-  @Option(names = "--averaging-frequency", paramLabel = "N", defaultValue = "40",
+  @Option(names = "--averaging-frequency", paramLabel = "N", defaultValue = "" + TrainOptions.DEFAULT_AVERAGING_FREQUENCY,
       description = "Minibatches each worker fits between two parameter averagings (default: ${DEFAULT-VALUE}).")
   int averagingFrequency;
 
-  @Option(names = "--prefetch", paramLabel = "N", defaultValue = "0",
+  @Option(names = "--prefetch", paramLabel = "N", defaultValue = "" + TrainOptions.DEFAULT_PREFETCH,
       description = {"Minibatches each worker loads ahead asynchronously (DL4J's AsyncDataSetIterator); 0 disables (default: ${DEFAULT-VALUE}:",
           "a train run with 2 once crashed the JVM in native code, a known hazard of DL4J's async iterator with workspaces;",
           "Verdant's minibatch files load in one bulk read each)."})

@@ -2,23 +2,23 @@ package io.verdant.jobs.compress;
 
 import io.verdant.jobs.train.MinibatchExport;
 import io.verdant.jobs.train.SparkTrainer;
-import java.util.List;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.SparkSession;
 import io.verdant.jobs.train.TrainOptions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
-import org.deeplearning4j.nn.conf.layers.BaseLayer;
-import org.nd4j.linalg.learning.regularization.L2Regularization;
-import org.nd4j.linalg.learning.regularization.Regularization;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.api.Model;
-import org.nd4j.linalg.api.ndarray.INDArray;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.TrainingHook;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.learning.regularization.L2Regularization;
+import org.nd4j.linalg.learning.regularization.Regularization;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,9 +57,9 @@ public final class MaskedRetraining {
   }
 
   /**
-   * Trains {@code net} for the configured epochs, the learning rate following the schedule. With a
-   * {@code validation} function (accuracy of a network on validation rows), every epoch is scored and the
-   * parameters of the best epoch are returned (the last one on ties); without one, those of the last epoch.
+   * Trains {@code net} for the configured epochs, the learning rate following the schedule. Every epoch is scored
+   * by {@code validation} (accuracy of a network on validation rows) and the parameters of the best epoch are
+   * returned (the last one on ties).
    */
   public static MultiLayerNetwork retrain(JavaSparkContext jsc, MultiLayerNetwork net, float[] mask, List<String> trainPaths,
       Settings s, ToDoubleFunction<MultiLayerNetwork> validation) {
@@ -77,11 +77,6 @@ public final class MaskedRetraining {
       double lr = s.learningRate(e);
       trainer.network().setLearningRate(lr);
       SparkTrainer.EpochResult r = trainer.fitEpoch(SparkTrainer.epochOrder(trainPaths, s.seed(), e), null);
-      if (validation == null) {
-        LOG.info("Masked retraining epoch {}/{}: loss {} (lr {}) in {} s", e, s.epochs(), String.format("%.4f", r.loss()), lr,
-            String.format("%.1f", r.seconds()));
-        continue;
-      }
       double acc = validation.applyAsDouble(trainer.network());
       LOG.info("Masked retraining epoch {}/{}: loss {} (lr {}), validation accuracy {} in {} s", e, s.epochs(),
           String.format("%.4f", r.loss()), lr, String.format("%.2f%%", 100 * acc), String.format("%.1f", r.seconds()));
@@ -92,7 +87,7 @@ public final class MaskedRetraining {
       }
     }
     MultiLayerNetwork out = trainer.network();
-    if (best != null && bestEpoch != s.epochs()) {
+    if (bestEpoch != s.epochs()) {
       LOG.info("Masked retraining keeps epoch {} (validation accuracy {})", bestEpoch, String.format("%.2f%%", 100 * bestAcc));
       out.setParams(best);
     }

@@ -32,6 +32,12 @@ public record TrainOptions(
     int evalBatchSize,
     double energyBudgetWh) {
 
+  /** Default of {@code --averaging-frequency}: half the rounds of 20, same accuracy (docs/train.md). */
+  public static final int DEFAULT_AVERAGING_FREQUENCY = 40;
+
+  /** Default of {@code --prefetch}: off, DL4J's async iterator once crashed a run (docs/train.md). */
+  public static final int DEFAULT_PREFETCH = 0;
+
   /** The learning rate of an epoch (1-based) under {@code --lr-schedule}: none, step:F:N or exp:G. */
   public double learningRate(int epoch) {
     return learningRate * scheduleFactor(lrSchedule, epoch);

@@ -8,6 +8,7 @@ import io.verdant.datasets.table.Manifest;
 import io.verdant.jobs.nn.Architectures;
 import io.verdant.jobs.train.MinibatchExport;
 import io.verdant.jobs.train.SparkTrainer;
+import io.verdant.jobs.train.TrainOptions;
 import io.verdant.jobs.train.Training;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -30,7 +31,6 @@ import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The train benchmark (scripts/bench-train.sh): LeNet-300-100 on an ingested MNIST table, one way per process, so that
@@ -49,11 +49,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Arguments: {@code <verdant|single|mllib> <table dir> [epochs=12] [mllib seconds budget=300]
  * [mllib iterations per fit=10] [mllib target=0.98]}. System properties: {@code bench.averagingFrequency} (default:
- * the train job's, {@value #DEFAULT_AVERAGING_FREQUENCY}), {@code bench.prefetch} (0, as the train job), {@code bench.stats} (false).
+ * the train job's, {@value TrainOptions#DEFAULT_AVERAGING_FREQUENCY}), {@code bench.prefetch} (the train job's, {@value TrainOptions#DEFAULT_PREFETCH}), {@code bench.stats} (false).
  */
 public final class TrainBenchmark {
-  static final int DEFAULT_AVERAGING_FREQUENCY = 40;
-
   /** CPU seconds this process has used (all threads): less sensitive than wall time to other load on the machine. */
   static double cpu() {
     return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
@@ -71,7 +69,7 @@ public final class TrainBenchmark {
     double target = args.length > 5 ? Double.parseDouble(args[5]) : 0.98;
     int batch = 64;
     int workers = 2;
-    int avgFreq = Integer.getInteger("bench.averagingFrequency", DEFAULT_AVERAGING_FREQUENCY);
+    int avgFreq = Integer.getInteger("bench.averagingFrequency", TrainOptions.DEFAULT_AVERAGING_FREQUENCY);
     double lr = 0.1;
     long seed = 42;
     int cores = Runtime.getRuntime().availableProcessors();
@@ -108,7 +106,7 @@ public final class TrainBenchmark {
           System.out.printf("verdant setup %.2f s (minibatch export)%n", exportSeconds);
           JavaRDD<String> testRdd = jsc.parallelize(test.paths(), workers).cache();
           SparkTrainer trainer = new SparkTrainer(jsc, initial, new SparkTrainer.Settings(workers, batch, avgFreq,
-              Integer.getInteger("bench.prefetch", 0), Boolean.getBoolean("bench.stats")), List.of());
+              Integer.getInteger("bench.prefetch", TrainOptions.DEFAULT_PREFETCH), Boolean.getBoolean("bench.stats")), List.of());
           for (int e = 1; e <= epochs; e++) {
             double c0 = cpu();
             SparkTrainer.EpochResult r = trainer.fitEpoch(SparkTrainer.epochOrder(train.paths(), seed, e), null);
