@@ -55,7 +55,7 @@ public final class CompressCommand extends JobCommand {
   boolean noSensitivity;
 
   @Option(names = "--prune-cycles", paramLabel = "N", defaultValue = "1",
-      description = "Prune-and-retrain cycles; cycle c prunes to c/N of the target sparsity (default: ${DEFAULT-VALUE}).")
+      description = "Prune-and-retrain cycles; cycle c of N prunes to 1-(1-c/N)^3 of the target sparsity (Zhu and Gupta's gradual schedule: 2 cycles prune to 87.5%% then 100%% of it) (default: ${DEFAULT-VALUE}).")
   int pruneCycles;
 
   @Option(names = "--retrain-epochs", paramLabel = "N", defaultValue = "2",

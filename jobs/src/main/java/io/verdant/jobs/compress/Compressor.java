@@ -188,6 +188,16 @@ public final class Compressor {
     boolean fineTuned;
   }
 
+  /**
+   * The share of a layer's target sparsity pruned by the end of cycle {@code c} of {@code n}: 1 - (1 - c/n)^3, the
+   * gradual schedule of Zhu and Gupta ("To prune, or not to prune", 2017). Early cycles remove most of the weights,
+   * while the network has most capacity to recover; later cycles take smaller steps. The last cycle reaches the target.
+   */
+  static double cycleFraction(int c, int n) {
+    double left = 1.0 - (double) c / n;
+    return 1.0 - left * left * left;
+  }
+
   private static Stage attempt(JobRun run, JavaSparkContext jsc, MultiLayerNetwork original, List<NetParams.Param> weights,
       Map<String, Double> targets, Options o, JavaRDD<DataSet> train, List<String> trainPaths, JavaRDD<TableData.Batch> val,
       JavaRDD<TableData.Batch> test) {
@@ -199,7 +209,7 @@ public final class Compressor {
       int c = cycle;
       run.phase("prune", () -> {
         for (NetParams.Param p : weights) {
-          Pruning.prune(flat, mask, p.offset(), p.length(), targets.get(p.key()) * c / o.pruneCycles());
+          Pruning.prune(flat, mask, p.offset(), p.length(), targets.get(p.key()) * cycleFraction(c, o.pruneCycles()));
         }
       });
       NetParams.set(work, flat);

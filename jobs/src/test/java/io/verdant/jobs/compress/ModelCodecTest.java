@@ -101,6 +101,16 @@ class ModelCodecTest {
   }
 
   @Test
+  void pruneCyclesFollowTheCubicScheduleAndEndAtTheTarget() {
+    assertEquals(1.0, Compressor.cycleFraction(1, 1), 0);
+    assertEquals(0.875, Compressor.cycleFraction(1, 2), 1e-12);
+    assertEquals(1.0, Compressor.cycleFraction(2, 2), 0);
+    assertEquals(19.0 / 27, Compressor.cycleFraction(1, 3), 1e-12);
+    assertEquals(26.0 / 27, Compressor.cycleFraction(2, 3), 1e-12);
+    assertEquals(1.0, Compressor.cycleFraction(3, 3), 0);
+  }
+
+  @Test
   void pruningHitsTheTargetAndWeightSharingKeepsZerosAndCentroids() {
     float[] w = new float[1000];
     java.util.Random r = new java.util.Random(3);
