@@ -1,5 +1,8 @@
 package io.verdant.common.energy;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,6 +15,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SamplingThread {
   private static final Logger LOG = LoggerFactory.getLogger(SamplingThread.class);
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
   private static SamplingThread current;
 
   private final Sampler sampler;
@@ -20,6 +24,8 @@ public final class SamplingThread {
   private final Thread thread;
   private int users;
   private volatile boolean stopping;
+  private final LongAdder cpuNanos = new LongAdder();
+  private final LongAdder samples = new LongAdder();
 
   private SamplingThread(Sampler sampler, Consumer<Interval> sink, long intervalMs) {
     this.sampler = sampler;
@@ -67,6 +73,7 @@ public final class SamplingThread {
 
   /** Samples now (the interval since the previous sample) and hands it to the sink. */
   public void sampleNow() {
+    long cpu0 = THREADS.getCurrentThreadCpuTime();
     Interval i;
     synchronized (sampler) {
       i = sampler.sample();
@@ -75,7 +82,20 @@ public final class SamplingThread {
       sink.accept(i);
     } catch (RuntimeException e) {
       LOG.warn("Could not deliver a sample: {}", e.toString());
+    } finally {
+      cpuNanos.add(THREADS.getCurrentThreadCpuTime() - cpu0);
+      samples.increment();
     }
+  }
+
+  /** CPU time spent taking and delivering samples in this JVM so far (the ledger's own cost), in nanoseconds. */
+  public long cpuNanos() {
+    return cpuNanos.sum();
+  }
+
+  /** Samples taken so far. */
+  public long samples() {
+    return samples.sum();
   }
 
   private void loop() {

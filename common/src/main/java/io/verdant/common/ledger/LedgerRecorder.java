@@ -47,6 +47,8 @@ public final class LedgerRecorder implements JobRunListener, io.verdant.common.r
   private TaskRecorder tasks;
   private Configuration hadoopConf;
   private long phaseStartMs;
+  private long samplerCpuAtStart;
+  private long samplesAtStart;
   private long runEndMs;
 
   private final SparkContext givenContext;
@@ -85,6 +87,8 @@ public final class LedgerRecorder implements JobRunListener, io.verdant.common.r
     sampling = SamplingConf.from(conf);
     SampleHub.subscribe(subscriber);
     sampler = SamplingThread.acquire("driver", sampling.paths(), sampling.intervalMs(), SampleHub::publish);
+    samplerCpuAtStart = sampler.cpuNanos();
+    samplesAtStart = sampler.samples();
     sampler.sampleNow();
     if (sc != null) {
       tasks = new TaskRecorder(allTasks ? null : run.runId());
@@ -108,8 +112,12 @@ public final class LedgerRecorder implements JobRunListener, io.verdant.common.r
   public void onEnd(JobRun run, JobRun.Status status, Throwable error) {
     runEndMs = run.end() != null ? run.end().toEpochMilli() : System.currentTimeMillis();
     long t0 = System.nanoTime();
+    long samplerCpuNanos;
+    long samples;
     try {
       sampler.sampleNow();
+      samplerCpuNanos = sampler.cpuNanos() - samplerCpuAtStart;
+      samples = sampler.samples() - samplesAtStart;
       awaitExecutors();
     } finally {
       SamplingThread.release(sampler);
@@ -129,6 +137,11 @@ public final class LedgerRecorder implements JobRunListener, io.verdant.common.r
     new LedgerWriter(root, hadoopConf).write(row, energy, taskRows);
     LOG.info("Ledger rows of run {} written {} ms after its end ({} ms waiting for samples and task events)",
         run.runId(), System.currentTimeMillis() - runEndMs, waitedMs);
+    // The ledger's own work beside the job (the write above is the part on the job's path); each executor JVM
+    // spends the same per sample.
+    LOG.info("Ledger work during run {} on the driver: {} ms CPU taking {} samples, {} ms recording {} tasks",
+        run.runId(), Math.round(samplerCpuNanos / 1e5) / 10.0, samples,
+        tasks != null ? Math.round(tasks.busyNanos() / 1e5) / 10.0 : 0.0, taskRows.size());
   }
 
   /** Energy of the run until now, from the samples received so far (a fresh one of the driver's JVM included). */

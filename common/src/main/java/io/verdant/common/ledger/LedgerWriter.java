@@ -3,12 +3,15 @@ package io.verdant.common.ledger;
 import io.verdant.common.energy.EnergyRow;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Paths;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -19,6 +22,7 @@ import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.util.HadoopOutputFile;
+import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.schema.MessageType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,17 +57,53 @@ public final class LedgerWriter {
     return "part-" + runId + ".parquet";
   }
 
-  /** Writes (or replaces) one run's rows in all three tables. */
+  /**
+   * Writes (or replaces) one run's rows in all three tables. The utilization and energy files are written at the
+   * same time (each on its own thread); the runs file is written after both are in place.
+   */
   public void write(RunRow run, List<EnergyRow> energy, List<TaskRow> tasks) {
     String date = date(run.startMs());
-    List<Group> u = new ArrayList<>();
-    tasks.forEach(t -> u.add(LedgerTables.taskGroup(run.runId(), run.job(), t)));
-    writeTable(LedgerTables.UTILIZATION, run.runId(), date, u);
-    List<Group> e = new ArrayList<>();
-    energy.forEach(r -> e.add(LedgerTables.energyGroup(run.runId(), run.job(), r)));
-    writeTable(LedgerTables.ENERGY, run.runId(), date, e);
+    AtomicReference<Throwable> failed = new AtomicReference<>();
+    Thread utilization = new Thread(() -> {
+      try {
+        List<Group> u = new ArrayList<>(tasks.size());
+        tasks.forEach(t -> u.add(LedgerTables.taskGroup(run.runId(), run.job(), t)));
+        writeTable(LedgerTables.UTILIZATION, run.runId(), date, u);
+      } catch (Throwable t) {
+        failed.set(t);
+      }
+    }, "verdant-ledger-utilization");
+    utilization.start();
+    try {
+      List<Group> e = new ArrayList<>();
+      energy.forEach(r -> e.add(LedgerTables.energyGroup(run.runId(), run.job(), r)));
+      writeTable(LedgerTables.ENERGY, run.runId(), date, e);
+    } finally {
+      joinUninterruptibly(utilization);
+    }
+    Throwable t = failed.get();
+    if (t instanceof RuntimeException re) {
+      throw re;
+    } else if (t instanceof Error err) {
+      throw err;
+    }
     writeTable(LedgerTables.RUNS, run.runId(), date, List.of(LedgerTables.runGroup(run)));
     LOG.info("Ledger {}: run {} ({} energy rows, {} task rows)", root, run.runId(), energy.size(), tasks.size());
+  }
+
+  private static void joinUninterruptibly(Thread t) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        t.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   void writeTable(String table, String runId, String date, List<Group> rows) {
@@ -74,8 +114,16 @@ public final class LedgerWriter {
     Path temp = new Path(dir, "." + fileName(runId) + "." + UUID.randomUUID() + ".tmp");
     try {
       FileSystem fs = target.getFileSystem(conf);
-      fs.mkdirs(dir);
-      try (ParquetWriter<Group> w = ExampleParquetWriter.builder(HadoopOutputFile.fromPath(temp, conf))
+      OutputFile out;
+      if (isLocal(fs)) {
+        Files.createDirectories(Paths.get(fs.makeQualified(dir).toUri()));
+        out = new LocalOutputFile(Paths.get(fs.makeQualified(temp).toUri()));
+      } else {
+        fs.mkdirs(dir);
+        out = HadoopOutputFile.fromPath(temp, conf);
+      }
+      try (ParquetWriter<Group> w = ExampleParquetWriter.builder(out)
+          .withConf(conf)
           .withType(schema)
           .withCompressionCodec(CompressionCodecName.SNAPPY)
           .withWriteMode(ParquetFileWriter.Mode.CREATE)
@@ -103,6 +151,11 @@ public final class LedgerWriter {
     } catch (IOException ex) {
       throw new UncheckedIOException("Cannot write the ledger's " + table + " rows of run " + runId + " to " + target, ex);
     }
+  }
+
+  /** A local ledger's files are written with java.nio (see {@link LocalOutputFile}). */
+  private static boolean isLocal(FileSystem fs) {
+    return "file".equals(fs.getUri().getScheme());
   }
 
   /** Hidden temporaries of this run id left by a crashed earlier attempt. */

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.spark.executor.TaskMetrics;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
@@ -24,6 +25,7 @@ public final class TaskRecorder extends SparkListener {
   private final Map<Integer, Integer> stageJob = new ConcurrentHashMap<>();
   private final Map<Integer, Stage> stages = new ConcurrentHashMap<>();
   private final List<TaskRow> rows = new ArrayList<>();
+  private final LongAdder busyNanos = new LongAdder();
 
   /** @param runId the run whose tasks to record, or null for every task */
   public TaskRecorder(String runId) {
@@ -64,6 +66,20 @@ public final class TaskRecorder extends SparkListener {
 
   @Override
   public void onTaskEnd(SparkListenerTaskEnd e) {
+    long t0 = System.nanoTime();
+    try {
+      record(e);
+    } finally {
+      busyNanos.add(System.nanoTime() - t0);
+    }
+  }
+
+  /** Time spent recording tasks, on Spark's listener bus thread (the ledger's own cost; not the job's path). */
+  public long busyNanos() {
+    return busyNanos.sum();
+  }
+
+  private void record(SparkListenerTaskEnd e) {
     Stage s = stages.get(e.stageId());
     if (s == null) {
       return;

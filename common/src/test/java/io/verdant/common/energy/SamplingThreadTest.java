@@ -20,6 +20,11 @@ class SamplingThreadTest {
     SamplingThread b = SamplingThread.acquire("1", paths, 20, second::add);
     assertSame(a, b);
     Thread.sleep(200);
+    // It counts its own cost: every sample delivered, and the CPU time they took.
+    long before = a.samples();
+    a.sampleNow();
+    assertTrue(a.samples() >= before + 1 && before >= 3, "samples: " + before + " then " + a.samples());
+    assertTrue(a.cpuNanos() > 0, "cpu ns: " + a.cpuNanos());
     SamplingThread.release(b);
     assertTrue(SamplingThread.running());
     SamplingThread.release(a);

@@ -74,6 +74,19 @@ class LedgerWriterTest {
   }
 
   @Test
+  void aFailedUtilizationWriteFailsTheRunAndWritesNoRunsRow(@TempDir Path tmp) throws Exception {
+    Path root = tmp.resolve("ledger");
+    Files.createDirectories(root);
+    Files.writeString(root.resolve(LedgerTables.UTILIZATION), "not a directory");
+    LedgerWriter w = new LedgerWriter(root.toString(), new Configuration());
+    java.io.UncheckedIOException ex = org.junit.jupiter.api.Assertions.assertThrows(java.io.UncheckedIOException.class,
+        () -> w.write(LedgerFixtures.run("c", DAY1, "succeeded", 10), LedgerFixtures.energy(DAY1, 10),
+            LedgerFixtures.tasks(2)));
+    assertTrue(ex.getMessage().startsWith("Cannot write the ledger's utilization rows of run c to "), ex.getMessage());
+    assertTrue(Files.notExists(root.resolve("runs")));
+  }
+
+  @Test
   void eightConcurrentRunsAndAKilledWriterLoseNothingAndLeaveNothingVisible(@TempDir Path tmp) throws Exception {
     String root = tmp.resolve("ledger").toString();
     // A separate JVM writes runs in a loop and is killed with SIGKILL in the middle of a write.
