@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -66,18 +65,16 @@ public final class LedgerWriter {
     AtomicReference<Throwable> failed = new AtomicReference<>();
     Thread utilization = new Thread(() -> {
       try {
-        List<Group> u = new ArrayList<>(tasks.size());
-        tasks.forEach(t -> u.add(LedgerTables.taskGroup(run.runId(), run.job(), t)));
-        writeTable(LedgerTables.UTILIZATION, run.runId(), date, u);
+        writeTable(LedgerTables.UTILIZATION, run.runId(), date,
+            tasks.stream().map(t -> LedgerTables.taskGroup(run.runId(), run.job(), t)).toList());
       } catch (Throwable t) {
         failed.set(t);
       }
     }, "verdant-ledger-utilization");
     utilization.start();
     try {
-      List<Group> e = new ArrayList<>();
-      energy.forEach(r -> e.add(LedgerTables.energyGroup(run.runId(), run.job(), r)));
-      writeTable(LedgerTables.ENERGY, run.runId(), date, e);
+      writeTable(LedgerTables.ENERGY, run.runId(), date,
+          energy.stream().map(r -> LedgerTables.energyGroup(run.runId(), run.job(), r)).toList());
     } finally {
       joinUninterruptibly(utilization);
     }
