@@ -20,9 +20,52 @@ public final class LedgerSummary {
   /** The runs-table fields the summary shows. */
   public record Run(String runId, String job, String status, String error, long startMs, long wallMs, double energyJ,
       double co2eG, double cpuS, long tasks, String methods, List<String> phases, Map<String, Long> phaseWallMs,
-      double pue, double intensity, String region, String source) {}
+      double pue, double intensity, String region, String source, String optionsJson) {
 
-  private record EnergyPart(String phase, String component, String method, double energyJ, double co2eG, double cpuS) {}
+    /** PUE as {@code ledger show} prints it. */
+    public String pueText() {
+      return String.format(Locale.ROOT, "%.2f", pue);
+    }
+
+    /** Grid intensity (gCO2e/kWh) as {@code ledger show} prints it. */
+    public String intensityText() {
+      return String.format(Locale.ROOT, "%.1f", intensity);
+    }
+  }
+
+  /** One energy row of a run: a phase, executor and component, with its method, energy, carbon and CPU time. */
+  public record EnergyPart(String phase, String executorId, String component, String method, double energyJ,
+      double co2eG, double cpuS) {}
+
+  /**
+   * One line of the summary: a phase (or {@code total}) with its wall time, CPU-seconds (of the cpu rows), energy,
+   * CO2e and the methods per component; the text methods give each figure as {@code ledger show} prints it.
+   */
+  public record Line(String name, long wallMs, double cpuS, double energyJ, double co2eG, String methods) {
+    public String wallText() {
+      return String.format(Locale.ROOT, "%.2f", wallMs / 1000.0);
+    }
+
+    public String cpuText() {
+      return String.format(Locale.ROOT, "%.2f", cpuS);
+    }
+
+    public double energyWh() {
+      return energyJ / 3600.0;
+    }
+
+    public String energyWhText() {
+      return String.format(Locale.ROOT, "%.5f", energyWh());
+    }
+
+    public String co2eText() {
+      return String.format(Locale.ROOT, "%.4f", co2eG);
+    }
+  }
+
+  /** The name of energy rows outside every phase of their run. */
+  public static final String OUTSIDE_PHASES = "(outside phases)";
+  public static final String TOTAL = "total";
 
   private LedgerSummary() {}
 
@@ -33,7 +76,14 @@ public final class LedgerSummary {
         LedgerReader.dbl(g, "co2e_g"), LedgerReader.dbl(g, "cpu_s"), LedgerReader.lng(g, "task_count"),
         LedgerReader.string(g, "methods"), LedgerReader.list(g, "phases"), LedgerReader.longMap(g, "phase_wall_ms"),
         LedgerReader.dbl(g, "pue"), LedgerReader.dbl(g, "grid_intensity_g_per_kwh"), LedgerReader.string(g, "region"),
-        LedgerReader.string(g, "intensity_source")));
+        LedgerReader.string(g, "intensity_source"), LedgerReader.string(g, "options_json")));
+  }
+
+  /** The energy rows of one run. */
+  public static List<EnergyPart> energy(LedgerReader reader, String runId) {
+    return reader.read(LedgerTables.ENERGY, runId, g -> new EnergyPart(LedgerReader.string(g, "phase"),
+        LedgerReader.string(g, "executor_id"), LedgerReader.string(g, "component"), LedgerReader.string(g, "method"),
+        LedgerReader.dbl(g, "energy_j"), LedgerReader.dbl(g, "co2e_g"), LedgerReader.dbl(g, "cpu_s")));
   }
 
   /**
@@ -59,41 +109,47 @@ public final class LedgerSummary {
     }
     StringBuilder sb = new StringBuilder();
     for (Run r : chosen) {
-      List<EnergyPart> parts = reader.read(LedgerTables.ENERGY, r.runId(), g -> new EnergyPart(
-          LedgerReader.string(g, "phase"), LedgerReader.string(g, "component"), LedgerReader.string(g, "method"),
-          LedgerReader.dbl(g, "energy_j"), LedgerReader.dbl(g, "co2e_g"), LedgerReader.dbl(g, "cpu_s")));
-      format(sb, r, parts);
+      format(sb, r, lines(r, energy(reader, r.runId())));
     }
     return sb.toString();
   }
 
-  private static void format(StringBuilder sb, Run r, List<EnergyPart> parts) {
-    sb.append(String.format(Locale.ROOT, "run %s  job %s  status %s  started %s%n", r.runId(), r.job(), r.status(),
-        Instant.ofEpochMilli(r.startMs())));
-    if (r.error() != null) {
-      sb.append("  error: ").append(r.error()).append('\n');
-    }
-    String header = String.format(Locale.ROOT, "  %-22s %9s %9s %11s %10s  %s%n", "phase", "wall_s", "cpu_s",
-        "energy_Wh", "co2e_g", "methods");
-    sb.append(header);
+  /** The run's phases in the order they ran (then time outside them), and its total last. */
+  public static List<Line> lines(Run r, List<EnergyPart> parts) {
     Map<String, List<EnergyPart>> byPhase = new LinkedHashMap<>();
     for (String p : r.phases()) {
       byPhase.computeIfAbsent(p, k -> new ArrayList<>());
     }
     for (EnergyPart e : parts) {
-      byPhase.computeIfAbsent(e.phase() == null ? "(outside phases)" : e.phase(), k -> new ArrayList<>()).add(e);
+      byPhase.computeIfAbsent(e.phase() == null ? OUTSIDE_PHASES : e.phase(), k -> new ArrayList<>()).add(e);
     }
+    List<Line> out = new ArrayList<>();
+    long inPhases = r.phaseWallMs().values().stream().mapToLong(Long::longValue).sum();
     for (Map.Entry<String, List<EnergyPart>> e : byPhase.entrySet()) {
       Long wall = r.phaseWallMs().get(e.getKey());
-      long w = wall != null ? wall : Math.max(0, r.wallMs() - r.phaseWallMs().values().stream().mapToLong(Long::longValue).sum());
-      line(sb, e.getKey(), w, e.getValue());
+      out.add(line(e.getKey(), wall != null ? wall : Math.max(0, r.wallMs() - inPhases), e.getValue()));
     }
-    line(sb, "total", r.wallMs(), parts);
-    sb.append(String.format(Locale.ROOT, "  tasks %d; grid %.1f gCO2e/kWh (%s), region %s, PUE %.2f%n%n", r.tasks(),
-        r.intensity(), r.source(), r.region(), r.pue()));
+    out.add(line(TOTAL, r.wallMs(), parts));
+    return out;
   }
 
-  private static void line(StringBuilder sb, String name, long wallMs, List<EnergyPart> parts) {
+  private static void format(StringBuilder sb, Run r, List<Line> lines) {
+    sb.append(String.format(Locale.ROOT, "run %s  job %s  status %s  started %s%n", r.runId(), r.job(), r.status(),
+        Instant.ofEpochMilli(r.startMs())));
+    if (r.error() != null) {
+      sb.append("  error: ").append(r.error()).append('\n');
+    }
+    sb.append(String.format(Locale.ROOT, "  %-22s %9s %9s %11s %10s  %s%n", "phase", "wall_s", "cpu_s", "energy_Wh",
+        "co2e_g", "methods"));
+    for (Line l : lines) {
+      sb.append(String.format(Locale.ROOT, "  %-22s %9s %9s %11s %10s  %s%n", l.name(), l.wallText(), l.cpuText(),
+          l.energyWhText(), l.co2eText(), l.methods()));
+    }
+    sb.append(String.format(Locale.ROOT, "  tasks %d; grid %s gCO2e/kWh (%s), region %s, PUE %s%n%n", r.tasks(),
+        r.intensityText(), r.source(), r.region(), r.pueText()));
+  }
+
+  private static Line line(String name, long wallMs, List<EnergyPart> parts) {
     double cpu = parts.stream().filter(p -> "cpu".equals(p.component())).mapToDouble(EnergyPart::cpuS).sum();
     double j = parts.stream().mapToDouble(EnergyPart::energyJ).sum();
     double g = parts.stream().mapToDouble(EnergyPart::co2eG).sum();
@@ -101,7 +157,6 @@ public final class LedgerSummary {
     parts.forEach(p -> methods.computeIfAbsent(p.component(), k -> new TreeSet<>()).add(p.method()));
     List<String> m = new ArrayList<>();
     methods.forEach((k, v) -> m.add(k + "=" + String.join("+", v)));
-    sb.append(String.format(Locale.ROOT, "  %-22s %9.2f %9.2f %11.5f %10.4f  %s%n", name, wallMs / 1000.0, cpu,
-        j / 3600.0, g, String.join(", ", m)));
+    return new Line(name, wallMs, cpu, j, g, String.join(", ", m));
   }
 }

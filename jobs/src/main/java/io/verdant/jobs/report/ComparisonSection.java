@@ -1,0 +1,55 @@
+package io.verdant.jobs.report;
+
+import java.awt.Color;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.ToDoubleFunction;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.CategoryAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.CombinedDomainCategoryPlot;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.renderer.category.BarRenderer;
+import org.jfree.data.category.DefaultCategoryDataset;
+
+/** Several runs of one job side by side (a week of daily trainings, say): energy and wall time of each run. */
+final class ComparisonSection extends Section {
+  ComparisonSection() {
+    super("runs", "Runs of the same job side by side");
+  }
+
+  @Override
+  Optional<String> body(ReportData data, ChartSink charts) {
+    StringBuilder b = new StringBuilder();
+    for (String job : new TreeSet<>(data.runs().stream().map(d -> d.run().job()).toList())) {
+      List<RunData> runs = data.ofJob(job);
+      if (runs.size() > 1) {
+        b.append(charts.figure(id(), id() + "-" + job, chart(job, runs), 900, 170 + 40 * runs.size(),
+            "The " + runs.size() + " " + job + " runs, oldest at the top: IT energy (Wh, before PUE) and wall time."));
+      }
+    }
+    return b.length() == 0 ? Optional.empty() : Optional.of(b.toString());
+  }
+
+  private static JFreeChart chart(String job, List<RunData> runs) {
+    CombinedDomainCategoryPlot plot = new CombinedDomainCategoryPlot(new CategoryAxis("run"));
+    plot.add(bars(runs, "energy", "energy (Wh)", d -> d.total().energyWh(), 0), 1);
+    plot.add(bars(runs, "wall time", "wall time (s)", d -> d.total().wallMs() / 1000.0, 1), 1);
+    plot.setOrientation(PlotOrientation.HORIZONTAL);
+    plot.setGap(24);
+    return new JFreeChart("Runs of " + job, Palette.TITLE, plot, false);
+  }
+
+  static CategoryPlot bars(List<RunData> runs, String series, String axis, ToDoubleFunction<RunData> value, int fill) {
+    DefaultCategoryDataset ds = new DefaultCategoryDataset();
+    runs.forEach(d -> ds.addValue(value.applyAsDouble(d), series, d.id()));
+    BarRenderer r = new BarRenderer();
+    r.setSeriesPaint(0, Palette.fill(fill));
+    r.setDrawBarOutline(true);
+    r.setSeriesOutlinePaint(0, Color.DARK_GRAY);
+    r.setMaximumBarWidth(0.6);
+    return new CategoryPlot(ds, null, new NumberAxis(axis), r);
+  }
+}

@@ -1,0 +1,96 @@
+package io.verdant.jobs.report;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.SymbolAxis;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYBarRenderer;
+import org.jfree.data.xy.XYIntervalSeries;
+import org.jfree.data.xy.XYIntervalSeriesCollection;
+
+/**
+ * Spark tasks per executor over time, from the ledger's {@code utilization} rows: each executor's tasks laid on
+ * as many rows (task slots) as ran at once, shaded by the run's phase, so load balance and idle time show.
+ */
+final class TimelineSection extends Section {
+  private static final double BAR = 0.36;
+
+  TimelineSection() {
+    super("timeline", "Executor timeline");
+  }
+
+  @Override
+  Optional<String> body(ReportData data, ChartSink charts) {
+    return perRun(data, d -> !d.tasks().isEmpty(), d -> {
+      Layout layout = Layout.of(d.tasks());
+      return charts.figure(id(), id() + "-" + d.id(), chart(d, layout), 900, 190 + 30 * layout.slots().size(),
+          "Spark tasks of run " + d.id() + " (" + d.tasks().size() + ") on each executor's task slots, from the"
+              + " run's start; gaps are idle slots.");
+    });
+  }
+
+  /** Tasks placed on rows: each executor's tasks by start time onto the first of its rows free by then. */
+  record Layout(List<String> slots, Map<Task, Integer> row) {
+    static Layout of(List<Task> tasks) {
+      Map<String, List<Task>> byExecutor = new TreeMap<>();
+      tasks.forEach(t -> byExecutor.computeIfAbsent(t.executorId(), k -> new ArrayList<>()).add(t));
+      List<String> slots = new ArrayList<>();
+      Map<Task, Integer> row = new LinkedHashMap<>();
+      for (Map.Entry<String, List<Task>> e : byExecutor.entrySet()) {
+        List<Long> freeAt = new ArrayList<>();
+        int first = slots.size();
+        e.getValue().sort(Comparator.comparingLong(Task::launchMs).thenComparingLong(Task::taskId));
+        for (Task t : e.getValue()) {
+          int lane = 0;
+          while (lane < freeAt.size() && freeAt.get(lane) > t.launchMs()) {
+            lane++;
+          }
+          if (lane == freeAt.size()) {
+            freeAt.add(t.finishMs());
+            slots.add(e.getKey() + " slot " + (lane + 1));
+          } else {
+            freeAt.set(lane, t.finishMs());
+          }
+          row.put(t, first + lane);
+        }
+      }
+      return new Layout(List.copyOf(slots), row);
+    }
+  }
+
+  private static JFreeChart chart(RunData d, Layout layout) {
+    long start = d.run().startMs();
+    Map<String, XYIntervalSeries> byPhase = new LinkedHashMap<>();
+    for (Map.Entry<Task, Integer> e : layout.row().entrySet()) {
+      Task t = e.getKey();
+      String phase = t.phase() == null ? "(no phase)" : t.phase();
+      double from = (t.launchMs() - start) / 1000.0;
+      double to = Math.max(from, (t.finishMs() - start) / 1000.0);
+      int y = e.getValue();
+      byPhase.computeIfAbsent(phase, XYIntervalSeries::new).add(from, from, to, y, y - BAR, y + BAR);
+    }
+    XYIntervalSeriesCollection ds = new XYIntervalSeriesCollection();
+    byPhase.values().forEach(ds::addSeries);
+    XYBarRenderer renderer = new XYBarRenderer();
+    renderer.setUseYInterval(true);
+    renderer.setDrawBarOutline(true);
+    for (int i = 0; i < ds.getSeriesCount(); i++) {
+      renderer.setSeriesPaint(i, Palette.fill(i));
+      renderer.setSeriesOutlinePaint(i, java.awt.Color.DARK_GRAY);
+    }
+    NumberAxis time = new NumberAxis("time since the run started (s)");
+    time.setLowerBound(0);
+    time.setUpperBound(Math.max(1.0, d.run().wallMs() / 1000.0));
+    SymbolAxis slots = new SymbolAxis("executor task slot", layout.slots().toArray(new String[0]));
+    slots.setGridBandsVisible(false);
+    XYPlot plot = new XYPlot(ds, time, slots, renderer);
+    return new JFreeChart("Spark tasks of " + d.id() + " (" + d.run().job() + ")", Palette.TITLE, plot, true);
+  }
+}
