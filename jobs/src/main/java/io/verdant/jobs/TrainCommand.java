@@ -5,7 +5,8 @@ import io.verdant.common.run.JobRun;
 import io.verdant.datasets.table.Manifest;
 import io.verdant.jobs.nn.Architectures;
 import io.verdant.jobs.nn.Architectures.UpdaterKind;
-import io.verdant.jobs.train.ModelInfo;
+import io.verdant.jobs.model.ModelFiles;
+import io.verdant.jobs.model.ModelInfo;
 import io.verdant.jobs.train.TrainOptions;
 import io.verdant.jobs.train.Training;
 import java.nio.file.Paths;
@@ -44,9 +45,7 @@ public final class TrainCommand extends JobCommand {
   int averagingFrequency;
 
   @Option(names = "--prefetch", paramLabel = "N", defaultValue = "" + TrainOptions.DEFAULT_PREFETCH,
-      description = {"Minibatches each worker loads ahead asynchronously (DL4J's AsyncDataSetIterator); 0 disables (default: ${DEFAULT-VALUE}:",
-          "a train run with 2 once crashed the JVM in native code, a known hazard of DL4J's async iterator with workspaces;",
-          "Verdant's minibatch files load in one bulk read each)."})
+      description = "Minibatches each worker loads ahead asynchronously (DL4J's AsyncDataSetIterator); 0 disables; see docs/train.md before raising it (default: ${DEFAULT-VALUE}).")
   int prefetch;
 
   @Option(names = "--workers", paramLabel = "N", defaultValue = "0",
@@ -201,7 +200,8 @@ public final class TrainCommand extends JobCommand {
     loaded = Manifest.read(data, run.spark().sparkContext().hadoopConfiguration());
     result = new Training(run, options(), loaded, effectiveOptions()).run();
     ModelInfo info = result.info();
-    System.out.printf("Model:      %s/%s%nMetadata:   %s/%s%n", result.modelDir(), ModelInfo.MODEL_ZIP, result.modelDir(), ModelInfo.FILE);
+    System.out.printf("Model:      %s/%s%nMetadata:   %s/%s%n", result.modelDir(), ModelFiles.MODEL_ZIP, result.modelDir(),
+        ModelFiles.MODEL_JSON);
     if (info.test().accuracy() != null) {
       System.out.printf("Test accuracy: %.2f%% (macro F1 %.4f) on %,d examples; best epoch %d of %d%n",
           100 * info.test().accuracy(), info.test().macroF1(), info.test().examples(), info.training().bestEpoch(),
