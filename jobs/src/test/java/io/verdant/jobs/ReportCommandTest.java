@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.verdant.common.Json;
 import io.verdant.common.ledger.LedgerSummary;
+import io.verdant.jobs.compress.CompressionReport;
+import io.verdant.jobs.model.EpochMetrics;
+import io.verdant.jobs.model.ModelInfo;
+import io.verdant.jobs.model.ModelStore;
 import io.verdant.testing.LocalSpark;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,11 +29,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code verdant report} on a small real pipeline (the MNIST slice ingested, a small model trained twice, one of
- * them accounted with a grid intensity series): the charted numbers are the ledger's, the summary shows what
- * {@code ledger show} prints, the page opens in headless Chromium, and bad input writes nothing.
+ * them accounted with a grid intensity series, then compressed): the charted numbers are the ledger's, model.json's
+ * and report.json's, the summary shows what {@code ledger show} prints, the page opens in headless Chromium, and bad
+ * input writes nothing.
  */
 class ReportCommandTest {
-  static final List<String> RUNS = List.of("rep-ingest", "rep-train-1", "rep-train-2");
+  static final List<String> RUNS = List.of("rep-ingest", "rep-train-1", "rep-train-2", "rep-compress");
   private static SparkSession spark;
   @TempDir
   static Path tmp;
@@ -53,9 +58,13 @@ class ReportCommandTest {
     assertEquals(0, Verdant.run(withLedger(concat(train, "--out", tmp.resolve("model-1").toString(), "--run-id", "rep-train-1"))));
     assertEquals(0, Verdant.run(withLedger(concat(train, "--out", tmp.resolve("model-2").toString(), "--run-id", "rep-train-2",
         "--grid-intensity-csv", intensityCsv.toString()))));
+    assertEquals(0, Verdant.run(withLedger(new String[] {"compress", "--model", tmp.resolve("model-1").toString(), "--data",
+        table.toString(), "--out", tmp.resolve("compressed").toString(), "--sparsity", "layer0=0.9,layer1=0.5",
+        "--sensitivity-sparsities", "0.5,0.8,0.95", "--retrain-epochs", "1", "--max-accuracy-drop", "100", "--run-id",
+        "rep-compress"})));
     report = tmp.resolve("report");
-    CliRun r = CliRun.of(withLedger(new String[] {"report", "--run", "rep-ingest", "rep-train-1", "rep-train-2", "--out",
-        report.toString(), "--run-id", "rep-report"}));
+    CliRun r = CliRun.of(withLedger(concat(new String[] {"report", "--run"}, concat(RUNS.toArray(new String[0]), "--out",
+        report.toString(), "--run-id", "rep-report"))));
     assertEquals(0, r.code(), r.err());
     assertEquals("Report: " + report.toUri().toString().replaceAll("/$", "").replace("file:///", "file:/") + "/index.html",
         r.out().strip());
@@ -126,7 +135,7 @@ class ReportCommandTest {
       long start = spark.read().parquet(ledger + "/runs").where("run_id = '" + run + "'")
           .selectExpr("unix_millis(start_time)").first().getLong(0);
       Map<String, List<Double>> ledgerStarts = new HashMap<>();
-      tasks.forEach(t -> ledgerStarts.computeIfAbsent(t.getString(0), k -> new ArrayList<>()).add((t.getLong(1) - start) / 1000.0));
+      tasks.forEach(t -> ledgerStarts.computeIfAbsent(t.isNullAt(0) ? "(no phase)" : t.getString(0), k -> new ArrayList<>()).add((t.getLong(1) - start) / 1000.0));
       int points = 0;
       for (JsonNode s : c.path("series")) {
         List<Double> starts = ledgerStarts.get(s.path("name").asText());
@@ -174,6 +183,49 @@ class ReportCommandTest {
   }
 
   @Test
+  void trainChartsShowModelJsonsEpochs() {
+    ModelInfo m = ModelStore.readInfo(tmp.resolve("model-1").toString(), new Configuration());
+    JsonNode curves = chart("train-curves-rep-train-1").path("series");
+    assertEquals("training loss", curves.get(0).path("name").asText());
+    assertEquals("validation accuracy (%)", curves.get(1).path("axis").asText());
+    JsonNode epochs = chart("train-epochs-rep-train-1").path("series");
+    for (int i = 0; i < m.epochs().size(); i++) {
+      EpochMetrics e = m.epochs().get(i);
+      assertEquals(e.epoch(), curves.get(0).path("points").get(i).path("x").asInt());
+      assertEquals(e.trainLoss(), curves.get(0).path("points").get(i).path("y").asDouble(), 0.0);
+      assertEquals(100 * e.validationAccuracy(), curves.get(1).path("points").get(i).path("y").asDouble(), 1e-12);
+      assertEquals(e.trainSeconds(), epochs.get(0).path("points").get(i).path("y").asDouble(), 0.0);
+      assertEquals(e.epochSeconds(), epochs.get(1).path("points").get(i).path("y").asDouble(), 0.0);
+      assertTrue(e.energyJ() > 0, "train records each epoch's energy: " + e);
+      assertEquals(e.energyJ() / 3600.0, epochs.get(2).path("points").get(i).path("y").asDouble(), 1e-15);
+    }
+  }
+
+  @Test
+  void compressionChartsShowTheCompressionReport() {
+    CompressionReport c = CompressionReport.read(tmp.resolve("compressed").toString(), new Configuration());
+    JsonNode sens = chart("compression-sensitivity-rep-compress").path("series");
+    assertEquals(c.sensitivity().validationAccuracy().size(), sens.size());
+    double[] layer0 = c.sensitivity().validationAccuracy().get(sens.get(0).path("name").asText());
+    for (int i = 0; i < layer0.length; i++) {
+      assertEquals(100 * c.sensitivity().sparsities().get(i), sens.get(0).path("points").get(i).path("x").asDouble(), 1e-12);
+      assertEquals(100 * layer0[i], sens.get(0).path("points").get(i).path("y").asDouble(), 1e-12);
+    }
+    JsonNode stages = chart("compression-stages-rep-compress").path("series");
+    assertEquals(c.denseFloat32Bytes(), stages.get(0).path("points").get(0).path("x").asLong());
+    assertEquals(c.fileBytes(), stages.get(2).path("points").get(0).path("x").asLong());
+    assertEquals(100 * c.testAccuracy().afterDecoding(), stages.get(2).path("points").get(0).path("y").asDouble(), 1e-12);
+    JsonNode file = chart("compression-layers-rep-compress").path("series").get(1).path("points");
+    for (int i = 0; i < c.layers().size(); i++) {
+      assertEquals(c.layers().get(i).tensor(), file.get(i).path("category").asText());
+      assertEquals(c.layers().get(i).bytes(), file.get(i).path("y").asLong());
+    }
+    JsonNode accuracy = chart("runs-train").path("series").get(2).path("points");
+    assertEquals(100 * ModelStore.readInfo(tmp.resolve("model-2").toString(), new Configuration()).test().accuracy(),
+        accuracy.get(1).path("y").asDouble(), 1e-12);
+  }
+
+  @Test
   void summaryShowsTheFiguresLedgerShowPrints() throws Exception {
     String html = Files.readString(report.resolve("index.html"), StandardCharsets.UTF_8);
     for (String run : RUNS) {
@@ -186,7 +238,8 @@ class ReportCommandTest {
     }
     assertTrue(html.contains("<section id=\"summary\">") && html.contains("<section id=\"energy\">")
         && html.contains("<section id=\"timeline\">") && html.contains("<section id=\"carbon\">")
-        && html.contains("<section id=\"runs\">"), "sections");
+        && html.contains("<section id=\"runs\">") && html.contains("<section id=\"train\">")
+        && html.contains("<section id=\"compression\">"), "sections");
     assertTrue(!html.contains("http://") && !html.contains("https://") && !html.contains("<script"), "no network, no script");
   }
 
@@ -260,6 +313,16 @@ class ReportCommandTest {
               + ", which does not exist");
     } finally {
       Files.move(moved, intensityCsv);
+    }
+    CliRun.assertNothingAt(out);
+    Path model = tmp.resolve("model-1");
+    Path aside = tmp.resolve("model-1-aside");
+    Files.move(model, aside);
+    try {
+      CliRun.of(withLedger(new String[] {"report", "--run", "rep-train-1", "--out", out.toString()}))
+          .assertError("verdant report", "train run rep-train-1 wrote " + model + ", but its model.json is missing");
+    } finally {
+      Files.move(aside, model);
     }
     CliRun.assertNothingAt(out);
     CliRun.of(withLedger(new String[] {"report", "--run", "rep-ingest", "--out", report.toString()}))

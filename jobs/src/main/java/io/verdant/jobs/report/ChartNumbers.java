@@ -11,6 +11,7 @@ import org.jfree.chart.plot.CombinedDomainCategoryPlot;
 import org.jfree.chart.plot.CombinedDomainXYPlot;
 import org.jfree.chart.plot.Plot;
 import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYBarRenderer;
 import org.jfree.data.category.CategoryDataset;
 import org.jfree.data.xy.IntervalXYDataset;
 import org.jfree.data.xy.XYDataset;
@@ -58,7 +59,9 @@ public record ChartNumbers(String id, String section, String title, String png, 
     } else if (plot instanceof XYPlot p) {
       for (int d = 0; d < p.getDatasetCount(); d++) {
         if (p.getDataset(d) != null) {
-          xy(p.getDataset(d), p.getRangeAxisForDataset(d).getLabel(), out);
+          // Bars (the timeline) draw each item's x interval; lines and points draw x itself.
+          xy(p.getDataset(d), p.getRangeAxisForDataset(d).getLabel(), p.getRendererForDataset(p.getDataset(d)) instanceof XYBarRenderer,
+              out);
         }
       }
     }
@@ -77,8 +80,8 @@ public record ChartNumbers(String id, String section, String title, String png, 
     }
   }
 
-  private static void xy(XYDataset d, String axis, List<Series> out) {
-    boolean intervals = d instanceof IntervalXYDataset;
+  private static void xy(XYDataset d, String axis, boolean bars, List<Series> out) {
+    boolean intervals = bars && d instanceof IntervalXYDataset;
     for (int s = 0; s < d.getSeriesCount(); s++) {
       List<Point> points = new ArrayList<>();
       for (int i = 0; i < d.getItemCount(s); i++) {

@@ -14,7 +14,10 @@ import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.renderer.category.BarRenderer;
 import org.jfree.data.category.DefaultCategoryDataset;
 
-/** Several runs of one job side by side (a week of daily trainings, say): energy and wall time of each run. */
+/**
+ * Several runs of one job side by side (a week of daily trainings, say): energy and wall time of each run, and the
+ * test accuracy of what it produced where it produced a model.
+ */
 final class ComparisonSection extends Section {
   ComparisonSection() {
     super("runs", "Runs of the same job side by side");
@@ -27,7 +30,8 @@ final class ComparisonSection extends Section {
       List<RunData> runs = data.ofJob(job);
       if (runs.size() > 1) {
         b.append(charts.figure(id(), id() + "-" + job, chart(job, runs), 900, 170 + 40 * runs.size(),
-            "The " + runs.size() + " " + job + " runs, oldest at the top: IT energy (Wh, before PUE) and wall time."));
+            "The " + runs.size() + " " + job + " runs, oldest at the top: IT energy (Wh, before PUE), wall time"
+                + (accuracies(runs) ? " and test accuracy." : ".")));
       }
     }
     return b.length() == 0 ? Optional.empty() : Optional.of(b.toString());
@@ -37,9 +41,18 @@ final class ComparisonSection extends Section {
     CombinedDomainCategoryPlot plot = new CombinedDomainCategoryPlot(new CategoryAxis("run"));
     plot.add(bars(runs, "energy", "energy (Wh)", d -> d.total().energyWh(), 0), 1);
     plot.add(bars(runs, "wall time", "wall time (s)", d -> d.total().wallMs() / 1000.0, 1), 1);
+    if (accuracies(runs)) {
+      CategoryPlot acc = bars(runs, "test accuracy", "test accuracy (%)", d -> 100 * d.testAccuracy(), 2);
+      ((NumberAxis) acc.getRangeAxis()).setAutoRangeIncludesZero(false);
+      plot.add(acc, 1);
+    }
     plot.setOrientation(PlotOrientation.HORIZONTAL);
     plot.setGap(24);
     return new JFreeChart("Runs of " + job, Palette.TITLE, plot, false);
+  }
+
+  private static boolean accuracies(List<RunData> runs) {
+    return runs.stream().allMatch(d -> d.testAccuracy() != null);
   }
 
   static CategoryPlot bars(List<RunData> runs, String series, String axis, ToDoubleFunction<RunData> value, int fill) {

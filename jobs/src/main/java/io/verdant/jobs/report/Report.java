@@ -22,8 +22,8 @@ public final class Report {
   private static final Logger LOG = LoggerFactory.getLogger(Report.class);
 
   /** The sections, in the page's order. */
-  static final List<Section> SECTIONS = List.of(new SummarySection(), new EnergySection(), new TimelineSection(),
-      new CarbonSection(), new ComparisonSection());
+  static final List<Section> SECTIONS = List.of(new SummarySection(), new TrainSection(), new EnergySection(),
+      new TimelineSection(), new CompressionSection(), new CarbonSection(), new ComparisonSection());
 
   /** What to write: the ledger, which runs, where, under which run id. */
   public record Request(String ledger, RunSelection selection, String out, boolean overwrite, String runId) {}

@@ -27,7 +27,7 @@ public record ReportData(String ledger, List<RunData> runs) {
     for (Run r : selection.choose(all, root)) {
       List<EnergyPart> energy = LedgerSummary.energy(reader, r.runId());
       runs.add(new RunData(r, LedgerSummary.lines(r, energy), energy, Task.of(reader, r.runId()),
-          IntensitySeries.of(r, conf)));
+          IntensitySeries.of(r, conf), ModelReports.trained(r, conf), ModelReports.compressed(r, conf)));
     }
     return new ReportData(root, List.copyOf(runs));
   }

@@ -106,6 +106,7 @@ final class EpochLoop {
   /** Fits one epoch and evaluates it. */
   private EpochMetrics epoch(int epoch, int lastGoodEpoch) {
     long te = System.nanoTime();
+    double energyBefore = run.energySoFarJ();
     double lr = o.learningRate(epoch);
     trainer.network().setLearningRate(lr);
     SparkTrainer.EpochResult r;
@@ -116,7 +117,13 @@ final class EpochLoop {
     }
     EpochMetrics em = run.phase("evaluate", () -> metrics.epoch(trainer, validation, epoch, lr, r, 0));
     return new EpochMetrics(em.epoch(), em.learningRate(), em.trainLoss(), em.validationAccuracy(), em.validationMacroF1(),
-        em.validationRmse(), em.validationR2(), r.seconds(), (System.nanoTime() - te) / 1e9);
+        em.validationRmse(), em.validationR2(), r.seconds(), (System.nanoTime() - te) / 1e9, energySince(energyBefore));
+  }
+
+  /** The run's energy since {@code before} (J), or null when the run is not measured (no ledger). */
+  private Double energySince(double before) {
+    double used = run.energySoFarJ() - before;
+    return Double.isNaN(used) ? null : used;
   }
 
   private void logEpoch(EpochMetrics em, int epoch, int startEpoch, double elapsed) {

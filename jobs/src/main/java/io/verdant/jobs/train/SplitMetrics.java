@@ -23,16 +23,16 @@ final class SplitMetrics {
   EpochMetrics epoch(SparkTrainer trainer, JavaRDD<String> validation, int epoch, double lr, SparkTrainer.EpochResult r,
       double epochSeconds) {
     if (validation == null) {
-      return new EpochMetrics(epoch, lr, r.loss(), null, null, null, null, r.seconds(), epochSeconds);
+      return new EpochMetrics(epoch, lr, r.loss(), null, null, null, null, r.seconds(), epochSeconds, null);
     }
     if (classification) {
       Evaluation ev = trainer.evaluate(validation, new Evaluation(numClasses));
       return new EpochMetrics(epoch, lr, r.loss(), ev.accuracy(), ev.f1(EvaluationAveraging.Macro), null, null, r.seconds(),
-          epochSeconds);
+          epochSeconds, null);
     }
     RegressionEvaluation ev = trainer.evaluate(validation, new RegressionEvaluation(1));
     return new EpochMetrics(epoch, lr, r.loss(), null, null, ev.averagerootMeanSquaredError(), ev.averageRSquared(), r.seconds(),
-        epochSeconds);
+        epochSeconds, null);
   }
 
   /** The saved model's figures on the test split. */
