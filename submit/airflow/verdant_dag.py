@@ -1,4 +1,4 @@
-"""Verdant on Airflow: ingest -> train -> compress -> evaluate, one spark-submit per job.
+"""Verdant on Airflow: ingest -> train -> compress -> evaluate -> report, one spark-submit per job.
 
 Each task is a SparkSubmitOperator that submits Verdant's application jar
 (target/verdant-<version>-spark3.5.jar, main class io.verdant.jobs.Verdant) with one of the
@@ -51,6 +51,7 @@ def verdant_run_id(run_id: str, job: str) -> str:
 TABLE = "{{ params.work_dir }}/tables/{{ params.dataset }}/ds={{ ds }}"
 MODEL = "{{ params.work_dir }}/models/{{ params.model }}/ds={{ ds }}"
 COMPRESSED = "{{ params.work_dir }}/compressed/{{ params.model }}/ds={{ ds }}"
+REPORT = "{{ params.work_dir }}/reports/{{ params.model }}/ds={{ ds }}"
 
 # The Verdant command line of each task (application_args; rendered by Airflow's templating).
 JOBS = {
@@ -74,6 +75,15 @@ JOBS = {
         "evaluate", "--model", COMPRESSED + "/model.vdcm", "--data", TABLE, "--split", "test",
         "--run-id", "{{ verdant_run_id(run_id, 'evaluate') }}",
     ],
+    # The static HTML report of this DAG run's four runs (docs/report.md): index.html, its charts and charts.json,
+    # read from the ledger and the model and compression files those runs wrote. No Spark work.
+    "report": [
+        "report",
+        "--run", "{{ verdant_run_id(run_id, 'ingest') }}", "{{ verdant_run_id(run_id, 'train') }}",
+        "{{ verdant_run_id(run_id, 'compress') }}", "{{ verdant_run_id(run_id, 'evaluate') }}",
+        "--out", REPORT, "--overwrite",
+        "--run-id", "{{ verdant_run_id(run_id, 'report') }}",
+    ],
 }
 
 default_args = {
@@ -87,7 +97,7 @@ default_args = {
 
 with DAG(
     dag_id="verdant_pipeline",
-    description="Verdant: ingest, train, compress and evaluate on Spark, with energy and carbon per job",
+    description="Verdant: ingest, train, compress and evaluate on Spark, with energy and carbon per job, and their report",
     schedule="@daily",
     start_date=datetime(2026, 1, 1, tzinfo=timezone.utc),
     catchup=False,

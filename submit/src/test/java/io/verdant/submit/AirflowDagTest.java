@@ -62,7 +62,7 @@ class AirflowDagTest {
   }
 
   @Test
-  void tasksAreTheFourJobsInOrderWithTheApplicationJarAndSafeRetries() throws Exception {
+  void tasksAreTheFiveJobsInOrderWithTheApplicationJarAndSafeRetries() throws Exception {
     assumePython();
     JsonNode dag = render(RUN_IDS.get(0), "2026-11-21");
     List<String> ids = new ArrayList<>();
@@ -80,7 +80,20 @@ class AirflowDagTest {
       assertTrue(out > 0 && args.get(out + 1).endsWith("/ds=2026-11-21"), "partition by logical date: " + args);
       assertTrue(args.contains("--run-id"), args.toString());
     }
-    assertEquals(List.of("ingest", "train", "compress", "evaluate"), ids);
+    assertEquals(List.of("ingest", "train", "compress", "evaluate", "report"), ids);
+    // The report covers exactly the run ids the other tasks of this DAG run were given.
+    List<String> jobRunIds = new ArrayList<>();
+    List<String> reportArgs = null;
+    for (JsonNode t : dag.path("tasks")) {
+      List<String> args = strings(t.path("args"));
+      if (t.path("task_id").asText().equals("report")) {
+        reportArgs = args;
+      } else {
+        jobRunIds.add(args.get(args.indexOf("--run-id") + 1));
+      }
+    }
+    int runs = reportArgs.indexOf("--run");
+    assertEquals(jobRunIds, reportArgs.subList(runs + 1, runs + 1 + jobRunIds.size()));
     for (int i = 0; i + 1 < ids.size(); i++) {
       assertEquals(List.of(ids.get(i + 1)), strings(dag.path("tasks").get(i).path("downstream")));
     }
