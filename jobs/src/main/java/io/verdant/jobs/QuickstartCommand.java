@@ -9,14 +9,14 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code verdant quickstart}: the README's first command. Runs the pipeline on full MNIST in Spark local mode:
- * fetch and ingest, train lenet-300-100, compress it, and show the ledger of those runs. Each step is the same
+ * fetch and ingest, train lenet-300-100, compress it, show the ledger of those runs and write their report. Each step is the same
  * job a user would run by hand (printed before it runs) with a fixed run id, so a rerun reuses every step that
  * completed and redoes only what did not (an interrupted training continues from its last checkpoint).
  */
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
     description = {"Run the pipeline on MNIST in Spark local mode: fetch and ingest it, train lenet-300-100,",
-        "compress it, and show the ledger. Each step is printed as the command it runs; outputs go under",
-        "--work-dir; a rerun reuses completed steps."})
+        "compress it, show the ledger, and write the report (<work-dir>/report/index.html). Each step is printed",
+        "as the command it runs; outputs go under --work-dir; a rerun reuses completed steps."})
 public final class QuickstartCommand implements Callable<Integer> {
   static final String MODEL = "lenet-300-100";
 
@@ -62,7 +62,13 @@ public final class QuickstartCommand implements Callable<Integer> {
           "--retrain-lr-schedule", "step:0.5:3",
           "--run-id", "quickstart-compress-" + MODEL + "-e" + epochs, "--ledger", ledger));
     }
+    List<String> runIds = steps.stream().map(s -> s.get(s.indexOf("--run-id") + 1)).toList();
     steps.add(List.of("ledger", "show", "--ledger", ledger, "--last", Integer.toString(steps.size())));
+    // Last, the report of these runs (docs/report.md); it prints the path of its index.html.
+    List<String> report = new ArrayList<>(List.of("report", "--ledger", ledger, "--out", Paths.get(work, "report").toString(),
+        "--overwrite", "--run-id", "quickstart-report", "--run"));
+    report.addAll(runIds);
+    steps.add(report);
     for (List<String> step : steps) {
       int code = step(step);
       if (code != 0) {

@@ -1,34 +1,32 @@
 package io.verdant.jobs;
 
-import io.verdant.common.RunIds;
 import io.verdant.common.VerdantException;
-import io.verdant.common.ledger.LedgerOptions;
+import io.verdant.common.run.JobRun;
 import io.verdant.jobs.report.Report;
+import io.verdant.jobs.report.ReportData;
 import io.verdant.jobs.report.RunSelection;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code verdant report}: a static HTML report of runs from the ledger (no Spark needed): summary, energy,
- * executor timeline, carbon, and runs of one job side by side, as index.html with PNG charts and charts.json.
+ * {@code verdant report}: a static HTML report of runs from the ledger and the model and compression files they
+ * wrote: index.html with PNG charts, and charts.json with every charted number. The ledger and the files are read
+ * and checked before Spark starts; the report is a run of its own (in the ledger like every job), so that
+ * spark-submit in cluster mode finds the SparkContext it waits for.
  */
 @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Write a self-contained HTML report of runs from the ledger: index.html, its PNG charts, and",
-        "charts.json with every charted number. It opens from disk: no script, no network."})
-public final class ReportCommand implements Callable<Integer> {
+    description = {"Write a self-contained HTML report of runs from the ledger (--ledger): index.html, its PNG charts,",
+        "and charts.json with every charted number. It opens from disk: no script, no network."})
+public final class ReportCommand extends JobCommand {
   static final int DEFAULT_LAST = 10;
-
-  @Option(names = "--ledger", paramLabel = "DIR",
-      description = "Ledger root (local path or Hadoop filesystem URI). Default: $VERDANT_LEDGER, else $VERDANT_WORK_DIR/ledger, else ./verdant-work/ledger.")
-  String ledger;
 
   @ArgGroup(exclusive = true, multiplicity = "0..1")
   Which which = new Which();
@@ -36,11 +34,11 @@ public final class ReportCommand implements Callable<Integer> {
   /** Which runs: one of these options. */
   static final class Which {
     @Option(names = "--run", paramLabel = "ID", arity = "1..*",
-        description = "Report these runs (repeat the option or list several ids).")
+        description = "Report these runs (list several ids, or repeat the option).")
     List<String> runs;
 
     @Option(names = "--last", paramLabel = "N",
-        description = "Report the latest N runs. Default when no --run or --since is given: " + DEFAULT_LAST + ".")
+        description = "Report the latest N runs. Default when neither --run nor --since is given: " + DEFAULT_LAST + ".")
     Integer last;
 
     @Option(names = "--since", paramLabel = "TIME",
@@ -55,51 +53,50 @@ public final class ReportCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "Replace --out when it exists.")
   boolean overwrite;
 
-  @Option(names = "--run-id", paramLabel = "ID",
-      description = "Names this report (shown in it and in charts.json) and its temporary output. Default: report-<UTC time>-<random>.")
-  String runId;
-
-  @Option(names = "--dry-run", description = "Check the options, print them, and exit without reading the ledger.")
-  boolean dryRun;
+  private RunSelection selection;
+  private ReportData data;
+  private Report.Written written;
 
   @Override
-  public Integer call() {
-    runId = runId == null ? RunIds.generate("report") : RunIds.validate(runId);
-    RunSelection selection = selection();
-    String root = LedgerOptions.root(ledger, System.getenv());
-    if (dryRun) {
-      System.out.println("verdant report: options are valid");
-      System.out.println("  --ledger = " + root);
-      System.out.println("  runs = " + selection);
-      System.out.println("  --out = " + out);
-      System.out.println("  --run-id = " + runId);
-      return 0;
-    }
-    Report.Written w = Report.write(new Report.Request(root, selection, out, overwrite, runId), new Configuration());
-    System.out.println("Report: " + w.index());
-    System.out.flush();
-    return 0;
+  protected String job() {
+    return "report";
   }
 
   /** The one place the selection options are checked. */
-  private RunSelection selection() {
+  @Override
+  protected void validate() {
     if (which.runs != null) {
-      return new RunSelection.ById(List.copyOf(which.runs));
+      selection = new RunSelection.ById(List.copyOf(which.runs));
+    } else if (which.since != null) {
+      selection = new RunSelection.Since(since(which.since), which.since);
+    } else {
+      int last = which.last == null ? DEFAULT_LAST : which.last;
+      if (last < 1) {
+        throw VerdantException.of("--last must be at least 1, cannot be: %d", last);
+      }
+      selection = new RunSelection.Last(last);
     }
-    if (which.since != null) {
-      return new RunSelection.Since(since(which.since), which.since);
-    }
-    int last = which.last == null ? DEFAULT_LAST : which.last;
-    if (last < 1) {
-      throw VerdantException.of("--last must be at least 1, cannot be: %d", last);
-    }
-    return new RunSelection.Last(last);
+  }
+
+  /** Reads the chosen runs and the files they name: an empty ledger, an unknown run or a missing file stops here. */
+  @Override
+  protected void checkInputs() {
+    data = ReportData.load(ledgerOptions.root(), new Configuration(), selection);
+  }
+
+  @Override
+  protected void execute(JobRun run) {
+    written = Report.write(run, data, new Report.Request(out, overwrite),
+        run.spark().sparkContext().hadoopConfiguration());
+    run.attribute("report", written.index());
+    run.attribute("charts", Integer.toString(written.charts()));
+    System.out.println("Report: " + written.index());
+    System.out.flush();
   }
 
   private static Instant since(String s) {
     try {
-      return s.length() == 10 ? LocalDate.parse(s).atStartOfDay(ZoneOffset.UTC).toInstant()
-          : java.time.OffsetDateTime.parse(s).toInstant();
+      return s.length() == 10 ? LocalDate.parse(s).atStartOfDay(ZoneOffset.UTC).toInstant() : OffsetDateTime.parse(s).toInstant();
     } catch (DateTimeParseException e) {
       throw VerdantException.of("--since must be an ISO-8601 time with offset (2026-11-22T17:00:00Z) or a date (2026-11-22),"
           + " cannot be: %s", s);

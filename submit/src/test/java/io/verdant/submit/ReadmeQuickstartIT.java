@@ -79,6 +79,10 @@ class ReadmeQuickstartIT {
     Path verdantWork = work.resolve("verdant-work");
     assertTrue(Files.isRegularFile(verdantWork.resolve("compressed/mnist-lenet-300-100-e2/model.vdcm")), "compressed model file");
     assertTrue(Files.isDirectory(verdantWork.resolve("ledger/runs")), "ledger runs table");
+    // It ends with the report of its runs, printing the path of its index.html.
+    Path index = verdantWork.resolve("report/index.html");
+    assertTrue(log.contains("Report: " + index), () -> "quickstart output lacks the report's path:\n" + tail(log));
+    assertTrue(Files.isRegularFile(index) && Files.isRegularFile(verdantWork.resolve("report/charts.json")), "report");
   }
 
   private static String tail(String log) {

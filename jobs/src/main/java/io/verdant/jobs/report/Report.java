@@ -2,6 +2,7 @@ package io.verdant.jobs.report;
 
 import io.verdant.common.Json;
 import io.verdant.common.fs.AtomicOutput;
+import io.verdant.common.run.JobRun;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -14,8 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes a report: reads the chosen runs (all checks happen here, before any output), renders each section, and
- * writes index.html, its PNG charts and charts.json into a temporary sibling of the output, moved into place at
+ * Writes a report of runs already read ({@link ReportData#load}, where every check happens): renders each section,
+ * and writes index.html, its PNG charts and charts.json into a temporary sibling of the output, moved into place at
  * the end.
  */
 public final class Report {
@@ -25,28 +26,33 @@ public final class Report {
   static final List<Section> SECTIONS = List.of(new SummarySection(), new TrainSection(), new EnergySection(),
       new TimelineSection(), new CompressionSection(), new CarbonSection(), new ComparisonSection());
 
-  /** What to write: the ledger, which runs, where, under which run id. */
-  public record Request(String ledger, RunSelection selection, String out, boolean overwrite, String runId) {}
+  /** Where to write, and whether an existing report there is replaced. */
+  public record Request(String out, boolean overwrite) {}
 
-  /** The written report: its index.html and the charts drawn. */
+  /** The written report: its index.html (a plain path when local) and the number of charts drawn. */
   public record Written(String index, int charts) {}
 
   private Report() {}
 
-  public static Written write(Request req, Configuration conf) {
-    ReportData data = ReportData.load(req.ledger(), conf, req.selection());
+  /** Renders the runs read into {@code data} and writes the report, in the run's phases {@code render} and {@code write}. */
+  public static Written write(JobRun run, ReportData data, Request req, Configuration conf) {
     String createdAt = Instant.now().toString();
-    try (AtomicOutput out = AtomicOutput.begin(req.out(), req.runId(), req.overwrite(), "--out", conf)) {
+    try (AtomicOutput out = AtomicOutput.begin(req.out(), run.runId(), req.overwrite(), "--out", conf)) {
       out.fs().mkdirs(new Path(out.temp(), ChartSink.IMG_DIR));
       ChartSink charts = new ChartSink(out.fs(), out.temp());
-      List<Section.Rendered> sections = render(data, charts);
-      write(out, HtmlPage.FILE, HtmlPage.render(req.runId(), createdAt, data, sections).getBytes(StandardCharsets.UTF_8));
-      ReportNumbers numbers = new ReportNumbers(ReportNumbers.CURRENT_SCHEMA_VERSION, req.runId(), createdAt, req.ledger(),
+      List<Section.Rendered> sections = run.phase("render", () -> render(data, charts));
+      ReportNumbers numbers = new ReportNumbers(ReportNumbers.CURRENT_SCHEMA_VERSION, run.runId(), createdAt, data.ledger(),
           data.runs().stream().map(RunData::id).toList(), charts.charts());
-      write(out, ReportNumbers.FILE, Json.MAPPER.writeValueAsBytes(numbers));
-      out.commit();
+      run.phase("write", () -> {
+        write(out, HtmlPage.FILE, HtmlPage.render(run.runId(), createdAt, data, sections).getBytes(StandardCharsets.UTF_8));
+        write(out, ReportNumbers.FILE, Json.bytes(numbers));
+        out.commit();
+      });
       LOG.info("Report of {} runs with {} charts written to {}", data.runs().size(), charts.charts().size(), out.target());
-      return new Written(new Path(out.target(), HtmlPage.FILE).toString(), charts.charts().size());
+      Path index = new Path(out.target(), HtmlPage.FILE);
+      // A local report is named by its plain path, which a browser or a terminal opens as it is.
+      return new Written("file".equals(index.toUri().getScheme()) ? index.toUri().getPath() : index.toString(),
+          charts.charts().size());
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write the report " + req.out(), e);
     }
@@ -58,9 +64,11 @@ public final class Report {
         .toList();
   }
 
-  private static void write(AtomicOutput out, String name, byte[] bytes) throws IOException {
+  private static void write(AtomicOutput out, String name, byte[] bytes) {
     try (OutputStream o = out.fs().create(new Path(out.temp(), name), false)) {
       o.write(bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write " + new Path(out.temp(), name), e);
     }
   }
 }

@@ -33,7 +33,7 @@ final class SummarySection extends Section {
       rows.add(List.of(r.runId(), r.job(), r.status(), STARTED.format(Instant.ofEpochMilli(r.startMs())), t.wallText(),
           t.cpuText(), t.energyWhText(), t.co2eText(), t.methods()));
       carbon.add(List.of(r.runId(), r.pueText(), r.intensityText(), String.valueOf(r.region()), String.valueOf(r.source())));
-      phases.append("<details open><summary>").append(Html.escape(r.runId())).append(": ")
+      phases.append("<details><summary>").append(Html.escape(r.runId())).append(": ")
           .append(Html.escape(r.job())).append(", ").append(r.tasks()).append(" Spark tasks</summary>\n");
       if (r.error() != null) {
         phases.append("<p class=\"error\">error: ").append(Html.escape(r.error())).append("</p>\n");
@@ -46,6 +46,7 @@ final class SummarySection extends Section {
         + " IT energy in Wh (before PUE), carbon in g CO2e (energy x PUE x grid intensity), and the method behind each"
         + " component's energy.</p>\n" + Html.table(HEADER, rows, NUMERIC)
         + "<h3>Carbon accounting</h3>\n" + Html.table(CARBON_HEADER, carbon, List.of(1, 2))
-        + "<h3>Phases</h3>\n" + phases);
+        + "<h3>Phases</h3>\n<p>Each run per phase, as <code>verdant ledger show --run</code> prints it (open a run to see"
+        + " its phases).</p>\n" + phases);
   }
 }
