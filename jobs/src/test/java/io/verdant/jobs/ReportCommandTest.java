@@ -241,6 +241,11 @@ class ReportCommandTest {
         && html.contains("<section id=\"runs\">") && html.contains("<section id=\"train\">")
         && html.contains("<section id=\"compression\">"), "sections");
     assertTrue(!html.contains("http://") && !html.contains("https://") && !html.contains("<script"), "no network, no script");
+    try (java.util.stream.Stream<Path> files = Files.walk(report)) {
+      List<String> names = files.filter(Files::isRegularFile).map(p -> report.relativize(p).toString()).sorted().toList();
+      assertEquals(charts.path("charts").size() + 2, names.size(), "index.html, charts.json and the charts: " + names);
+      assertTrue(names.stream().noneMatch(n -> n.startsWith(".") || n.contains("/.")), "no hidden files: " + names);
+    }
   }
 
   /**

@@ -30,7 +30,7 @@ final class ChartSink {
   String figure(String section, String id, JFreeChart chart, int width, int height, String caption) {
     Palette.apply(chart);
     String png = IMG_DIR + "/" + id + ".png";
-    try (OutputStream out = fs.create(new Path(dir, png), false)) {
+    try (OutputStream out = Report.create(fs, new Path(dir, png))) {
       ChartUtils.writeChartAsPNG(out, chart, width, height);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write the chart " + new Path(dir, png), e);

@@ -12,6 +12,8 @@ import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.NumberTickUnit;
+import org.jfree.chart.labels.ItemLabelAnchor;
+import org.jfree.chart.labels.ItemLabelPosition;
 import org.jfree.chart.labels.StandardXYItemLabelGenerator;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
@@ -89,9 +91,11 @@ final class CompressionSection extends Section {
         new DecimalFormat("0.00")));
     r.setDefaultItemLabelsVisible(true);
     r.setDefaultItemLabelFont(Palette.TICK);
+    // The parameter blocks and the file are close in size: one label below its point, the others above.
+    r.setSeriesPositiveItemLabelPosition(1, new ItemLabelPosition(ItemLabelAnchor.OUTSIDE6, TextAnchor.TOP_CENTER));
     LogAxis size = logAxis("size (bytes, log scale)");
-    size.setLowerBound(c.fileBytes() / 2.0);
-    size.setUpperBound(c.denseFloat32Bytes() * 2.0);
+    size.setLowerBound(Math.pow(10, Math.floor(Math.log10(c.parameterBlocksBytes() / 1.2))));
+    size.setUpperBound(c.denseFloat32Bytes() * 2.5);
     NumberAxis acc = new NumberAxis("test accuracy (%)");
     // The range holds every stage's accuracy, the marked pruned-and-retrained one too (markers do not widen it).
     double lo = 100 * Math.min(Math.min(a.beforeCompression(), a.afterPruningAndRetraining()), a.afterDecoding());

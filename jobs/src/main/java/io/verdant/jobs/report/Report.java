@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumFileSystem;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,8 +66,17 @@ public final class Report {
         .toList();
   }
 
+  /**
+   * Creates a file of the report. On a local disk it is written without Hadoop's checksum side files ({@code .crc}),
+   * which would clutter a directory people open and copy.
+   */
+  static OutputStream create(FileSystem fs, Path file) throws IOException {
+    FileSystem plain = fs instanceof ChecksumFileSystem c ? c.getRawFileSystem() : fs;
+    return plain.create(file, false);
+  }
+
   private static void write(AtomicOutput out, String name, byte[] bytes) {
-    try (OutputStream o = out.fs().create(new Path(out.temp(), name), false)) {
+    try (OutputStream o = create(out.fs(), new Path(out.temp(), name))) {
       o.write(bytes);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write " + new Path(out.temp(), name), e);

@@ -21,6 +21,7 @@ import org.jfree.data.xy.XYIntervalSeriesCollection;
  */
 final class TimelineSection extends Section {
   private static final double BAR = 0.36;
+  private static final int OUTLINED_TASKS = 200;
 
   TimelineSection() {
     super("timeline", "Executor timeline");
@@ -80,7 +81,8 @@ final class TimelineSection extends Section {
     byPhase.values().forEach(ds::addSeries);
     XYBarRenderer renderer = new XYBarRenderer();
     renderer.setUseYInterval(true);
-    renderer.setDrawBarOutline(true);
+    // Outlines separate a few tasks; on thousands of short ones they would hide the fills.
+    renderer.setDrawBarOutline(d.tasks().size() <= OUTLINED_TASKS);
     for (int i = 0; i < ds.getSeriesCount(); i++) {
       renderer.setSeriesPaint(i, Palette.fill(i));
       renderer.setSeriesOutlinePaint(i, java.awt.Color.DARK_GRAY);
