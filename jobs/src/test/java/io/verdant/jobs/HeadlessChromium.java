@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
@@ -18,6 +19,7 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
  * Debian's Chromium driven by its chromedriver (Selenium), headless, with a fresh profile and the flags that keep
@@ -47,7 +49,7 @@ final class HeadlessChromium implements AutoCloseable {
     o.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
         "--user-data-dir=" + profile, "--window-size=" + width + "," + height);
-    org.openqa.selenium.logging.LoggingPreferences logs = new org.openqa.selenium.logging.LoggingPreferences();
+    LoggingPreferences logs = new LoggingPreferences();
     logs.enable(LogType.BROWSER, Level.ALL);
     logs.enable(LogType.PERFORMANCE, Level.ALL);
     o.setCapability("goog:loggingPrefs", logs);
@@ -82,7 +84,7 @@ final class HeadlessChromium implements AutoCloseable {
   /** The network events since the page was opened: each request's URL, and each failed load as "failed: reason URL". */
   List<String> requests() {
     List<String> out = new ArrayList<>();
-    Map<String, String> urls = new java.util.HashMap<>();
+    Map<String, String> urls = new HashMap<>();
     for (LogEntry e : driver.manage().logs().get(LogType.PERFORMANCE)) {
       JsonNode m = read(e.getMessage()).path("message");
       JsonNode p = m.path("params");

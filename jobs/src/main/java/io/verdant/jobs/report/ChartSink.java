@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.jfree.chart.ChartUtils;
@@ -20,6 +22,7 @@ final class ChartSink {
   private final FileSystem fs;
   private final Path dir;
   private final List<ChartNumbers> charts = new ArrayList<>();
+  private final Set<String> files = new HashSet<>();
 
   ChartSink(FileSystem fs, Path dir) {
     this.fs = fs;
@@ -29,7 +32,7 @@ final class ChartSink {
   /** Draws the chart at width x height pixels and returns a figure showing it, with a caption. */
   String figure(String section, String id, JFreeChart chart, int width, int height, String caption) {
     Palette.apply(chart);
-    String png = IMG_DIR + "/" + id + ".png";
+    String png = IMG_DIR + "/" + fileName(id) + ".png";
     try (OutputStream out = Report.create(fs, new Path(dir, png))) {
       ChartUtils.writeChartAsPNG(out, chart, width, height);
     } catch (IOException e) {
@@ -39,6 +42,19 @@ final class ChartSink {
     String title = chart.getTitle() == null ? id : chart.getTitle().getText();
     return "<figure><img src=\"" + Html.escape(png) + "\" width=\"" + width + "\" height=\"" + height + "\" alt=\""
         + Html.escape(title) + "\"><figcaption>" + Html.escape(caption) + "</figcaption></figure>\n";
+  }
+
+  /**
+   * A file name for a chart id: ids hold run ids and job names, and a job recorded by the Spark plugin is named by
+   * its application, which may hold any character; those outside a safe set become '-', and a clash gets a number.
+   */
+  private String fileName(String id) {
+    String base = id.replaceAll("[^A-Za-z0-9._-]", "-");
+    String name = base;
+    for (int n = 2; !files.add(name); n++) {
+      name = base + "-" + n;
+    }
+    return name;
   }
 
   List<ChartNumbers> charts() {

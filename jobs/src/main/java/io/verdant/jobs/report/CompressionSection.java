@@ -2,6 +2,8 @@ package io.verdant.jobs.report;
 
 import io.verdant.jobs.compress.CompressionReport;
 import java.awt.Color;
+import java.awt.Shape;
+import java.awt.geom.AffineTransform;
 import java.text.DecimalFormat;
 import java.util.List;
 import java.util.Locale;
@@ -152,8 +154,8 @@ final class CompressionSection extends Section {
     return r;
   }
 
-  private static java.awt.Shape scaled(java.awt.Shape s) {
-    return java.awt.geom.AffineTransform.getScaleInstance(1.8, 1.8).createTransformedShape(s);
+  private static Shape scaled(Shape s) {
+    return AffineTransform.getScaleInstance(1.8, 1.8).createTransformedShape(s);
   }
 
   private static ValueMarker marker(double value, String label, int style) {

@@ -3,6 +3,9 @@ package io.verdant.jobs.report;
 import io.verdant.common.ledger.LedgerSummary;
 import io.verdant.common.ledger.LedgerSummary.EnergyPart;
 import io.verdant.common.ledger.LedgerSummary.Line;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Rectangle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -77,11 +80,11 @@ final class EnergySection extends Section {
     for (int row = 0; row < ds.getRowCount(); row++) {
       String component = String.valueOf(ds.getRowKey(row)).split(SEP)[0];
       renderer.setSeriesPaint(row, Palette.fill(componentIndex(component)));
-      renderer.setSeriesOutlinePaint(row, java.awt.Color.DARK_GRAY);
+      renderer.setSeriesOutlinePaint(row, Color.DARK_GRAY);
     }
     for (String c : components) {
-      legend.add(new LegendItem(c, null, null, null, new java.awt.Rectangle(-7, -7, 14, 14), Palette.fill(componentIndex(c)),
-          new java.awt.BasicStroke(1f), java.awt.Color.DARK_GRAY));
+      legend.add(new LegendItem(c, null, null, null, new Rectangle(-7, -7, 14, 14), Palette.fill(componentIndex(c)),
+          new BasicStroke(1f), Color.DARK_GRAY));
     }
     CategoryAxis phaseAxis = executors.size() > 1 ? subAxis(executors) : new CategoryAxis("phase");
     NumberAxis wh = new NumberAxis("energy (Wh)");

@@ -1,5 +1,6 @@
 package io.verdant.jobs.report;
 
+import java.awt.Color;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -85,7 +86,7 @@ final class TimelineSection extends Section {
     renderer.setDrawBarOutline(d.tasks().size() <= OUTLINED_TASKS);
     for (int i = 0; i < ds.getSeriesCount(); i++) {
       renderer.setSeriesPaint(i, Palette.fill(i));
-      renderer.setSeriesOutlinePaint(i, java.awt.Color.DARK_GRAY);
+      renderer.setSeriesOutlinePaint(i, Color.DARK_GRAY);
     }
     NumberAxis time = new NumberAxis("time since the run started (s)");
     time.setLowerBound(0);

@@ -4,12 +4,14 @@ import io.verdant.jobs.model.EpochMetrics;
 import io.verdant.jobs.model.ModelInfo;
 import java.awt.Color;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.AxisLocation;
 import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.CombinedDomainCategoryPlot;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
@@ -35,7 +37,7 @@ final class TrainSection extends Section {
     return perRun(data, d -> d.model() != null && !d.model().epochs().isEmpty(), d -> {
       ModelInfo m = d.model();
       String best = "best epoch " + m.training().bestEpoch() + (m.test() != null && m.test().accuracy() != null
-          ? String.format(java.util.Locale.ROOT, ", test accuracy %.2f%%", 100 * m.test().accuracy()) : "");
+          ? String.format(Locale.ROOT, ", test accuracy %.2f%%", 100 * m.test().accuracy()) : "");
       return charts.figure(id(), id() + "-curves-" + d.id(), curves(d), 900, 440,
           m.architecture() + " trained by run " + d.id() + ": training loss (left axis) and validation metric (right axis) per"
               + " epoch; " + best + ".")
@@ -103,13 +105,13 @@ final class TrainSection extends Section {
       time.addValue(e.epochSeconds(), "training and evaluation", Integer.valueOf(e.epoch()));
     }
     CombinedDomainCategoryPlot plot = new CombinedDomainCategoryPlot(new CategoryAxis("epoch"));
-    plot.add(new org.jfree.chart.plot.CategoryPlot(time, null, new NumberAxis("wall time (s)"), bars(2)), 1);
+    plot.add(new CategoryPlot(time, null, new NumberAxis("wall time (s)"), bars(2)), 1);
     if (energyKnown(m)) {
       DefaultCategoryDataset energy = new DefaultCategoryDataset();
       m.epochs().forEach(e -> energy.addValue(e.energyJ() / 3600.0, "energy", Integer.valueOf(e.epoch())));
       BarRenderer r = bars(1);
       r.setSeriesPaint(0, Palette.fill(3));
-      plot.add(new org.jfree.chart.plot.CategoryPlot(energy, null, new NumberAxis("energy (Wh)"), r), 1);
+      plot.add(new CategoryPlot(energy, null, new NumberAxis("energy (Wh)"), r), 1);
     }
     plot.setGap(16);
     return new JFreeChart("Epochs of " + d.id(), Palette.TITLE, plot, true);

@@ -60,6 +60,21 @@ class ReportChartsTest {
     assertEquals(c.height(), png.getHeight());
   }
 
+  @Test
+  void aJobNamedByItsSparkApplicationGivesASafeFileName(@TempDir Path tmp) throws Exception {
+    Run app = new Run("app-1", "Spark Pi / nightly", "succeeded", null, 0L, 1000L, 0, 0, 0, 0, null, List.of(), Map.of(), 1.58,
+        475, "world", "default", "{}");
+    Run again = new Run("app-2", app.job(), "succeeded", null, 5000L, 1000L, 0, 0, 0, 0, null, List.of(), Map.of(), 1.58, 475,
+        "world", "default", "{}");
+    List<RunData> runs = List.of(app, again).stream().map(r -> new RunData(r, LedgerSummary.lines(r, List.of()), List.of(),
+        List.of(), null, null, null)).toList();
+    ChartSink sink = new ChartSink(FileSystem.getLocal(new Configuration()), new org.apache.hadoop.fs.Path(tmp.toUri()));
+    Files.createDirectories(tmp.resolve(ChartSink.IMG_DIR));
+    String html = new ComparisonSection().body(new ReportData("ledger", runs), sink).orElseThrow();
+    assertTrue(html.contains("<img src=\"img/runs-Spark-Pi---nightly.png\""), html);
+    assertTrue(Files.isRegularFile(tmp.resolve("img/runs-Spark-Pi---nightly.png")));
+  }
+
   private static Task task(String executor, long id, long fromS, long toS) {
     return new Task("train", executor, id, "succeeded", RUN.startMs() + 1000 * fromS, RUN.startMs() + 1000 * toS);
   }
