@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 /**
  * The one entry point: {@code verdant <job> [options]}. Run by spark-submit (main class of the application
  * jar) or by {@code submit/verdant} in local mode. Exit status: 0 on success, 1 when a job failed, 2 for
- * bad options.
+ * bad options, 3 when {@code plan --check} says not yet.
  */
 @Command(name = "verdant", mixinStandardHelpOptions = true, versionProvider = Verdant.VersionProvider.class,
     description = "Train, compress and score neural networks on Spark, and account for their energy and carbon.",
@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
         DatasetsCommand.class,
         IngestCommand.class,
         LedgerCommand.class,
+        PlanCommand.class,
         QuickstartCommand.class,
         TrainCommand.class,
         CompressCommand.class,
@@ -26,6 +27,8 @@ import picocli.CommandLine.Command;
 public final class Verdant {
   public static final int EXIT_FAILED = 1;
   public static final int EXIT_USAGE = 2;
+  /** {@code verdant plan --check}: the job should not start yet (an Airflow sensor pokes again later). */
+  public static final int EXIT_NOT_YET = 3;
 
   public static void main(String[] args) {
     int code = run(args);

@@ -54,6 +54,26 @@ public final class Times {
     }
   }
 
+  /** A duration in the short form {@link #duration} reads: {@code 3h}, {@code 1h30m}, {@code 1d2h}, {@code 45s}. */
+  public static String format(long ms) {
+    long s = Math.round(ms / 1000.0);
+    StringBuilder b = new StringBuilder();
+    long[] sizes = {86_400, 3_600, 60, 1};
+    String[] units = {"d", "h", "m", "s"};
+    for (int i = 0; i < sizes.length; i++) {
+      if (s >= sizes[i] || (i == sizes.length - 1 && b.length() == 0)) {
+        b.append(s / sizes[i]).append(units[i]);
+        s %= sizes[i];
+      }
+    }
+    return b.toString();
+  }
+
+  /** An instant as ISO-8601 UTC, e.g. {@code 2026-03-02T02:00:00Z}. */
+  public static String iso(long ms) {
+    return java.time.Instant.ofEpochMilli(ms).toString();
+  }
+
   /**
    * A .NET TimeSpan ({@code 01:00}, {@code 01:00:00}, {@code 1.00:00:00}) in milliseconds.
    *

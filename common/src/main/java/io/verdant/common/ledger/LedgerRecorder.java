@@ -233,7 +233,8 @@ public final class LedgerRecorder implements JobRunListener, io.verdant.common.r
     return String.join("; ", parts);
   }
 
-  static String json(Map<String, String> map) {
+  /** A string map as one-line JSON, keys sorted (the options and attributes columns). */
+  public static String json(Map<String, String> map) {
     try {
       return Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(new TreeMap<>(map));
     } catch (JsonProcessingException e) {
