@@ -254,7 +254,7 @@ public final class PlanCommand implements Callable<Integer> {
     }
     JobCommand command = own.getCommand();
     Map<String, String> options = command.effectiveOptions();
-    return new JobSpec(job, options.get("--run-id"), options.get("--model"), dataset(options),
+    return new JobSpec(job, options.get("--run-id"), options.get("--model"), dryRun ? null : dataset(options),
         LedgerHistory.integer(options.get("--epochs")), command.ledgerOptions.root(), command.ledgerOptions.enabled(),
         options.get("--pue") == null ? EnergySettings.DEFAULT_PUE : Double.parseDouble(options.get("--pue")), options);
   }
