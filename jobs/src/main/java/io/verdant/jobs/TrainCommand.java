@@ -1,6 +1,6 @@
 package io.verdant.jobs;
 
-import io.verdant.common.VerdantException;
+import io.verdant.common.Checks;
 import io.verdant.common.run.JobRun;
 import io.verdant.datasets.table.Manifest;
 import io.verdant.jobs.nn.Architectures;
@@ -119,37 +119,20 @@ public final class TrainCommand extends JobCommand {
 
   @Override
   protected void validate() {
-    positive("--epochs", epochs);
-    positive("--batch-size", batchSize);
-    positive("--averaging-frequency", averagingFrequency);
-    positive("--eval-batch-size", evalBatchSize);
-    if (prefetch < 0) {
-      throw VerdantException.of("--prefetch must be at least 0, cannot be: %s", prefetch);
-    }
-    if (workers < 0) {
-      throw VerdantException.of("--workers must be at least 0, cannot be: %s", workers);
-    }
-    if (patience < 0) {
-      throw VerdantException.of("--patience must be at least 0, cannot be: %s", patience);
-    }
-    if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-      throw VerdantException.of("--learning-rate must be greater than 0, cannot be: %s", learningRate);
-    }
-    if (!(momentum >= 0 && momentum < 1)) {
-      throw VerdantException.of("--momentum must be at least 0 and less than 1, cannot be: %s", momentum);
-    }
-    if (!(l2 >= 0) || Double.isInfinite(l2)) {
-      throw VerdantException.of("--l2 must be at least 0, cannot be: %s", l2);
-    }
-    if (!(dropout >= 0 && dropout < 1)) {
-      throw VerdantException.of("--dropout must be at least 0 and less than 1, cannot be: %s", dropout);
-    }
-    if (!(energyBudgetWh >= 0) || Double.isInfinite(energyBudgetWh)) {
-      throw VerdantException.of("--energy-budget-wh must be at least 0, cannot be: %s", energyBudgetWh);
-    }
-    if (energyBudgetWh > 0 && !ledgerOptions.enabled()) {
-      throw VerdantException.of("--energy-budget-wh needs the ledger's energy measurement: it cannot be used with --no-ledger");
-    }
+    Checks.atLeast("--epochs", epochs, 1);
+    Checks.atLeast("--batch-size", batchSize, 1);
+    Checks.atLeast("--averaging-frequency", averagingFrequency, 1);
+    Checks.atLeast("--eval-batch-size", evalBatchSize, 1);
+    Checks.atLeast("--prefetch", prefetch, 0);
+    Checks.atLeast("--workers", workers, 0);
+    Checks.atLeast("--patience", patience, 0);
+    Checks.greaterThan("--learning-rate", learningRate, 0);
+    Checks.atLeastAndBelow("--momentum", momentum, 0, 1);
+    Checks.atLeast("--l2", l2, 0);
+    Checks.atLeastAndBelow("--dropout", dropout, 0, 1);
+    Checks.atLeast("--energy-budget-wh", energyBudgetWh, 0);
+    Checks.checkArgument(energyBudgetWh == 0 || ledgerOptions.enabled(),
+        "--energy-budget-wh needs the ledger's energy measurement: it cannot be used with --no-ledger");
     TrainOptions.checkSchedule(lrSchedule);
     Architectures.checkName(model);
     if (out == null) {
@@ -175,12 +158,6 @@ public final class TrainCommand extends JobCommand {
       loaded = Manifest.read(data, new Configuration());
     }
     Architectures.checkFits(model, Training.shape(loaded.manifest()), data);
-  }
-
-  private static void positive(String option, int value) {
-    if (value < 1) {
-      throw VerdantException.of("%s must be at least 1, cannot be: %s", option, value);
-    }
   }
 
   @Override
