@@ -10,4 +10,18 @@ public final class Json {
       .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
   private Json() {}
+
+  /** A value as indented JSON bytes. */
+  public static byte[] bytes(Object value) {
+    try {
+      return MAPPER.writeValueAsBytes(value);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException("Cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+    }
+  }
+
+  /** A value as indented JSON text. */
+  public static String text(Object value) {
+    return new String(bytes(value), java.nio.charset.StandardCharsets.UTF_8);
+  }
 }

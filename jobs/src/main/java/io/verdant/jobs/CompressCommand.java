@@ -1,21 +1,28 @@
 package io.verdant.jobs;
 
+import static io.verdant.common.Checks.checkArgument;
+
+import io.verdant.common.Checks;
 import io.verdant.common.Json;
 import io.verdant.common.VerdantException;
 import io.verdant.common.fs.AtomicOutput;
+import io.verdant.common.fs.CompletedOutput;
 import io.verdant.common.run.JobRun;
 import io.verdant.datasets.table.Manifest;
+import io.verdant.jobs.compress.CompressionReport;
 import io.verdant.jobs.compress.Compressor;
+import io.verdant.jobs.compress.CompressorOptions;
 import io.verdant.jobs.compress.LayerSpec;
 import io.verdant.jobs.compress.MaskedRetraining;
-import io.verdant.jobs.compress.ModelStore;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
+import io.verdant.jobs.compress.ReportTable;
+import io.verdant.jobs.model.ModelFiles;
+import io.verdant.jobs.model.ModelStore;
+import io.verdant.jobs.train.TrainOptions;
 import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -25,6 +32,8 @@ import picocli.CommandLine.Option;
         + " weight sharing, Huffman-coded sparse encoding) into a compact, checksummed model file.",
         "Output: <out>/model.vdcm (docs/model-format.md) and <out>/report.json, written atomically."})
 public final class CompressCommand extends JobCommand {
+  private static final Logger LOG = LoggerFactory.getLogger(CompressCommand.class);
+
   @Option(names = "--model", required = true, paramLabel = "DIR", description = "The trained model directory (model.zip, model.json).")
   String model;
 
@@ -121,8 +130,14 @@ public final class CompressCommand extends JobCommand {
   @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed of retraining (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  /** Rows per forward pass when compress scores a split: large enough to amortize the per-call overhead of ND4J. */
+  static final int EVAL_BATCH_SIZE = 256;
+
   private Compressor.Options options;
-  private ObjectNodeHolder result;
+  private Result result;
+
+  /** What the job wrote, for tests and the quickstart. */
+  public record Result(CompressionReport report, String outDir) {}
 
   @Override
   protected String job() {
@@ -132,142 +147,98 @@ public final class CompressCommand extends JobCommand {
   @Override
   protected void validate() {
     LayerSpec sp = sparsity == null ? null : LayerSpec.parse("--sparsity", sparsity, 0, 0.99, false);
-    List<Double> grid = io.verdant.jobs.compress.CompressorOptions.grid(sensitivitySparsities);
+    List<Double> grid = CompressorOptions.grid(sensitivitySparsities);
     LayerSpec b = LayerSpec.parse("--bits", bits, 1, 8, true);
-    Compressor.Quantization q;
-    try {
-      q = Compressor.Quantization.valueOf(quantization.toLowerCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw VerdantException.of("--quantization must be kmeans or uniform, cannot be: %s", quantization);
-    }
-    if (noSensitivity && sp == null) {
-      throw VerdantException.of("--no-sensitivity needs --sparsity for every layer (the analysis chooses sparsities otherwise)");
-    }
-    if (!(sensitivityTolerance >= 0 && sensitivityTolerance <= 100)) {
-      throw VerdantException.of("--sensitivity-tolerance must be between 0 and 100, cannot be: %s", sensitivityTolerance);
-    }
-    if (pruneCycles < 1) {
-      throw VerdantException.of("--prune-cycles must be at least 1, cannot be: %d", pruneCycles);
-    }
-    if (retrainEpochs < 0) {
-      throw VerdantException.of("--retrain-epochs must be at least 0, cannot be: %d", retrainEpochs);
-    }
-    if (!(retrainLr > 0 && retrainLr <= 10)) {
-      throw VerdantException.of("--retrain-lr must be greater than 0 and at most 10, cannot be: %s", retrainLr);
-    }
-    io.verdant.jobs.train.TrainOptions.checkSchedule("--retrain-lr-schedule", retrainLrSchedule);
-    if (!(retrainL2 >= 0 && retrainL2 < 1)) {
-      throw VerdantException.of("--retrain-l2 must be at least 0 and less than 1, cannot be: %s", retrainL2);
-    }
-    if (batchSize < 1) {
-      throw VerdantException.of("--batch-size must be at least 1, cannot be: %d", batchSize);
-    }
-    if (averagingFrequency < 1) {
-      throw VerdantException.of("--averaging-frequency must be at least 1, cannot be: %d", averagingFrequency);
-    }
-    if (kmeansIterations < 0) {
-      throw VerdantException.of("--kmeans-iterations must be at least 0, cannot be: %d", kmeansIterations);
-    }
-    if (indexBits < 0 || indexBits > 8) {
-      throw VerdantException.of("--index-bits must be between 0 and 8, cannot be: %d", indexBits);
-    }
-    if (centroidSteps < 0) {
-      throw VerdantException.of("--centroid-steps must be at least 0, cannot be: %d", centroidSteps);
-    }
-    if (!(centroidLr > 0 && centroidLr <= 10)) {
-      throw VerdantException.of("--centroid-lr must be greater than 0 and at most 10, cannot be: %s", centroidLr);
-    }
-    if (!(centroidSample > 0 && centroidSample <= 1)) {
-      throw VerdantException.of("--centroid-sample must be greater than 0 and at most 1, cannot be: %s", centroidSample);
-    }
-    if (!(maxAccuracyDrop >= 0 && maxAccuracyDrop <= 100)) {
-      throw VerdantException.of("--max-accuracy-drop must be between 0 and 100 percentage points, cannot be: %s", maxAccuracyDrop);
-    }
-    if (maxAttempts < 1) {
-      throw VerdantException.of("--max-attempts must be at least 1, cannot be: %d", maxAttempts);
-    }
+    Compressor.Quantization q = quantization();
+    checkArgument(!noSensitivity || sp != null,
+        "--no-sensitivity needs --sparsity for every layer (the analysis chooses sparsities otherwise)");
+    Checks.between("--sensitivity-tolerance", sensitivityTolerance, 0, 100);
+    Checks.atLeast("--prune-cycles", pruneCycles, 1);
+    Checks.atLeast("--retrain-epochs", retrainEpochs, 0);
+    Checks.positiveAtMost("--retrain-lr", retrainLr, 10);
+    TrainOptions.checkSchedule("--retrain-lr-schedule", retrainLrSchedule);
+    Checks.atLeastAndBelow("--retrain-l2", retrainL2, 0, 1);
+    Checks.atLeast("--batch-size", batchSize, 1);
+    Checks.atLeast("--averaging-frequency", averagingFrequency, 1);
+    Checks.atLeast("--kmeans-iterations", kmeansIterations, 0);
+    Checks.between("--index-bits", indexBits, 0, 8);
+    Checks.atLeast("--centroid-steps", centroidSteps, 0);
+    Checks.positiveAtMost("--centroid-lr", centroidLr, 10);
+    Checks.positiveAtMost("--centroid-sample", centroidSample, 1);
+    checkArgument(maxAccuracyDrop >= 0 && maxAccuracyDrop <= 100,
+        "--max-accuracy-drop must be between 0 and 100 percentage points, cannot be: %s", maxAccuracyDrop);
+    Checks.atLeast("--max-attempts", maxAttempts, 1);
     options = new Compressor.Options(sp, grid, !noSensitivity, sensitivityTolerance, pruneCycles,
-        new MaskedRetraining.Settings(retrainEpochs, retrainLr, retrainLrSchedule, retrainL2, batchSize, averagingFrequency, seed), q, b, kmeansIterations,
-        indexBits, centroidSteps, centroidLr, centroidSample, maxAccuracyDrop, maxAttempts, 256, JobRun.masked(effectiveOptions()));
+        new MaskedRetraining.Settings(retrainEpochs, retrainLr, retrainLrSchedule, retrainL2, batchSize, averagingFrequency, seed),
+        q, b, kmeansIterations, indexBits, centroidSteps, centroidLr, centroidSample, maxAccuracyDrop, maxAttempts,
+        EVAL_BATCH_SIZE, JobRun.masked(effectiveOptions()));
   }
 
-  /** Holder of the last result, for tests and the quickstart. */
-  public static final class ObjectNodeHolder {
-    public final com.fasterxml.jackson.databind.node.ObjectNode report;
-    public final String outDir;
-
-    ObjectNodeHolder(com.fasterxml.jackson.databind.node.ObjectNode report, String outDir) {
-      this.report = report;
-      this.outDir = outDir;
+  private Compressor.Quantization quantization() {
+    try {
+      return Compressor.Quantization.valueOf(quantization.toLowerCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw VerdantException.of("--quantization must be kmeans or uniform, cannot be: %s", quantization);
     }
   }
 
   @Override
-  protected void execute(JobRun run) throws Exception {
+  protected void execute(JobRun run) {
     Configuration hconf = run.spark().sparkContext().hadoopConfiguration();
-    Path done = new Path(out, "report.json");
-    org.apache.hadoop.fs.FileSystem ofs = done.getFileSystem(hconf);
-    if (ofs.exists(done)) {
-      com.fasterxml.jackson.databind.JsonNode existing;
-      try (java.io.InputStream in = ofs.open(done)) {
-        existing = Json.MAPPER.readTree(in);
-      }
-      if (runId.equals(existing.path("runId").asText(null)) && existing instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
-        org.slf4j.LoggerFactory.getLogger(CompressCommand.class).info("{} already holds the complete output of run {}; nothing to do", out, runId);
-        result = new ObjectNodeHolder(o, out);
-        System.out.printf(Locale.ROOT, "Compressed model: %s/%s (run %s, already complete): %.1fx%n", out, ModelStore.MODEL_FILE, runId,
-            o.path("compressionRatio").asDouble());
-        return;
-      }
+    var done = CompletedOutput.of(out, ModelFiles.COMPRESSION_REPORT, runId, hconf, dir -> CompressionReport.read(dir, hconf),
+        CompressionReport::runId);
+    if (done.isPresent()) {
+      result = new Result(done.get(), out);
+      System.out.printf(Locale.ROOT, "Compressed model: %s/%s (run %s, already complete): %.1fx%n", out, ModelFiles.MODEL_FILE,
+          runId, done.get().compressionRatio());
+      return;
     }
     try (AtomicOutput output = AtomicOutput.begin(out, runId, overwrite, "--out", hconf)) {
       Manifest.Loaded table = run.phase("load", () -> Manifest.read(data, hconf));
-      ModelStore.Loaded m = run.phase("load", () -> ModelStore.load(model, "--model", hconf));
-      if (m.decoded() != null) {
-        throw VerdantException.of("--model %s is already a compressed model file; compress takes a trained model directory (model.zip)", model);
-      }
-      ModelStore.checkMatches(m, table, "--data");
-      String trainedOn = m.datasetManifestSha256();
-      if (trainedOn != null && !trainedOn.equals(table.sha256())) {
-        org.slf4j.LoggerFactory.getLogger(CompressCommand.class).warn(
-            "The model was trained on a table with manifest sha256 {}, --data {} has {}", trainedOn, data, table.sha256());
-      }
+      ModelStore.Loaded m = run.phase("load", () -> loadTrainedModel(table, hconf));
       run.attribute("model", model);
-      run.attribute("architecture", m.architecture());
+      run.attribute("architecture", m.metadata().architecture());
       Compressor.Result r = Compressor.run(run, m, table, options);
-      r.report().set("stageWallMs", Json.MAPPER.valueToTree(run.phaseWallMs()));
+      CompressionReport report = r.report().withStageWallMs(run.phaseWallMs());
       run.phase("write", () -> {
-        try {
-          output.fs().mkdirs(output.temp());
-          write(output, ModelStore.MODEL_FILE, r.file());
-          write(output, "report.json", Json.MAPPER.writeValueAsBytes(r.report()));
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
+        output.write(ModelFiles.MODEL_FILE, r.file());
+        output.write(ModelFiles.COMPRESSION_REPORT, Json.bytes(report));
       });
       output.commit();
-      var acc = r.report().get("testAccuracy");
-      run.attribute("compressionRatio", String.format(Locale.ROOT, "%.2f", r.report().get("compressionRatio").asDouble()));
-      run.attribute("fileBytes", r.report().get("fileBytes").asText());
-      run.attribute("testAccuracyBefore", acc.get("beforeCompression").asText());
-      run.attribute("testAccuracyPruned", acc.get("afterPruningAndRetraining").asText());
-      run.attribute("testAccuracyQuantized", acc.get("afterQuantization").asText());
-      run.attribute("testAccuracyDecoded", acc.get("afterDecoding").asText());
-      result = new ObjectNodeHolder(r.report(), output.target().toString());
-      System.out.print(r.table());
-      System.out.printf("Compressed model: %s/%s%nReport:           %s/report.json%n", output.target(), ModelStore.MODEL_FILE, output.target());
+      recordAttributes(run, report);
+      result = new Result(report, output.target().toString());
+      System.out.print(ReportTable.render(report));
+      System.out.printf("Compressed model: %s/%s%nReport:           %s/%s%n", output.target(), ModelFiles.MODEL_FILE,
+          output.target(), ModelFiles.COMPRESSION_REPORT);
     }
   }
 
-  private static void write(AtomicOutput output, String name, byte[] bytes) {
-    try (OutputStream os = output.fs().create(new Path(output.temp(), name), true)) {
-      os.write(bytes);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write " + name, e);
+  /** The trained model, checked against the table; warns when it was trained on another table. */
+  private ModelStore.Loaded loadTrainedModel(Manifest.Loaded table, Configuration hconf) {
+    ModelStore.Loaded m = ModelStore.load(model, "--model", hconf);
+    if (m.compressed()) {
+      throw VerdantException.of("--model %s is already a compressed model file; compress takes a trained model directory (%s)",
+          model, ModelFiles.MODEL_ZIP);
     }
+    ModelStore.checkMatches(m, table, "--data");
+    String trainedOn = m.metadata().datasetManifestSha256();
+    if (trainedOn != null && !trainedOn.equals(table.sha256())) {
+      LOG.warn("The model was trained on a table with manifest sha256 {}, --data {} has {}", trainedOn, data, table.sha256());
+    }
+    return m;
   }
 
-  public ObjectNodeHolder result() {
+  private static void recordAttributes(JobRun run, CompressionReport report) {
+    CompressionReport.TestAccuracy acc = report.testAccuracy();
+    run.attribute("compressionRatio", String.format(Locale.ROOT, "%.2f", report.compressionRatio()));
+    run.attribute("fileBytes", String.valueOf(report.fileBytes()));
+    run.attribute("testAccuracyBefore", String.valueOf(acc.beforeCompression()));
+    run.attribute("testAccuracyPruned", String.valueOf(acc.afterPruningAndRetraining()));
+    run.attribute("testAccuracyQuantized", String.valueOf(acc.afterQuantization()));
+    run.attribute("testAccuracyDecoded", String.valueOf(acc.afterDecoding()));
+  }
+
+  public Result result() {
     return result;
   }
 }

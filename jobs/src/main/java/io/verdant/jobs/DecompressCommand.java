@@ -3,10 +3,10 @@ package io.verdant.jobs;
 import io.verdant.common.RunIds;
 import io.verdant.common.VerdantException;
 import io.verdant.common.fs.AtomicOutput;
-import io.verdant.jobs.compress.ModelStore;
-import java.io.IOException;
+import io.verdant.jobs.model.CompressedModelInfo;
+import io.verdant.jobs.model.ModelFiles;
+import io.verdant.jobs.model.ModelStore;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 /** {@code verdant decompress}: a Verdant model file back into a DL4J model directory (no Spark needed). */
 @Command(name = "decompress", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Turn a compressed model file back into a DL4J model directory: <out>/model.zip (ModelSerializer, no updater)"
-        + " and <out>/model.json (the file's metadata), written atomically.",
+        + " and <out>/model.json (the compressed model's metadata and input contract), written atomically.",
         "The network holds exactly the quantized parameters the file encodes."})
 public final class DecompressCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, paramLabel = "FILE",
@@ -34,23 +34,19 @@ public final class DecompressCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Configuration conf = new Configuration();
     ModelStore.Loaded m = ModelStore.load(model, "--model", conf);
-    if (m.decoded() == null) {
+    if (!m.compressed()) {
       throw VerdantException.of("--model %s is not a compressed model (it holds %s); decompress reads %s files", model,
-          ModelStore.MODEL_ZIP, ModelStore.MODEL_FILE);
+          ModelFiles.MODEL_ZIP, ModelFiles.MODEL_FILE);
     }
     try (AtomicOutput output = AtomicOutput.begin(out, RunIds.generate("decompress"), overwrite, "--out", conf)) {
       output.fs().mkdirs(output.temp());
-      try (OutputStream os = output.fs().create(new Path(output.temp(), ModelStore.MODEL_ZIP), true)) {
+      try (OutputStream os = output.fs().create(new Path(output.temp(), ModelFiles.MODEL_ZIP), true)) {
         ModelSerializer.writeModel(m.net(), os, false);
       }
-      try (OutputStream os = output.fs().create(new Path(output.temp(), ModelStore.MODEL_JSON), true)) {
-        os.write(m.decoded().model().metadataJson().getBytes(StandardCharsets.UTF_8));
-      } catch (IOException e) {
-        throw new IOException("Cannot write " + ModelStore.MODEL_JSON, e);
-      }
+      ModelStore.writeInfo(output.fs(), output.temp(), ((CompressedModelInfo) m.metadata()).asTrainedModel());
       output.commit();
       System.out.printf("Decompressed %s (%,d bytes, %,d parameters) into %s/%s%n", m.source(), m.bytes(), m.net().numParams(),
-          output.target(), ModelStore.MODEL_ZIP);
+          output.target(), ModelFiles.MODEL_ZIP);
     }
     return 0;
   }

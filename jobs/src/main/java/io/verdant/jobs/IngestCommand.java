@@ -1,6 +1,7 @@
 package io.verdant.jobs;
 
 import io.verdant.common.VerdantException;
+import io.verdant.common.fs.CompletedOutput;
 import io.verdant.common.run.JobRun;
 import io.verdant.datasets.catalog.DatasetCatalog;
 import io.verdant.datasets.catalog.DatasetSpec;
@@ -193,17 +194,13 @@ public final class IngestCommand extends JobCommand {
   protected void execute(JobRun run) throws Exception {
     run.attribute("dataset", name());
     org.apache.hadoop.conf.Configuration hconf = run.spark().sparkContext().hadoopConfiguration();
-    Path target = new Path(out);
-    FileSystem fs = target.getFileSystem(hconf);
-    if (fs.exists(new Path(target, FeatureTable.MANIFEST))) {
-      Manifest.Loaded existing = Manifest.read(out, hconf);
-      if (runId.equals(existing.manifest().runId())) {
-        result = new Ingest.Result(fs.makeQualified(target).toString(), existing.manifest());
-        org.slf4j.LoggerFactory.getLogger(IngestCommand.class)
-            .info("{} already holds the complete output of run {}; nothing to do", out, runId);
-        report();
-        return;
-      }
+    var done = CompletedOutput.of(out, FeatureTable.MANIFEST, runId, hconf, dir -> Manifest.read(dir, hconf),
+        existing -> existing.manifest().runId());
+    if (done.isPresent()) {
+      Path target = new Path(out);
+      result = new Ingest.Result(target.getFileSystem(hconf).makeQualified(target).toString(), done.get().manifest());
+      report();
+      return;
     }
     FeatureSource source = source();
     result = Ingest.run(run, source,

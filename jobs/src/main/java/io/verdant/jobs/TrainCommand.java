@@ -1,11 +1,12 @@
 package io.verdant.jobs;
 
-import io.verdant.common.VerdantException;
+import io.verdant.common.Checks;
 import io.verdant.common.run.JobRun;
 import io.verdant.datasets.table.Manifest;
 import io.verdant.jobs.nn.Architectures;
 import io.verdant.jobs.nn.Architectures.UpdaterKind;
-import io.verdant.jobs.train.ModelInfo;
+import io.verdant.jobs.model.ModelFiles;
+import io.verdant.jobs.model.ModelInfo;
 import io.verdant.jobs.train.TrainOptions;
 import io.verdant.jobs.train.Training;
 import java.nio.file.Paths;
@@ -44,9 +45,7 @@ public final class TrainCommand extends JobCommand {
   int averagingFrequency;
 
   @Option(names = "--prefetch", paramLabel = "N", defaultValue = "" + TrainOptions.DEFAULT_PREFETCH,
-      description = {"Minibatches each worker loads ahead asynchronously (DL4J's AsyncDataSetIterator); 0 disables (default: ${DEFAULT-VALUE}:",
-          "a train run with 2 once crashed the JVM in native code, a known hazard of DL4J's async iterator with workspaces;",
-          "Verdant's minibatch files load in one bulk read each)."})
+      description = "Minibatches each worker loads ahead asynchronously (DL4J's AsyncDataSetIterator); 0 disables; see docs/train.md before raising it (default: ${DEFAULT-VALUE}).")
   int prefetch;
 
   @Option(names = "--workers", paramLabel = "N", defaultValue = "0",
@@ -120,37 +119,20 @@ public final class TrainCommand extends JobCommand {
 
   @Override
   protected void validate() {
-    positive("--epochs", epochs);
-    positive("--batch-size", batchSize);
-    positive("--averaging-frequency", averagingFrequency);
-    positive("--eval-batch-size", evalBatchSize);
-    if (prefetch < 0) {
-      throw VerdantException.of("--prefetch must be at least 0, cannot be: %s", prefetch);
-    }
-    if (workers < 0) {
-      throw VerdantException.of("--workers must be at least 0, cannot be: %s", workers);
-    }
-    if (patience < 0) {
-      throw VerdantException.of("--patience must be at least 0, cannot be: %s", patience);
-    }
-    if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-      throw VerdantException.of("--learning-rate must be greater than 0, cannot be: %s", learningRate);
-    }
-    if (!(momentum >= 0 && momentum < 1)) {
-      throw VerdantException.of("--momentum must be at least 0 and less than 1, cannot be: %s", momentum);
-    }
-    if (!(l2 >= 0) || Double.isInfinite(l2)) {
-      throw VerdantException.of("--l2 must be at least 0, cannot be: %s", l2);
-    }
-    if (!(dropout >= 0 && dropout < 1)) {
-      throw VerdantException.of("--dropout must be at least 0 and less than 1, cannot be: %s", dropout);
-    }
-    if (!(energyBudgetWh >= 0) || Double.isInfinite(energyBudgetWh)) {
-      throw VerdantException.of("--energy-budget-wh must be at least 0, cannot be: %s", energyBudgetWh);
-    }
-    if (energyBudgetWh > 0 && !ledgerOptions.enabled()) {
-      throw VerdantException.of("--energy-budget-wh needs the ledger's energy measurement: it cannot be used with --no-ledger");
-    }
+    Checks.atLeast("--epochs", epochs, 1);
+    Checks.atLeast("--batch-size", batchSize, 1);
+    Checks.atLeast("--averaging-frequency", averagingFrequency, 1);
+    Checks.atLeast("--eval-batch-size", evalBatchSize, 1);
+    Checks.atLeast("--prefetch", prefetch, 0);
+    Checks.atLeast("--workers", workers, 0);
+    Checks.atLeast("--patience", patience, 0);
+    Checks.greaterThan("--learning-rate", learningRate, 0);
+    Checks.atLeastAndBelow("--momentum", momentum, 0, 1);
+    Checks.atLeast("--l2", l2, 0);
+    Checks.atLeastAndBelow("--dropout", dropout, 0, 1);
+    Checks.atLeast("--energy-budget-wh", energyBudgetWh, 0);
+    Checks.checkArgument(energyBudgetWh == 0 || ledgerOptions.enabled(),
+        "--energy-budget-wh needs the ledger's energy measurement: it cannot be used with --no-ledger");
     TrainOptions.checkSchedule(lrSchedule);
     Architectures.checkName(model);
     if (out == null) {
@@ -178,12 +160,6 @@ public final class TrainCommand extends JobCommand {
     Architectures.checkFits(model, Training.shape(loaded.manifest()), data);
   }
 
-  private static void positive(String option, int value) {
-    if (value < 1) {
-      throw VerdantException.of("%s must be at least 1, cannot be: %s", option, value);
-    }
-  }
-
   @Override
   protected void configure(SparkConf conf) {
     // One ND4J thread per task slot on executors (cores / task slots), unless the operator chose.
@@ -201,7 +177,8 @@ public final class TrainCommand extends JobCommand {
     loaded = Manifest.read(data, run.spark().sparkContext().hadoopConfiguration());
     result = new Training(run, options(), loaded, effectiveOptions()).run();
     ModelInfo info = result.info();
-    System.out.printf("Model:      %s/%s%nMetadata:   %s/%s%n", result.modelDir(), ModelInfo.MODEL_ZIP, result.modelDir(), ModelInfo.FILE);
+    System.out.printf("Model:      %s/%s%nMetadata:   %s/%s%n", result.modelDir(), ModelFiles.MODEL_ZIP, result.modelDir(),
+        ModelFiles.MODEL_JSON);
     if (info.test().accuracy() != null) {
       System.out.printf("Test accuracy: %.2f%% (macro F1 %.4f) on %,d examples; best epoch %d of %d%n",
           100 * info.test().accuracy(), info.test().macroF1(), info.test().examples(), info.training().bestEpoch(),

@@ -10,10 +10,14 @@ import io.verdant.common.Json;
 import io.verdant.datasets.table.Manifest;
 import io.verdant.jobs.compress.MaskListener;
 import io.verdant.jobs.compress.MaskedRetraining;
-import io.verdant.jobs.compress.NetParams;
+import io.verdant.jobs.model.NetParams;
 import io.verdant.jobs.compress.Pruning;
-import io.verdant.jobs.compress.TableData;
+import io.verdant.jobs.model.TableData;
 import io.verdant.jobs.compress.TestModels;
+import io.verdant.jobs.model.CompressedModelInfo;
+import io.verdant.jobs.model.ModelInfo;
+import io.verdant.jobs.model.ModelStore;
+import org.apache.hadoop.conf.Configuration;
 import io.verdant.testing.LocalSpark;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -45,10 +49,10 @@ class CompressCommandTest {
     table = tmp.resolve("mnist-slice");
     assertEquals(0, Verdant.run(IngestCommandTest.idxArgs(table, "--run-id", "ingest-compress-test")));
     manifest = Manifest.read(table.toString(), spark.sparkContext().hadoopConfiguration());
-    MultiLayerNetwork net = TestModels.lenet300100(12345);
-    TestModels.fit(net, TestModels.split(spark, manifest, "train", 64), 4);
+    // The model comes from the real train job, so compress reads the model.json train writes.
     modelDir = tmp.resolve("model");
-    TestModels.save(net, "lenet-300-100", manifest, modelDir);
+    assertEquals(0, Verdant.run("train", "--data", table.toString(), "--out", modelDir.toString(), "--model", "lenet-300-100",
+        "--epochs", "4", "--averaging-frequency", "5", "--run-id", "train-for-compress"));
   }
 
   @AfterAll
@@ -91,6 +95,19 @@ class CompressCommandTest {
     assertEquals(0.08, l0.get("kept").asDouble(), 0.001);
     assertEquals(5, l0.get("weightBits").asInt());
     assertTrue(l0.get("weightBitsHuffman").asDouble() < 5);
+
+    // The file's metadata carries what train wrote: the table trained on, the test figures, the input contract.
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    ModelInfo trained = ModelStore.readInfo(modelDir.toString(), conf);
+    CompressedModelInfo meta = (CompressedModelInfo) ModelStore.load(out.toString(), "--model", conf).metadata();
+    assertEquals(manifest.sha256(), trained.datasetManifestSha256());
+    assertEquals(trained.datasetManifestSha256(), meta.trainedOnManifestSha256());
+    assertEquals(trained.test(), meta.trainMetrics());
+    assertEquals("train-for-compress", meta.sourceRunId());
+    assertEquals(trained.input(), meta.input());
+    assertEquals(784, meta.input().featureCount());
+    assertEquals(10, meta.input().numClasses());
+    assertEquals(manifest.manifest().normalization(), meta.input().normalization());
 
     // evaluate reads the file and scores it exactly as the report says.
     EvaluateCommand ev = new EvaluateCommand();

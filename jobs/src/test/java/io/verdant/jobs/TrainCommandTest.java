@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.verdant.jobs.train.ModelInfo;
+import io.verdant.jobs.model.ModelInfo;
+import io.verdant.jobs.model.ModelStore;
 import io.verdant.jobs.train.Training;
 import io.verdant.testing.LocalSpark;
 import java.io.PrintWriter;
@@ -61,7 +62,7 @@ class TrainCommandTest {
     Path out = tmp.resolve("model");
     assertEquals(0, Verdant.run(train(out, "--model", "lenet-300-100", "--epochs", "8", "--averaging-frequency", "5", "--run-id", "t-lenet", "--stats")));
     Configuration conf = spark.sparkContext().hadoopConfiguration();
-    ModelInfo info = ModelInfo.read(out.toString(), conf);
+    ModelInfo info = ModelStore.readInfo(out.toString(), conf);
     // Stated accuracy, at least 92% (93.2-93.3% measured): LeNet-300-100 on 4,532 training digits, 8 epochs, Nesterov 0.1, 2 workers, averaging every 5 minibatches (the
     // default 20 leaves only two averagings per epoch on 4,480 examples).
     assertTrue(info.test().accuracy() >= 0.92, "test accuracy " + info.test().accuracy());
@@ -74,6 +75,12 @@ class TrainCommandTest {
         && Double.isFinite(e.trainLoss())));
     assertTrue(info.epochs().get(7).trainLoss() < info.epochs().get(0).trainLoss());
     assertEquals(64, info.dataset().manifestSha256().length());
+    // The input contract: what new data must look like to be scored by this model.
+    assertEquals("classification", info.input().task());
+    assertEquals(784, info.input().featureCount());
+    assertEquals(List.of(1, 28, 28), info.input().shape());
+    assertEquals(10, info.input().numClasses());
+    assertEquals(255.0, info.input().normalization().divisor());
     assertEquals("1.0.0-M2.1", info.versions().get("dl4j"));
     assertTrue(info.nd4j().backend() != null);
     MultiLayerNetwork net = Training.loadModel(out.toString(), conf);
@@ -87,7 +94,7 @@ class TrainCommandTest {
     String[] r = runCapturingErr(train(out, "--model", "lenet-300-100", "--epochs", "1", "--run-id", "t-other"));
     assertEquals("1", r[0]);
     assertTrue(r[1].contains("--out already exists"), r[1]);
-    assertEquals("t-lenet", ModelInfo.read(out.toString(), conf).runId());
+    assertEquals("t-lenet", ModelStore.readInfo(out.toString(), conf).runId());
   }
 
   @Test
@@ -111,8 +118,8 @@ class TrainCommandTest {
     assertEquals(0, Verdant.run(concat(train(resumed, "--epochs", "3", "--checkpoint-dir", ck.toString(), "--resume",
         "--run-id", "t-resumed"), common)));
     Configuration conf = spark.sparkContext().hadoopConfiguration();
-    ModelInfo a = ModelInfo.read(whole.toString(), conf);
-    ModelInfo b = ModelInfo.read(resumed.toString(), conf);
+    ModelInfo a = ModelStore.readInfo(whole.toString(), conf);
+    ModelInfo b = ModelStore.readInfo(resumed.toString(), conf);
     assertEquals(2, b.training().resumedAfterEpoch());
     assertEquals(3, b.epochs().size());
     for (int i = 0; i < 3; i++) {

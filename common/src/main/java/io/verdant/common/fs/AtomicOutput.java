@@ -61,8 +61,17 @@ public final class AtomicOutput implements AutoCloseable {
     return temp;
   }
 
-  public String tempUri() {
-    return temp.toString();
+  /** Writes one file of the output into the temporary directory. */
+  public void write(String name, byte[] bytes) {
+    Path file = new Path(temp, name);
+    try {
+      fs.mkdirs(temp);
+      try (java.io.OutputStream os = fs.create(file, true)) {
+        os.write(bytes);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write " + file, e);
+    }
   }
 
   public Path target() {

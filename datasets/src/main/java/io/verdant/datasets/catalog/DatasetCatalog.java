@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** The datasets Verdant knows by name. Every file is pinned by size and SHA-256 (see ../shared/datasets.md). */
+/** The datasets Verdant knows by name. Every file is pinned by size and SHA-256 (docs/datasets.md). */
 public final class DatasetCatalog {
   public static final String TRAIN_IMAGES = "train-images";
   public static final String TRAIN_LABELS = "train-labels";

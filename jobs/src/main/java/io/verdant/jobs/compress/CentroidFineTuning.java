@@ -1,5 +1,8 @@
 package io.verdant.jobs.compress;
 
+import io.verdant.jobs.model.ModelCodec;
+import io.verdant.jobs.model.NetParams;
+import io.verdant.jobs.model.SharedWeights;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -100,7 +103,7 @@ public final class CentroidFineTuning {
             float v = (float) (cb[c] - lr * total[i][c] / batches);
             cb[c] = v == 0f ? Float.MIN_NORMAL : v;
           }
-          WeightSharing.Quantized q = new WeightSharing.Quantized(cb, wc.quantized().assignment());
+          SharedWeights q = new SharedWeights(cb, wc.quantized().assignment());
           System.arraycopy(q.values(), 0, flat, p.offset(), p.length());
           coding.put(p.key(), new ModelCodec.WeightCoding(q, wc.weightBits(), wc.gapBits()));
         }

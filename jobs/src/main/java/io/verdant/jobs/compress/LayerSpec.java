@@ -1,5 +1,6 @@
 package io.verdant.jobs.compress;
 
+import io.verdant.jobs.model.NetParams;
 import io.verdant.common.VerdantException;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -76,7 +76,7 @@ public final class MaskedRetraining {
     for (int e = 1; e <= s.epochs(); e++) {
       double lr = s.learningRate(e);
       trainer.network().setLearningRate(lr);
-      SparkTrainer.EpochResult r = trainer.fitEpoch(SparkTrainer.epochOrder(trainPaths, s.seed(), e), null);
+      SparkTrainer.EpochResult r = trainer.fitEpoch(SparkTrainer.epochOrder(trainPaths, s.seed(), e));
       double acc = validation.applyAsDouble(trainer.network());
       LOG.info("Masked retraining epoch {}/{}: loss {} (lr {}), validation accuracy {} in {} s", e, s.epochs(),
           String.format("%.4f", r.loss()), lr, String.format("%.2f%%", 100 * acc), String.format("%.1f", r.seconds()));

@@ -1,5 +1,7 @@
 package io.verdant.jobs.compress;
 
+import io.verdant.jobs.model.SharedWeights;
+
 import java.util.Arrays;
 
 /**
@@ -11,23 +13,12 @@ import java.util.Arrays;
 public final class WeightSharing {
   private WeightSharing() {}
 
-  /** The codebook (entry 0 = 0.0) and, per position of the array, its codebook index. */
-  public record Quantized(float[] codebook, int[] assignment) {
-    public float[] values() {
-      float[] v = new float[assignment.length];
-      for (int i = 0; i < v.length; i++) {
-        v[i] = codebook[assignment[i]];
-      }
-      return v;
-    }
-  }
-
   /** k-means over the non-zero values with centroids initialized linearly over [min, max]. */
-  public static Quantized kmeans(float[] w, int bits, int iterations) {
+  public static SharedWeights kmeans(float[] w, int bits, int iterations) {
     int k = (1 << bits) - 1;
     float[] nz = nonZero(w);
     if (nz.length == 0) {
-      return new Quantized(new float[] {0f}, new int[w.length]);
+      return new SharedWeights(new float[] {0f}, new int[w.length]);
     }
     Arrays.sort(nz);
     double min = nz[0];
@@ -69,10 +60,10 @@ public final class WeightSharing {
    * levels on each side; weights that round to level 0 are kept as the smallest level of their sign, so
    * quantization never prunes.
    */
-  public static Quantized uniform(float[] w, int bits) {
+  public static SharedWeights uniform(float[] w, int bits) {
     float[] nz = nonZero(w);
     if (nz.length == 0) {
-      return new Quantized(new float[] {0f}, new int[w.length]);
+      return new SharedWeights(new float[] {0f}, new int[w.length]);
     }
     double amax = 0;
     for (float v : nz) {
@@ -118,7 +109,7 @@ public final class WeightSharing {
   }
 
   /** Nearest centroid for every non-zero weight; centroids equal to 0 are nudged so that 0 stays "pruned". */
-  private static Quantized assign(float[] w, double[] sortedCentroids) {
+  private static SharedWeights assign(float[] w, double[] sortedCentroids) {
     int k = sortedCentroids.length;
     float[] cb = new float[k + 1];
     for (int j = 0; j < k; j++) {
@@ -150,6 +141,6 @@ public final class WeightSharing {
       }
       a[i] = best;
     }
-    return new Quantized(cb, a);
+    return new SharedWeights(cb, a);
   }
 }

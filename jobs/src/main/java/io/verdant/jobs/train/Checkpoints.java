@@ -1,5 +1,6 @@
 package io.verdant.jobs.train;
 
+import io.verdant.jobs.model.EpochMetrics;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.verdant.common.Json;
 import io.verdant.common.VerdantException;

@@ -52,11 +52,6 @@ public final class SparkTrainer {
    */
   public record Settings(int workers, int batchSize, int averagingFrequency, int prefetch, boolean collectStats) {}
 
-  /** Called on the driver after every averaging round. */
-  public interface RoundListener {
-    void afterRound(int round, int rounds, double loss);
-  }
-
   /** One epoch's outcome: the mean training loss over rounds (weighted by minibatches) and the rounds run. */
   public record EpochResult(double loss, int rounds, int minibatches, double seconds) {}
 
@@ -111,7 +106,7 @@ public final class SparkTrainer {
    * Trains one epoch over {@code orderedPaths} (e.g. {@link #epochOrder}). Stops at the first round whose loss or
    * parameters are NaN or infinite and throws {@link DivergedException}; the network then holds that round's (bad) parameters.
    */
-  public EpochResult fitEpoch(List<String> orderedPaths, RoundListener listener) {
+  public EpochResult fitEpoch(List<String> orderedPaths) {
     long t0 = System.nanoTime();
     int perRound = settings.workers() * settings.averagingFrequency();
     int rounds = (orderedPaths.size() + perRound - 1) / perRound;
@@ -134,9 +129,6 @@ public final class SparkTrainer {
       }
       weighted += loss * round.size();
       batches += round.size();
-      if (listener != null) {
-        listener.afterRound(r + 1, rounds, loss);
-      }
     }
     double secs = (System.nanoTime() - t0) / 1e9;
     LOG.debug("Epoch of {} minibatches in {} rounds took {} s", batches, rounds, secs);

@@ -1,18 +1,20 @@
 package io.verdant.jobs.train;
 
-import io.verdant.common.Json;
 import io.verdant.common.VerdantException;
 import io.verdant.common.Versions;
 import io.verdant.common.fs.AtomicOutput;
+import io.verdant.common.fs.CompletedOutput;
 import io.verdant.common.run.JobRun;
 import io.verdant.datasets.table.FeatureTable;
 import io.verdant.datasets.table.Manifest;
+import io.verdant.jobs.model.InputContract;
+import io.verdant.jobs.model.ModelFiles;
+import io.verdant.jobs.model.ModelInfo;
+import io.verdant.jobs.model.ModelStore;
 import io.verdant.jobs.nn.Architectures;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +31,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.TrainingHook;
 import org.deeplearning4j.spark.stats.StatsUtils;
 import org.deeplearning4j.util.ModelSerializer;
-import org.nd4j.evaluation.classification.Evaluation;
-import org.nd4j.evaluation.regression.RegressionEvaluation;
 import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -72,222 +72,185 @@ public final class Training {
     return new Architectures.DataShape(m.classification(), m.featureCount(), m.shape(), m.numClasses());
   }
 
-  public Result run() {
-    SparkSession spark = run.spark();
-    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    Configuration hconf = sc.hadoopConfiguration();
-    Manifest m = data.manifest();
-    String runId = run.runId();
-
-    // Idempotent rerun: the complete output of this run id is already in place.
-    Path target = new Path(o.out());
-    try {
-      FileSystem fs = target.getFileSystem(hconf);
-      if (fs.exists(new Path(target, ModelInfo.FILE))) {
-        ModelInfo existing = ModelInfo.read(o.out(), hconf);
-        if (runId.equals(existing.runId())) {
-          LOG.info("{} already holds the complete output of run {}; nothing to do", o.out(), runId);
-          return new Result(fs.makeQualified(target).toString(), existing);
-        }
+  /** The exported minibatches of the three splits, and the evaluation splits as RDDs of file paths (null when empty). */
+  private record Exports(MinibatchExport.Exported train, MinibatchExport.Exported test, JavaRDD<String> validationRdd,
+      JavaRDD<String> testRdd) {
+    void unpersist() {
+      if (validationRdd != null) {
+        validationRdd.unpersist();
       }
+      if (testRdd != null) {
+        testRdd.unpersist();
+      }
+    }
+  }
+
+  /** The ND4J backend and threads this run trains with. */
+  private record Backend(String name, int devices, Integer threads, String blas) {}
+
+  public Result run() {
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(run.spark().sparkContext());
+    var done = CompletedOutput.of(o.out(), ModelFiles.MODEL_JSON, run.runId(), sc.hadoopConfiguration(),
+        dir -> ModelStore.readInfo(dir, sc.hadoopConfiguration()), ModelInfo::runId);
+    if (done.isPresent()) {
+      return new Result(qualified(o.out(), sc), done.get());
+    }
+    int workers = o.workers() > 0 ? o.workers() : sc.defaultParallelism();
+    Backend backend = backend(workers);
+    Checkpoints checkpoints = checkpoints(sc);
+    try (AtomicOutput output = AtomicOutput.begin(o.out(), run.runId(), o.overwrite(), "--out", sc.hadoopConfiguration())) {
+      String exportDir = exportDir(output);
+      try {
+        Exports exports = export(sc, workers, exportDir);
+        MultiLayerNetwork net = checkpoints.exists() ? null : freshNetwork();
+        Checkpoints.Loaded restored = net == null ? resume(checkpoints) : null;
+        EpochLoop.Start start = restored == null ? EpochLoop.Start.fresh(net) : EpochLoop.Start.of(restored);
+        SparkTrainer trainer = trainer(sc, restored == null ? net : restored.network(), workers);
+        SplitMetrics metrics = new SplitMetrics(data.manifest().classification(), data.manifest().numClasses());
+        EpochLoop.Outcome outcome = new EpochLoop(run, o, trainer, exports.train().paths(), exports.validationRdd(), metrics,
+            checkpoints, o.fingerprint(data.sha256())).run(start);
+        outcome.best().getLayerWiseConfigurations().setEpochCount(outcome.bestEpoch());
+        ModelInfo.TestMetrics test = run.phase("test",
+            () -> metrics.test(sc, outcome.best(), exports.testRdd(), exports.test().examples()));
+        logTest(test, outcome.bestEpoch());
+        ModelInfo info = modelInfo(outcome, test, exports.train(), workers, backend);
+        run.phase("write", () -> write(output, exportDir, outcome.best(), info, trainer, sc));
+        output.commit();
+        finish(outcome, exports, checkpoints);
+        return new Result(output.target().toString(), info);
+      } finally {
+        deleteQuietly(output.fs(), new Path(exportDir));
+      }
+    }
+  }
+
+  private static String qualified(String dir, JavaSparkContext sc) {
+    try {
+      Path p = new Path(dir);
+      return p.getFileSystem(sc.hadoopConfiguration()).makeQualified(p).toString();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
 
+  private Backend backend(int workers) {
     Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
-    String backend = String.valueOf(env.getOrDefault("backend", Nd4j.getBackend().getClass().getSimpleName()));
+    String name = String.valueOf(env.getOrDefault("backend", Nd4j.getBackend().getClass().getSimpleName()));
     int devices = Nd4j.getAffinityManager().getNumberOfDevices();
-    int workers = o.workers() > 0 ? o.workers() : sc.defaultParallelism();
-    Integer threads = configureThreads(spark, workers);
-    LOG.info("ND4J backend {} ({}), {} device(s), BLAS {}, {} ND4J thread(s) per task, {} worker(s)", backend,
-        Nd4j.getBackend().getClass().getName(), devices, env.get("blas.vendor"), threads, workers);
+    Integer threads = configureThreads(run.spark(), workers);
+    Object blas = env.get("blas.vendor");
+    LOG.info("ND4J backend {} ({}), {} device(s), BLAS {}, {} ND4J thread(s) per task, {} worker(s)", name,
+        Nd4j.getBackend().getClass().getName(), devices, blas, threads, workers);
+    Manifest m = data.manifest();
     run.attribute("model", o.model());
     run.attribute("dataset", m.dataset() == null ? o.data() : m.dataset());
-    run.attribute("nd4j.backend", backend);
+    run.attribute("nd4j.backend", name);
+    return new Backend(name, devices, threads, blas == null ? null : String.valueOf(blas));
+  }
 
-    Architectures.DataShape shape = shape(m);
-    int outputs = m.classification() ? m.numClasses() : 1;
-    String fingerprint = o.fingerprint(data.sha256());
-    Checkpoints checkpoints = new Checkpoints(o.checkpointDir(), hconf);
-    boolean resuming = o.resume() && checkpoints.exists();
+  /** The checkpoint directory; an earlier run's checkpoint there needs --resume. */
+  private Checkpoints checkpoints(JavaSparkContext sc) {
+    Checkpoints checkpoints = new Checkpoints(o.checkpointDir(), sc.hadoopConfiguration());
     if (!o.resume() && checkpoints.exists()) {
       throw VerdantException.of("A checkpoint of an earlier run is in %s: pass --resume to continue it, or delete that directory to start over",
           o.checkpointDir());
     }
-    if (o.resume() && !resuming) {
+    if (o.resume() && !checkpoints.exists()) {
       LOG.info("--resume: no checkpoint in {}; starting from epoch 1", o.checkpointDir());
     }
+    return checkpoints;
+  }
 
-    try (AtomicOutput output = AtomicOutput.begin(o.out(), runId, o.overwrite(), "--out", hconf)) {
-      FileSystem fs = output.fs();
-      String exportDir = exportDir(output);
-      try {
-        // 1. Minibatches, exported once on the executors.
-        MinibatchExport.Exported train = run.phase("export", () -> MinibatchExport.exportTrain(spark, data.tablePath(),
-            outputs, m.classification(), o.batchSize(), workers, o.seed(), exportDir, true));
-        MinibatchExport.Exported validation = run.phase("export", () -> MinibatchExport.exportEval(spark, data.tablePath(),
-            FeatureTable.VALIDATION, outputs, m.classification(), o.evalBatchSize(), exportDir));
-        MinibatchExport.Exported test = run.phase("export", () -> MinibatchExport.exportEval(spark, data.tablePath(),
-            FeatureTable.TEST, outputs, m.classification(), o.evalBatchSize(), exportDir));
-        if (train.paths().isEmpty()) {
-          throw VerdantException.of("%s: the train split has %d rows, fewer than one minibatch per worker (--batch-size %d)",
-              o.data(), m.rows(FeatureTable.TRAIN), o.batchSize());
-        }
-        JavaRDD<String> valRdd = validation.paths().isEmpty() ? null
-            : sc.parallelize(validation.paths(), Math.min(workers, validation.paths().size())).cache();
-        JavaRDD<String> testRdd = test.paths().isEmpty() ? null
-            : sc.parallelize(test.paths(), Math.min(workers, test.paths().size())).cache();
+  /** Minibatches of every split, exported once on the executors. */
+  private Exports export(JavaSparkContext sc, int workers, String exportDir) {
+    SparkSession spark = run.spark();
+    Manifest m = data.manifest();
+    int outputs = m.classification() ? m.numClasses() : 1;
+    MinibatchExport.Exported train = run.phase("export", () -> MinibatchExport.exportTrain(spark, data.tablePath(),
+        outputs, m.classification(), o.batchSize(), workers, o.seed(), exportDir, true));
+    MinibatchExport.Exported validation = run.phase("export", () -> MinibatchExport.exportEval(spark, data.tablePath(),
+        FeatureTable.VALIDATION, outputs, m.classification(), o.evalBatchSize(), exportDir));
+    MinibatchExport.Exported test = run.phase("export", () -> MinibatchExport.exportEval(spark, data.tablePath(),
+        FeatureTable.TEST, outputs, m.classification(), o.evalBatchSize(), exportDir));
+    if (train.paths().isEmpty()) {
+      throw VerdantException.of("%s: the train split has %d rows, fewer than one minibatch per worker (--batch-size %d)",
+          o.data(), m.rows(FeatureTable.TRAIN), o.batchSize());
+    }
+    return new Exports(train, test, pathsRdd(sc, validation, workers), pathsRdd(sc, test, workers));
+  }
 
-        // 2. The network: fresh, or the checkpoint's.
-        MultiLayerNetwork net;
-        MultiLayerNetwork best;
-        List<EpochMetrics> history = new ArrayList<>();
-        int startEpoch = 1;
-        int bestEpoch = 0;
-        double bestScore = Double.NEGATIVE_INFINITY;
-        int sinceBest = 0;
-        Integer resumedAfter = null;
-        if (resuming) {
-          Checkpoints.Loaded c = checkpoints.read();
-          if (!fingerprint.equals(c.state().fingerprint())) {
-            throw VerdantException.of("--resume: the checkpoint in %s was made with other training options or data (model, batch size, averaging frequency, workers, updater, learning rate, schedule, l2, dropout, seed or dataset differ); rerun with the same options, or delete it to start over",
-                o.checkpointDir());
-          }
-          net = c.network();
-          best = c.best();
-          history.addAll(c.state().history());
-          startEpoch = c.state().epochsDone() + 1;
-          bestEpoch = c.state().bestEpoch();
-          bestScore = c.state().bestScore();
-          sinceBest = c.state().epochsSinceBest();
-          resumedAfter = c.state().epochsDone();
-          LOG.info("Resuming from the checkpoint after epoch {} in {}", resumedAfter, o.checkpointDir());
-        } else {
-          net = new MultiLayerNetwork(Architectures.build(o.model(), shape, hyper()));
-          net.init();
-          best = net.clone();
-        }
-        LOG.info("Model {}: {} parameters{}{}", o.model(), net.numParams(), System.lineSeparator(), net.summary());
+  private static JavaRDD<String> pathsRdd(JavaSparkContext sc, MinibatchExport.Exported split, int workers) {
+    return split.paths().isEmpty() ? null : sc.parallelize(split.paths(), Math.min(workers, split.paths().size())).cache();
+  }
 
-        // 3. Epochs.
-        List<TrainingHook> hooks = o.dropout() > 0 ? List.of(new SeedWorkerRng(o.seed())) : List.of();
-        SparkTrainer trainer = new SparkTrainer(sc, net, new SparkTrainer.Settings(workers, o.batchSize(),
-            o.averagingFrequency(), o.prefetch(), o.stats()), hooks);
-        long t0 = System.nanoTime();
-        double trainSeconds = history.stream().mapToDouble(EpochMetrics::trainSeconds).sum();
-        boolean stoppedEarly = false;
-        int lastEpoch = startEpoch - 1;
-        String budgetStop = null;
-        double energyBeforeEpochsJ = o.energyBudgetWh() > 0 ? run.energySoFarJ() : Double.NaN;
-        for (int epoch = startEpoch; epoch <= o.epochs(); epoch++) {
-          if (o.patience() > 0 && sinceBest >= o.patience()) {
-            stoppedEarly = true;
-            break;
-          }
-          final int e = epoch;
-          long te = System.nanoTime();
-          double lr = o.learningRate(epoch);
-          trainer.network().setLearningRate(lr);
-          SparkTrainer.EpochResult r;
-          try {
-            r = run.phase("train", () -> trainer.fitEpoch(SparkTrainer.epochOrder(train.paths(), o.seed(), e), null));
-          } catch (SparkTrainer.DivergedException d) {
-            throw diverged(epoch, d.getMessage(), checkpoints.exists() ? lastEpoch : 0);
-          }
-          trainSeconds += r.seconds();
-          EpochMetrics em = run.phase("evaluate", () -> evaluate(trainer, valRdd, m.classification(), m.numClasses(), e, lr,
-              r, (System.nanoTime() - te) / 1e9));
-          double secs = (System.nanoTime() - te) / 1e9;
-          em = new EpochMetrics(em.epoch(), em.learningRate(), em.trainLoss(), em.validationAccuracy(), em.validationMacroF1(),
-              em.validationRmse(), em.validationR2(), r.seconds(), secs);
-          history.add(em);
-          double score = valRdd == null ? -em.trainLoss() : em.selectionScore();
-          if (score > bestScore) {
-            bestScore = score;
-            bestEpoch = epoch;
-            best = trainer.network().clone();
-            sinceBest = 0;
-          } else {
-            sinceBest++;
-          }
-          lastEpoch = epoch;
-          checkpoints.write(new Checkpoints.State(1, runId, fingerprint, epoch, o.seed(), SparkTrainer.mix(o.seed(), epoch + 1),
-              bestEpoch, bestScore, sinceBest, history), trainer.network(), best);
-          logEpoch(em, epoch, startEpoch, (System.nanoTime() - t0) / 1e9);
-          if (o.energyBudgetWh() > 0 && epoch < o.epochs()) {
-            // Projection: energy so far plus the mean energy of this run's epochs for each epoch left.
-            double usedWh = run.energySoFarJ() / 3600.0;
-            double perEpochWh = (usedWh - energyBeforeEpochsJ / 3600.0) / (epoch - startEpoch + 1);
-            double projectedWh = usedWh + perEpochWh * (o.epochs() - epoch);
-            if (projectedWh > o.energyBudgetWh()) {
-              budgetStop = String.format(java.util.Locale.ROOT,
-                  "energy budget: %.4f Wh projected for %d epochs (%.4f Wh used after epoch %d, %.4f Wh per epoch) exceeds"
-                      + " --energy-budget-wh %s; stopped after epoch %d, keeping the best model (epoch %d)",
-                  projectedWh, o.epochs(), usedWh, epoch, perEpochWh, o.energyBudgetWh(), epoch, bestEpoch);
-              LOG.warn("Stopping: {}", budgetStop);
-              stoppedEarly = true;
-              break;
-            }
-          }
-        }
-        if (stoppedEarly && budgetStop == null) {
-          LOG.info("Early stop after epoch {}: no better validation metric for {} epoch(s) (best: epoch {})", lastEpoch,
-              o.patience(), bestEpoch);
-        }
+  private MultiLayerNetwork freshNetwork() {
+    MultiLayerNetwork net = new MultiLayerNetwork(Architectures.build(o.model(), shape(data.manifest()), hyper()));
+    net.init();
+    LOG.info("Model {}: {} parameters{}{}", o.model(), net.numParams(), System.lineSeparator(), net.summary());
+    return net;
+  }
 
-        // 4. The best model on the test split.
-        best.getLayerWiseConfigurations().setEpochCount(bestEpoch);
-        MultiLayerNetwork finalBest = best;
-        ModelInfo.TestMetrics testMetrics = run.phase("test", () -> testMetrics(sc, finalBest, trainer.settings(), testRdd,
-            m.classification(), m.numClasses(), test.examples()));
-        if (testMetrics.accuracy() != null) {
-          LOG.info("Test accuracy of the best model (epoch {}): {}%, macro F1 {}", bestEpoch,
-              String.format("%.2f", 100 * testMetrics.accuracy()), String.format("%.4f", testMetrics.macroF1()));
-        } else if (testMetrics.rmse() != null) {
-          LOG.info("Test RMSE of the best model (epoch {}): {}, R^2 {}", bestEpoch, testMetrics.rmse(), testMetrics.r2());
-        }
+  private Checkpoints.Loaded resume(Checkpoints checkpoints) {
+    Checkpoints.Loaded c = checkpoints.read();
+    if (!o.fingerprint(data.sha256()).equals(c.state().fingerprint())) {
+      throw VerdantException.of("--resume: the checkpoint in %s was made with other training options or data (model, batch size, averaging frequency, workers, updater, learning rate, schedule, l2, dropout, seed or dataset differ); rerun with the same options, or delete it to start over",
+          o.checkpointDir());
+    }
+    LOG.info("Resuming from the checkpoint after epoch {} in {}", c.state().epochsDone(), o.checkpointDir());
+    return c;
+  }
 
-        // 5. The output, atomically.
-        ModelInfo info = new ModelInfo(ModelInfo.CURRENT_SCHEMA_VERSION, runId, Instant.now().toString(), o.model(),
-            best.numParams(), m.task(), m.shape(), m.featureCount(), m.numClasses(),
-            new ModelInfo.Dataset(data.tablePath().replaceAll("/" + FeatureTable.TABLE_DIR + "$", ""), m.dataset(), data.sha256(),
-                m.rows(FeatureTable.TRAIN), m.rows(FeatureTable.VALIDATION), m.rows(FeatureTable.TEST)),
-            effectiveOptions,
-            new ModelInfo.Training(history.size(), bestEpoch, stoppedEarly, resumedAfter, workers, train.examples(),
-                train.dropped(), train.paths().size(), trainSeconds, run.phaseWallMs().values().stream().mapToLong(Long::longValue).sum() / 1e3),
-            history, testMetrics, versions(spark), new ModelInfo.Nd4jInfo(backend, devices, threads,
-                env.get("blas.vendor") == null ? null : String.valueOf(env.get("blas.vendor"))));
-        run.phase("write", () -> {
-          try {
-            fs.delete(new Path(exportDir), true);
-            Checkpoints.writeModel(fs, new Path(output.temp(), ModelInfo.MODEL_ZIP), finalBest);
-            try (OutputStream os = fs.create(new Path(output.temp(), ModelInfo.FILE), true)) {
-              Json.MAPPER.writeValue(os, info);
-            }
-            if (o.stats() && trainer.stats() != null) {
-              StatsUtils.exportStatsAsHtml(trainer.stats(), new Path(output.temp(), STATS_FILE).toString(), sc);
-            }
-          } catch (Exception e) {
-            throw new IllegalStateException("Cannot write the model to " + output.temp() + ": " + e, e);
-          }
-        });
-        output.commit();
-        if (budgetStop != null) {
-          run.stoppedForBudget(budgetStop);
-        }
-        if (valRdd != null) {
-          valRdd.unpersist();
-        }
-        if (testRdd != null) {
-          testRdd.unpersist();
-        }
-        if (!o.keepCheckpoint()) {
-          checkpoints.delete();
-        }
-        return new Result(output.target().toString(), info);
-      } finally {
-        deleteQuietly(fs, new Path(exportDir));
+  private SparkTrainer trainer(JavaSparkContext sc, MultiLayerNetwork net, int workers) {
+    List<TrainingHook> hooks = o.dropout() > 0 ? List.of(new SeedWorkerRng(o.seed())) : List.of();
+    return new SparkTrainer(sc, net, new SparkTrainer.Settings(workers, o.batchSize(), o.averagingFrequency(), o.prefetch(),
+        o.stats()), hooks);
+  }
+
+  private static void logTest(ModelInfo.TestMetrics t, int bestEpoch) {
+    if (t.accuracy() != null) {
+      LOG.info("Test accuracy of the best model (epoch {}): {}%, macro F1 {}", bestEpoch,
+          String.format("%.2f", 100 * t.accuracy()), String.format("%.4f", t.macroF1()));
+    } else if (t.rmse() != null) {
+      LOG.info("Test RMSE of the best model (epoch {}): {}, R^2 {}", bestEpoch, t.rmse(), t.r2());
+    }
+  }
+
+  private ModelInfo modelInfo(EpochLoop.Outcome outcome, ModelInfo.TestMetrics test, MinibatchExport.Exported train,
+      int workers, Backend backend) {
+    Manifest m = data.manifest();
+    ModelInfo.Dataset dataset = new ModelInfo.Dataset(data.tablePath().replaceAll("/" + FeatureTable.TABLE_DIR + "$", ""),
+        m.dataset(), data.sha256(), m.rows(FeatureTable.TRAIN), m.rows(FeatureTable.VALIDATION), m.rows(FeatureTable.TEST));
+    double wallSeconds = run.phaseWallMs().values().stream().mapToLong(Long::longValue).sum() / 1e3;
+    ModelInfo.Training training = new ModelInfo.Training(outcome.history().size(), outcome.bestEpoch(), outcome.stoppedEarly(),
+        outcome.resumedAfter(), workers, train.examples(), train.dropped(), train.paths().size(), outcome.trainSeconds(),
+        wallSeconds);
+    return new ModelInfo(ModelInfo.CURRENT_SCHEMA_VERSION, run.runId(), Instant.now().toString(), o.model(),
+        outcome.best().numParams(), InputContract.of(m), dataset, effectiveOptions, training, outcome.history(), test,
+        versions(run.spark()), new ModelInfo.Nd4jInfo(backend.name(), backend.devices(), backend.threads(), backend.blas()));
+  }
+
+  private void write(AtomicOutput output, String exportDir, MultiLayerNetwork best, ModelInfo info, SparkTrainer trainer,
+      JavaSparkContext sc) {
+    FileSystem fs = output.fs();
+    try {
+      fs.delete(new Path(exportDir), true);
+      Checkpoints.writeModel(fs, new Path(output.temp(), ModelFiles.MODEL_ZIP), best);
+      ModelStore.writeInfo(fs, output.temp(), info);
+      if (o.stats() && trainer.stats() != null) {
+        StatsUtils.exportStatsAsHtml(trainer.stats(), new Path(output.temp(), STATS_FILE).toString(), sc);
       }
+    } catch (Exception e) {
+      throw new IllegalStateException("Cannot write the model to " + output.temp() + ": " + e, e);
+    }
+  }
+
+  private void finish(EpochLoop.Outcome outcome, Exports exports, Checkpoints checkpoints) {
+    if (outcome.budgetStop() != null) {
+      run.stoppedForBudget(outcome.budgetStop());
+    }
+    exports.unpersist();
+    if (!o.keepCheckpoint()) {
+      checkpoints.delete();
     }
   }
 
@@ -320,59 +283,6 @@ public final class Training {
     return Nd4j.getEnvironment().maxThreads();
   }
 
-  private static EpochMetrics evaluate(SparkTrainer trainer, JavaRDD<String> valRdd, boolean classification,
-      int numClasses, int epoch, double lr, SparkTrainer.EpochResult r, double secs) {
-    if (valRdd == null) {
-      return new EpochMetrics(epoch, lr, r.loss(), null, null, null, null, r.seconds(), secs);
-    }
-    if (classification) {
-      Evaluation ev = trainer.evaluate(valRdd, new Evaluation(numClasses));
-      return new EpochMetrics(epoch, lr, r.loss(), ev.accuracy(), ev.f1(org.nd4j.evaluation.EvaluationAveraging.Macro), null, null,
-          r.seconds(), secs);
-    }
-    RegressionEvaluation ev = trainer.evaluate(valRdd, new RegressionEvaluation(1));
-    return new EpochMetrics(epoch, lr, r.loss(), null, null, ev.averagerootMeanSquaredError(), ev.averageRSquared(),
-        r.seconds(), secs);
-  }
-
-  private static ModelInfo.TestMetrics testMetrics(JavaSparkContext sc, MultiLayerNetwork best, SparkTrainer.Settings s,
-      JavaRDD<String> testRdd, boolean classification, int numClasses, long examples) {
-    if (testRdd == null) {
-      return new ModelInfo.TestMetrics(0, null, null, null, null);
-    }
-    if (classification) {
-      Evaluation ev = SparkTrainer.evaluate(sc, best, testRdd, new Evaluation(numClasses));
-      return new ModelInfo.TestMetrics(examples, ev.accuracy(), ev.f1(org.nd4j.evaluation.EvaluationAveraging.Macro), null, null);
-    }
-    RegressionEvaluation re = SparkTrainer.evaluate(sc, best, testRdd, new RegressionEvaluation(1));
-    return new ModelInfo.TestMetrics(examples, null, null, re.averagerootMeanSquaredError(), re.averageRSquared());
-  }
-
-  private void logEpoch(EpochMetrics em, int epoch, int startEpoch, double elapsed) {
-    int done = epoch - startEpoch + 1;
-    double left = elapsed / done * (o.epochs() - epoch);
-    String metric = em.validationAccuracy() != null
-        ? String.format("validation accuracy %.2f%%, macro F1 %.4f", 100 * em.validationAccuracy(), em.validationMacroF1())
-        : em.validationRmse() != null ? String.format("validation RMSE %.5g, R^2 %.4f", em.validationRmse(), em.validationR2())
-        : "no validation split";
-    LOG.info("Epoch {}/{}: train loss {}, {} (lr {}, train {} s, epoch {} s; elapsed {}, about {} left)", epoch, o.epochs(),
-        String.format("%.4f", em.trainLoss()), metric, em.learningRate(), String.format("%.1f", em.trainSeconds()),
-        String.format("%.1f", em.epochSeconds()), duration(elapsed), duration(left));
-  }
-
-  static String duration(double s) {
-    long t = Math.round(s);
-    return t >= 60 ? String.format("%d min %02d s", t / 60, t % 60) : t + " s";
-  }
-
-  private VerdantException diverged(int epoch, String what, int lastGood) {
-    String kept = lastGood > 0
-        ? String.format("the last good checkpoint (after epoch %d) is kept in %s", lastGood, o.checkpointDir())
-        : "no checkpoint was written yet";
-    return VerdantException.of("Training diverged in epoch %d: %s; %s. Lower --learning-rate (now %s) or add --l2, then rerun%s",
-        epoch, what, kept, o.learningRate(), lastGood > 0 ? " (delete the checkpoint to start over with new options)" : "");
-  }
-
   private static Map<String, String> versions(SparkSession spark) {
     Map<String, String> v = new LinkedHashMap<>();
     v.put("verdant", Versions.verdant());
@@ -393,7 +303,7 @@ public final class Training {
 
   /** Restores a saved model directory's network (with its updater state). */
   public static MultiLayerNetwork loadModel(String modelDir, Configuration conf) {
-    Path p = new Path(modelDir, ModelInfo.MODEL_ZIP);
+    Path p = new Path(modelDir, ModelFiles.MODEL_ZIP);
     try (java.io.InputStream in = p.getFileSystem(conf).open(p)) {
       return ModelSerializer.restoreMultiLayerNetwork(in, true);
     } catch (IOException e) {

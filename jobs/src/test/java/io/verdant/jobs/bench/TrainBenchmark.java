@@ -109,7 +109,7 @@ public final class TrainBenchmark {
               Integer.getInteger("bench.prefetch", TrainOptions.DEFAULT_PREFETCH), Boolean.getBoolean("bench.stats")), List.of());
           for (int e = 1; e <= epochs; e++) {
             double c0 = cpu();
-            SparkTrainer.EpochResult r = trainer.fitEpoch(SparkTrainer.epochOrder(train.paths(), seed, e), null);
+            SparkTrainer.EpochResult r = trainer.fitEpoch(SparkTrainer.epochOrder(train.paths(), seed, e));
             double c = cpu() - c0;
             double acc = trainer.evaluate(testRdd, new Evaluation(10)).accuracy();
             System.out.printf("verdant epoch %d %.3f s cpu %.3f s test %.2f%%%n", e, r.seconds(), c, 100 * acc);

@@ -1,5 +1,11 @@
 package io.verdant.jobs.compress;
 
+import io.verdant.jobs.model.ModelStore;
+import io.verdant.jobs.model.Predictions;
+import io.verdant.jobs.model.TableData;
+import io.verdant.jobs.model.ModelCodec;
+import io.verdant.jobs.model.NetParams;
+import io.verdant.jobs.model.SharedWeights;
 import io.verdant.common.modelfile.ModelFile;
 import io.verdant.common.modelfile.ModelFileReader;
 import io.verdant.common.modelfile.ModelFileWriter;
@@ -53,7 +59,7 @@ public final class CompressBench {
     for (NetParams.Param p : NetParams.weights(net)) {
       Pruning.prune(flat, mask, p.offset(), p.length(), p.conv() ? convSparsity : denseSparsity);
       int bits = p.conv() ? 8 : 5;
-      WeightSharing.Quantized q = WeightSharing.kmeans(java.util.Arrays.copyOfRange(flat, p.offset(), p.offset() + p.length()), bits, 50);
+      SharedWeights q = WeightSharing.kmeans(java.util.Arrays.copyOfRange(flat, p.offset(), p.offset() + p.length()), bits, 50);
       System.arraycopy(q.values(), 0, flat, p.offset(), p.length());
       coding.put(p.key(), new ModelCodec.WeightCoding(q, bits, 4));
     }

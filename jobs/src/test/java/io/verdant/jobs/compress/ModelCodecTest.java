@@ -1,5 +1,8 @@
 package io.verdant.jobs.compress;
 
+import io.verdant.jobs.model.ModelCodec;
+import io.verdant.jobs.model.NetParams;
+import io.verdant.jobs.model.SharedWeights;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -25,7 +28,7 @@ class ModelCodecTest {
     for (NetParams.Param p : NetParams.weights(net)) {
       Pruning.prune(flat, mask, p.offset(), p.length(), sparsity);
       int bits = p.conv() ? convBits : denseBits;
-      WeightSharing.Quantized q = WeightSharing.kmeans(java.util.Arrays.copyOfRange(flat, p.offset(), p.offset() + p.length()), bits, 30);
+      SharedWeights q = WeightSharing.kmeans(java.util.Arrays.copyOfRange(flat, p.offset(), p.offset() + p.length()), bits, 30);
       System.arraycopy(q.values(), 0, flat, p.offset(), p.length());
       coding.put(p.key(), new ModelCodec.WeightCoding(q, bits, 0));
     }
@@ -120,13 +123,13 @@ class ModelCodecTest {
     float[] mask = Pruning.ones(w.length);
     Pruning.prune(w, mask, 0, w.length, 0.75);
     assertEquals(0.75, Pruning.sparsity(w, 0, w.length), 1e-9);
-    WeightSharing.Quantized q = WeightSharing.kmeans(w, 3, 50);
+    SharedWeights q = WeightSharing.kmeans(w, 3, 50);
     assertEquals(8, q.codebook().length);
     float[] v = q.values();
     for (int i = 0; i < w.length; i++) {
       assertEquals(w[i] == 0f, v[i] == 0f, "position " + i);
     }
-    WeightSharing.Quantized u = WeightSharing.uniform(w, 3);
+    SharedWeights u = WeightSharing.uniform(w, 3);
     assertEquals(7, u.codebook().length);
     float[] uv = u.values();
     for (int i = 0; i < w.length; i++) {

@@ -1,7 +1,10 @@
 package io.verdant.jobs.compress;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.verdant.common.Json;
+import io.verdant.jobs.model.InputContract;
+import io.verdant.jobs.model.ModelFiles;
+import io.verdant.jobs.model.ModelInfo;
+import io.verdant.jobs.model.ModelStore;
+import io.verdant.jobs.model.TableData;
 import io.verdant.datasets.table.Manifest;
 import java.io.File;
 import java.io.IOException;
@@ -74,15 +77,18 @@ public final class TestModels {
     }
   }
 
-  /** Saves in the train job's layout: model.zip (with updater) and model.json. */
+  /**
+   * Saves a network fitted outside the train job in the train job's layout (model.zip with updater, model.json
+   * through the model package's writer), for the compress benchmark. Tests train through {@code verdant train}.
+   */
   public static void save(MultiLayerNetwork net, String architecture, Manifest.Loaded table, Path dir) throws IOException {
     Files.createDirectories(dir);
-    ModelSerializer.writeModel(net, new File(dir.toFile(), "model.zip"), true);
-    ObjectNode info = Json.MAPPER.createObjectNode();
-    info.put("architecture", architecture);
-    info.put("parameterCount", net.numParams());
-    info.put("datasetManifestSha256", table.sha256());
-    info.put("runId", "test-train");
-    Json.MAPPER.writeValue(dir.resolve("model.json").toFile(), info);
+    ModelSerializer.writeModel(net, new File(dir.toFile(), ModelFiles.MODEL_ZIP), true);
+    ModelInfo info = new ModelInfo(ModelInfo.CURRENT_SCHEMA_VERSION, "bench-" + architecture, java.time.Instant.now().toString(),
+        architecture, net.numParams(), InputContract.of(table.manifest()),
+        new ModelInfo.Dataset(table.tablePath(), table.manifest().dataset(), table.sha256(), 0, 0, 0), null, null, null, null, null,
+        null);
+    org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(dir.toUri());
+    ModelStore.writeInfo(out.getFileSystem(new org.apache.hadoop.conf.Configuration()), out, info);
   }
 }

@@ -86,7 +86,7 @@ class SparkTrainerTest {
     SparkTrainer trainer = new SparkTrainer(sc, distributed, new SparkTrainer.Settings(1, 16, 1, 0, false), List.of());
     for (int epoch = 1; epoch <= 2; epoch++) {
       List<String> order = SparkTrainer.epochOrder(paths, 42, epoch);
-      trainer.fitEpoch(order, null);
+      trainer.fitEpoch(order);
       for (String p : order) {
         single.fit(load(p));
       }
@@ -119,10 +119,10 @@ class SparkTrainerTest {
     List<String> paths = minibatches(tmp, 40, 16, 2);
     MultiLayerNetwork n = net(Architectures.UpdaterKind.nesterov, 0.05);
     SparkTrainer trainer = new SparkTrainer(sc, n, new SparkTrainer.Settings(2, 16, 5, 1, false), List.of());
-    SparkTrainer.EpochResult first = trainer.fitEpoch(SparkTrainer.epochOrder(paths, 3, 1), null);
+    SparkTrainer.EpochResult first = trainer.fitEpoch(SparkTrainer.epochOrder(paths, 3, 1));
     SparkTrainer.EpochResult second = null;
     for (int e = 2; e <= 4; e++) {
-      second = trainer.fitEpoch(SparkTrainer.epochOrder(paths, 3, e), null);
+      second = trainer.fitEpoch(SparkTrainer.epochOrder(paths, 3, e));
     }
     assertEquals(4, first.rounds());
     assertEquals(40, first.minibatches());

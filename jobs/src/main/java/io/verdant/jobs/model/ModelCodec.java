@@ -1,4 +1,4 @@
-package io.verdant.jobs.compress;
+package io.verdant.jobs.model;
 
 import io.verdant.common.VerdantException;
 import io.verdant.common.modelfile.ModelFile;
@@ -19,7 +19,7 @@ public final class ModelCodec {
   private ModelCodec() {}
 
   /** How one weight array is stored: its quantization and the bits of codebook indices and of gaps (0 = the smallest). */
-  public record WeightCoding(WeightSharing.Quantized quantized, int weightBits, int gapBits) {}
+  public record WeightCoding(SharedWeights quantized, int weightBits, int gapBits) {}
 
   /**
    * The model file of a network whose weight arrays in {@code coding} hold exactly the quantized values (the

@@ -1,4 +1,4 @@
-package io.verdant.jobs.train;
+package io.verdant.jobs.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;

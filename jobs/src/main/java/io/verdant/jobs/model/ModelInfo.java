@@ -1,19 +1,19 @@
-package io.verdant.jobs.train;
+package io.verdant.jobs.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.verdant.common.Json;
+import io.verdant.common.VerdantException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.Path;
 
 /**
  * {@code model.json} beside {@code model.zip} in a model directory: what was trained, on which data, how, with
- * which results and on which stack. Readers (compress, score) use {@link #read}.
+ * which results and on which stack, and what the model takes ({@link InputContract}). Schema 1 (before the input
+ * contract) is read too: its task, shape and counts become the contract.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -23,21 +23,16 @@ public record ModelInfo(
     String createdAt,
     String architecture,
     long parameterCount,
-    String task,
-    List<Integer> inputShape,
-    int featureCount,
-    int numClasses,
+    InputContract input,
     Dataset dataset,
     Map<String, String> options,
     Training training,
     List<EpochMetrics> epochs,
     TestMetrics test,
     Map<String, String> versions,
-    Nd4jInfo nd4j) {
+    Nd4jInfo nd4j) implements ModelMetadata {
 
-  public static final int CURRENT_SCHEMA_VERSION = 1;
-  public static final String FILE = "model.json";
-  public static final String MODEL_ZIP = "model.zip";
+  public static final int CURRENT_SCHEMA_VERSION = 2;
 
   /** The table trained on: its directory, its dataset name and its manifest's SHA-256. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -60,12 +55,33 @@ public record ModelInfo(
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Nd4jInfo(String backend, int devices, Integer threads, String blas) {}
 
-  public static ModelInfo read(String modelDir, Configuration conf) {
-    Path p = new Path(modelDir, FILE);
-    try (InputStream in = p.getFileSystem(conf).open(p)) {
-      return Json.MAPPER.readValue(in, ModelInfo.class);
+  @Override
+  public String datasetManifestSha256() {
+    return dataset == null ? null : dataset.manifestSha256();
+  }
+
+  /** Parses a model.json, of any schema version up to the current one; {@code source} names it in errors. */
+  public static ModelInfo parse(byte[] json, String source) {
+    try {
+      JsonNode node = Json.MAPPER.readTree(json);
+      if (!(node instanceof ObjectNode o)) {
+        throw VerdantException.of("%s: not a JSON object", source);
+      }
+      int version = o.path("schemaVersion").asInt(0);
+      if (version < 1 || version > CURRENT_SCHEMA_VERSION) {
+        throw VerdantException.of("%s: model.json schema version must be between 1 and %d, cannot be: %s", source,
+            CURRENT_SCHEMA_VERSION, o.path("schemaVersion"));
+      }
+      if (version == 1 && !o.has("input")) {
+        ObjectNode in = o.putObject("input");
+        in.set("task", o.get("task"));
+        in.set("featureCount", o.get("featureCount"));
+        in.set("shape", o.get("inputShape"));
+        in.set("numClasses", o.get("numClasses"));
+      }
+      return Json.MAPPER.treeToValue(o, ModelInfo.class);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read " + p, e);
+      throw VerdantException.of("%s: not a valid model.json: %s", source, e.getMessage());
     }
   }
 }

@@ -1,4 +1,4 @@
-package io.verdant.jobs.compress;
+package io.verdant.jobs.model;
 
 import io.verdant.common.VerdantException;
 import io.verdant.datasets.table.Manifest;

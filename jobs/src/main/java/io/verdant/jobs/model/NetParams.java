@@ -1,4 +1,4 @@
-package io.verdant.jobs.compress;
+package io.verdant.jobs.model;
 
 import java.util.ArrayList;
 import java.util.List;

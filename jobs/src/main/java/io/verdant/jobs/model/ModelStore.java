@@ -1,0 +1,145 @@
+package io.verdant.jobs.model;
+
+import io.verdant.common.Json;
+import io.verdant.common.VerdantException;
+import io.verdant.common.modelfile.ModelFileReader;
+import io.verdant.datasets.table.Manifest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Reads and writes models in either form: a trained model directory ({@link ModelFiles#MODEL_ZIP}, a DL4J
+ * ModelSerializer zip, beside {@link ModelFiles#MODEL_JSON}), or a compressed Verdant model file (a
+ * {@link ModelFiles#MODEL_FILE} or a directory holding one). Any Hadoop filesystem.
+ */
+public final class ModelStore {
+  private ModelStore() {}
+
+  /** A loaded model: the network, its typed metadata, the decoded file (compressed form only), where it came from and its bytes. */
+  public record Loaded(MultiLayerNetwork net, ModelMetadata metadata, ModelFileReader.Decoded decoded, String source, long bytes) {
+    public boolean compressed() {
+      return decoded != null;
+    }
+
+    /** A trained model's model.json; fails for a compressed model. */
+    public ModelInfo trained() {
+      if (!(metadata instanceof ModelInfo info)) {
+        throw new IllegalStateException(source + " is a compressed model, not a trained one");
+      }
+      return info;
+    }
+  }
+
+  public static Loaded load(String path, String option, Configuration conf) {
+    try {
+      Path p = new Path(path);
+      FileSystem fs = p.getFileSystem(conf);
+      if (!fs.exists(p)) {
+        throw VerdantException.of("%s %s does not exist", option, path);
+      }
+      if (!fs.getFileStatus(p).isDirectory()) {
+        return loadFile(fs, p);
+      }
+      if (fs.exists(new Path(p, ModelFiles.MODEL_ZIP))) {
+        return loadTrained(fs, p, option, path);
+      }
+      if (fs.exists(new Path(p, ModelFiles.MODEL_FILE))) {
+        return loadFile(fs, new Path(p, ModelFiles.MODEL_FILE));
+      }
+      throw VerdantException.of("%s %s holds neither %s (a trained model) nor %s (a compressed model)", option, path,
+          ModelFiles.MODEL_ZIP, ModelFiles.MODEL_FILE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + path, e);
+    }
+  }
+
+  private static Loaded loadTrained(FileSystem fs, Path dir, String option, String path) throws IOException {
+    Path zip = new Path(dir, ModelFiles.MODEL_ZIP);
+    Path json = new Path(dir, ModelFiles.MODEL_JSON);
+    if (!fs.exists(json)) {
+      throw VerdantException.of("%s %s: %s is missing beside %s (a trained model directory holds both)", option, path,
+          ModelFiles.MODEL_JSON, ModelFiles.MODEL_ZIP);
+    }
+    ModelInfo info = ModelInfo.parse(readAll(fs, json), json.toString());
+    MultiLayerNetwork net;
+    try (InputStream in = fs.open(zip)) {
+      net = ModelSerializer.restoreMultiLayerNetwork(in, true);
+    } catch (IOException | RuntimeException e) {
+      throw VerdantException.of("%s %s: %s is not a DL4J MultiLayerNetwork zip: %s", option, path, ModelFiles.MODEL_ZIP,
+          e.getMessage());
+    }
+    return new Loaded(net, info, null, zip.toString(), fs.getFileStatus(zip).getLen());
+  }
+
+  private static Loaded loadFile(FileSystem fs, Path file) throws IOException {
+    long len = fs.getFileStatus(file).getLen();
+    if (len > Integer.MAX_VALUE - 8) {
+      throw VerdantException.of("%s: %d bytes is too large for a Verdant model file", file, len);
+    }
+    byte[] bytes = readAll(fs, file);
+    ModelFileReader.Decoded d = ModelFileReader.decode(bytes, file.toString());
+    MultiLayerNetwork net = ModelCodec.toNetwork(d.model(), file.toString());
+    CompressedModelInfo info;
+    try {
+      info = Json.MAPPER.readValue(d.model().metadataJson(), CompressedModelInfo.class);
+    } catch (IOException e) {
+      throw VerdantException.of("%s: the metadata block is not valid JSON: %s", file, e.getMessage());
+    }
+    return new Loaded(net, info, d, file.toString(), bytes.length);
+  }
+
+  /** The model.json of a trained model directory, or null when the directory holds none. */
+  public static ModelInfo readInfo(String modelDir, Configuration conf) {
+    Path json = new Path(modelDir, ModelFiles.MODEL_JSON);
+    try {
+      FileSystem fs = json.getFileSystem(conf);
+      return fs.exists(json) ? ModelInfo.parse(readAll(fs, json), json.toString()) : null;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + json, e);
+    }
+  }
+
+  /** Writes a trained model's metadata as {@link ModelFiles#MODEL_JSON} into {@code dir}. */
+  public static void writeInfo(FileSystem fs, Path dir, ModelInfo info) {
+    Path json = new Path(dir, ModelFiles.MODEL_JSON);
+    try (OutputStream os = fs.create(json, true)) {
+      Json.MAPPER.writeValue(os, info);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write " + json, e);
+    }
+  }
+
+  private static byte[] readAll(FileSystem fs, Path file) throws IOException {
+    try (InputStream in = fs.open(file)) {
+      return in.readAllBytes();
+    }
+  }
+
+  /** Fails unless the network takes the table's features and predicts its classes. */
+  public static void checkMatches(Loaded model, Manifest.Loaded table, String dataOption) {
+    Manifest m = table.manifest();
+    if (!m.classification()) {
+      throw VerdantException.of("%s %s is a %s table; compress and evaluate need a classification table", dataOption,
+          table.tablePath(), m.task());
+    }
+    int outputs;
+    try {
+      outputs = (int) model.net().output(Nd4j.zeros(1, m.featureCount()), false).size(1);
+    } catch (RuntimeException e) {
+      throw VerdantException.of("the model %s does not accept the %d features of %s %s: %s", model.source(), m.featureCount(),
+          dataOption, table.tablePath(), e.getMessage());
+    }
+    if (outputs != m.numClasses()) {
+      throw VerdantException.of("the model %s predicts %d classes, %s %s has %d", model.source(), outputs, dataOption,
+          table.tablePath(), m.numClasses());
+    }
+  }
+}

@@ -1,0 +1,146 @@
+package io.verdant.jobs.train;
+
+import io.verdant.common.VerdantException;
+import io.verdant.common.run.JobRun;
+import io.verdant.jobs.model.EpochMetrics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.spark.api.java.JavaRDD;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The epochs of a train run: fit with {@link SparkTrainer}, evaluate on validation, keep the best network, checkpoint
+ * after every epoch, and stop early (--patience), for the energy budget, or on divergence.
+ */
+final class EpochLoop {
+  private static final Logger LOG = LoggerFactory.getLogger(EpochLoop.class);
+
+  /** Where training stands before the loop: fresh, or restored from a checkpoint. */
+  record Start(MultiLayerNetwork best, List<EpochMetrics> history, int nextEpoch, int bestEpoch, double bestScore,
+      int epochsSinceBest, Integer resumedAfter) {
+    static Start fresh(MultiLayerNetwork net) {
+      return new Start(net.clone(), List.of(), 1, 0, Double.NEGATIVE_INFINITY, 0, null);
+    }
+
+    static Start of(Checkpoints.Loaded c) {
+      Checkpoints.State s = c.state();
+      return new Start(c.best(), s.history(), s.epochsDone() + 1, s.bestEpoch(), s.bestScore(), s.epochsSinceBest(),
+          s.epochsDone());
+    }
+  }
+
+  /** How the loop ended: the best network and its epoch, every epoch's figures, and why it stopped before the last. */
+  record Outcome(MultiLayerNetwork best, int bestEpoch, List<EpochMetrics> history, boolean stoppedEarly, String budgetStop,
+      Integer resumedAfter, double trainSeconds) {}
+
+  private final JobRun run;
+  private final TrainOptions o;
+  private final SparkTrainer trainer;
+  private final List<String> trainPaths;
+  private final JavaRDD<String> validation;
+  private final SplitMetrics metrics;
+  private final Checkpoints checkpoints;
+  private final String fingerprint;
+
+  EpochLoop(JobRun run, TrainOptions o, SparkTrainer trainer, List<String> trainPaths, JavaRDD<String> validation,
+      SplitMetrics metrics, Checkpoints checkpoints, String fingerprint) {
+    this.run = run;
+    this.o = o;
+    this.trainer = trainer;
+    this.trainPaths = trainPaths;
+    this.validation = validation;
+    this.metrics = metrics;
+    this.checkpoints = checkpoints;
+    this.fingerprint = fingerprint;
+  }
+
+  Outcome run(Start start) {
+    List<EpochMetrics> history = new ArrayList<>(start.history());
+    MultiLayerNetwork best = start.best();
+    int bestEpoch = start.bestEpoch();
+    double bestScore = start.bestScore();
+    int sinceBest = start.epochsSinceBest();
+    int lastEpoch = start.nextEpoch() - 1;
+    EnergyBudget budget = o.energyBudgetWh() > 0
+        ? new EnergyBudget(o.energyBudgetWh(), o.epochs(), run.energySoFarJ() / 3600.0, start.nextEpoch()) : null;
+    long t0 = System.nanoTime();
+    for (int epoch = start.nextEpoch(); epoch <= o.epochs(); epoch++) {
+      if (o.patience() > 0 && sinceBest >= o.patience()) {
+        LOG.info("Early stop after epoch {}: no better validation metric for {} epoch(s) (best: epoch {})", lastEpoch,
+            o.patience(), bestEpoch);
+        return outcome(best, bestEpoch, history, true, null, start);
+      }
+      EpochMetrics em = epoch(epoch, lastEpoch);
+      history.add(em);
+      double score = validation == null ? -em.trainLoss() : em.selectionScore();
+      if (score > bestScore) {
+        bestScore = score;
+        bestEpoch = epoch;
+        best = trainer.network().clone();
+        sinceBest = 0;
+      } else {
+        sinceBest++;
+      }
+      lastEpoch = epoch;
+      checkpoints.write(new Checkpoints.State(1, run.runId(), fingerprint, epoch, o.seed(), SparkTrainer.mix(o.seed(), epoch + 1),
+          bestEpoch, bestScore, sinceBest, history), trainer.network(), best);
+      logEpoch(em, epoch, start.nextEpoch(), (System.nanoTime() - t0) / 1e9);
+      Optional<String> stop = budget == null ? Optional.empty() : budget.check(epoch, run.energySoFarJ() / 3600.0, bestEpoch);
+      if (stop.isPresent()) {
+        LOG.warn("Stopping: {}", stop.get());
+        return outcome(best, bestEpoch, history, true, stop.get(), start);
+      }
+    }
+    return outcome(best, bestEpoch, history, false, null, start);
+  }
+
+  private Outcome outcome(MultiLayerNetwork best, int bestEpoch, List<EpochMetrics> history, boolean early, String budgetStop,
+      Start start) {
+    double trainSeconds = history.stream().mapToDouble(EpochMetrics::trainSeconds).sum();
+    return new Outcome(best, bestEpoch, List.copyOf(history), early, budgetStop, start.resumedAfter(), trainSeconds);
+  }
+
+  /** Fits one epoch and evaluates it. */
+  private EpochMetrics epoch(int epoch, int lastGoodEpoch) {
+    long te = System.nanoTime();
+    double lr = o.learningRate(epoch);
+    trainer.network().setLearningRate(lr);
+    SparkTrainer.EpochResult r;
+    try {
+      r = run.phase("train", () -> trainer.fitEpoch(SparkTrainer.epochOrder(trainPaths, o.seed(), epoch)));
+    } catch (SparkTrainer.DivergedException d) {
+      throw diverged(epoch, d.getMessage(), checkpoints.exists() ? lastGoodEpoch : 0);
+    }
+    EpochMetrics em = run.phase("evaluate", () -> metrics.epoch(trainer, validation, epoch, lr, r, 0));
+    return new EpochMetrics(em.epoch(), em.learningRate(), em.trainLoss(), em.validationAccuracy(), em.validationMacroF1(),
+        em.validationRmse(), em.validationR2(), r.seconds(), (System.nanoTime() - te) / 1e9);
+  }
+
+  private void logEpoch(EpochMetrics em, int epoch, int startEpoch, double elapsed) {
+    int done = epoch - startEpoch + 1;
+    double left = elapsed / done * (o.epochs() - epoch);
+    String metric = em.validationAccuracy() != null
+        ? String.format("validation accuracy %.2f%%, macro F1 %.4f", 100 * em.validationAccuracy(), em.validationMacroF1())
+        : em.validationRmse() != null ? String.format("validation RMSE %.5g, R^2 %.4f", em.validationRmse(), em.validationR2())
+        : "no validation split";
+    LOG.info("Epoch {}/{}: train loss {}, {} (lr {}, train {} s, epoch {} s; elapsed {}, about {} left)", epoch, o.epochs(),
+        String.format("%.4f", em.trainLoss()), metric, em.learningRate(), String.format("%.1f", em.trainSeconds()),
+        String.format("%.1f", em.epochSeconds()), duration(elapsed), duration(left));
+  }
+
+  static String duration(double s) {
+    long t = Math.round(s);
+    return t >= 60 ? String.format("%d min %02d s", t / 60, t % 60) : t + " s";
+  }
+
+  private VerdantException diverged(int epoch, String what, int lastGood) {
+    String kept = lastGood > 0
+        ? String.format("the last good checkpoint (after epoch %d) is kept in %s", lastGood, o.checkpointDir())
+        : "no checkpoint was written yet";
+    return VerdantException.of("Training diverged in epoch %d: %s; %s. Lower --learning-rate (now %s) or add --l2, then rerun%s",
+        epoch, what, kept, o.learningRate(), lastGood > 0 ? " (delete the checkpoint to start over with new options)" : "");
+  }
+}

@@ -1,0 +1,50 @@
+package io.verdant.jobs.train;
+
+import io.verdant.jobs.model.EpochMetrics;
+import io.verdant.jobs.model.ModelInfo;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.evaluation.EvaluationAveraging;
+import org.nd4j.evaluation.classification.Evaluation;
+import org.nd4j.evaluation.regression.RegressionEvaluation;
+
+/** The figures of a network on an exported split: accuracy and macro F1 (classification) or RMSE and R^2 (regression). */
+final class SplitMetrics {
+  private final boolean classification;
+  private final int numClasses;
+
+  SplitMetrics(boolean classification, int numClasses) {
+    this.classification = classification;
+    this.numClasses = numClasses;
+  }
+
+  /** One epoch's figures on the validation split (none without one). */
+  EpochMetrics epoch(SparkTrainer trainer, JavaRDD<String> validation, int epoch, double lr, SparkTrainer.EpochResult r,
+      double epochSeconds) {
+    if (validation == null) {
+      return new EpochMetrics(epoch, lr, r.loss(), null, null, null, null, r.seconds(), epochSeconds);
+    }
+    if (classification) {
+      Evaluation ev = trainer.evaluate(validation, new Evaluation(numClasses));
+      return new EpochMetrics(epoch, lr, r.loss(), ev.accuracy(), ev.f1(EvaluationAveraging.Macro), null, null, r.seconds(),
+          epochSeconds);
+    }
+    RegressionEvaluation ev = trainer.evaluate(validation, new RegressionEvaluation(1));
+    return new EpochMetrics(epoch, lr, r.loss(), null, null, ev.averagerootMeanSquaredError(), ev.averageRSquared(), r.seconds(),
+        epochSeconds);
+  }
+
+  /** The saved model's figures on the test split. */
+  ModelInfo.TestMetrics test(JavaSparkContext sc, MultiLayerNetwork best, JavaRDD<String> test, long examples) {
+    if (test == null) {
+      return new ModelInfo.TestMetrics(0, null, null, null, null);
+    }
+    if (classification) {
+      Evaluation ev = SparkTrainer.evaluate(sc, best, test, new Evaluation(numClasses));
+      return new ModelInfo.TestMetrics(examples, ev.accuracy(), ev.f1(EvaluationAveraging.Macro), null, null);
+    }
+    RegressionEvaluation re = SparkTrainer.evaluate(sc, best, test, new RegressionEvaluation(1));
+    return new ModelInfo.TestMetrics(examples, null, null, re.averagerootMeanSquaredError(), re.averageRSquared());
+  }
+}
