@@ -29,6 +29,7 @@ Configuration (environment of the Airflow scheduler and workers, all optional):
                          current by the operator (docs/scheduling.md: exporting a grid operator's series)
   VERDANT_ZONE           the grid zone of the cluster in that file (default DE)
   VERDANT_DEADLINE_HOURS train must end this many hours after the data interval (default 12)
+  VERDANT_PAUSE_ABOVE    train pauses while the grid's gCO2e/kWh is above this (default 450)
   VERDANT_PLAN_COMMAND   how the sensor runs Verdant without a cluster (default: spark-submit in local
                          mode of the application jar; planning starts no Spark)
 """
@@ -52,6 +53,7 @@ MAIN_CLASS = "io.verdant.jobs.Verdant"
 SIGNALS = os.environ.get("VERDANT_SIGNALS", f"{WORK_DIR}/signals/grid.parquet")
 ZONE = os.environ.get("VERDANT_ZONE", "DE")
 DEADLINE_HOURS = int(os.environ.get("VERDANT_DEADLINE_HOURS", "12"))
+PAUSE_ABOVE = os.environ.get("VERDANT_PAUSE_ABOVE", "450")
 PLAN_COMMAND = os.environ.get(
     "VERDANT_PLAN_COMMAND",
     f"spark-submit --master local[1] --conf spark.ui.enabled=false --class {MAIN_CLASS} {APP_JAR}")
@@ -88,10 +90,12 @@ JOBS = {
         "--out", TABLE, "--overwrite",
         "--run-id", "{{ verdant_run_id(run_id, 'ingest') }}",
     ],
-    # --resume: a retry (after a pause or a failure) continues from the checkpoint of the same run id.
+    # --resume: a retry (after a pause or a failure) continues from the checkpoint of the same run id;
+    # --pause-above: pause at an epoch boundary while the grid is dirtier than that (exit 75, retried).
     "train": [
         "train", "--data", TABLE, "--model", "{{ params.model }}",
         "--out", MODEL, "--overwrite", "--resume",
+        "--pause-above", "{{ params.pause_above }}", "--signals", "{{ params.signals }}", "--zone", "{{ params.zone }}",
         "--run-id", "{{ verdant_run_id(run_id, 'train') }}",
     ],
     "compress": [
@@ -106,9 +110,9 @@ JOBS = {
     ],
 }
 
-# The gate in front of train: the same command line, planned (the plan's ledger row is <train run id>.plan).
+# The gate in front of train: the same command line, planned (the plan's ledger row is <train run id>.plan);
+# plan reads --signals and --zone from it.
 PLAN_TRAIN = ["plan", *JOBS["train"],
-              "--signals", "{{ params.signals }}", "--zone", "{{ params.zone }}",
               "--deadline", "{{ verdant_deadline(data_interval_end, params.deadline_hours) }}",
               "--check"]
 
@@ -137,7 +141,7 @@ with DAG(
     max_active_runs=1,
     default_args=default_args,
     params={"work_dir": WORK_DIR, "dataset": "mnist", "model": "lenet-300-100", "signals": SIGNALS, "zone": ZONE,
-            "deadline_hours": DEADLINE_HOURS},
+            "deadline_hours": DEADLINE_HOURS, "pause_above": PAUSE_ABOVE},
     user_defined_macros={"verdant_run_id": verdant_run_id, "verdant_deadline": verdant_deadline},
     user_defined_filters={"sh": shlex.quote},
     tags=["verdant", "spark"],

@@ -283,12 +283,12 @@ public final class PlanCommand implements Callable<Integer> {
     }
   }
 
+  /** The zone's series of a signal: required when the objective needs it, else null when the file has none. */
   private SignalSeries series(List<SignalRow> rows, Signal signal) {
-    SignalSeries s = SignalSeries.of(rows, zone, signal, label());
-    if (s.isEmpty() && chosen.signals().contains(signal)) {
-      throw VerdantException.of("%s has no %s rows for zone %s (zones in the file: %s); --objective %s needs them", label(),
-          signal, zone, String.join(", ", SignalSeries.zones(rows)), chosen.name());
+    if (chosen.signals().contains(signal)) {
+      return SignalSeries.require(rows, zone, signal, label(), "--objective " + chosen.name());
     }
+    SignalSeries s = SignalSeries.of(rows, zone, signal, label());
     return s.isEmpty() ? null : s;
   }
 

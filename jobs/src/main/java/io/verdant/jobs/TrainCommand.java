@@ -12,7 +12,9 @@ import io.verdant.jobs.train.Training;
 import java.nio.file.Paths;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
+import io.verdant.jobs.plan.GridPauseOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code verdant train}: data-parallel synchronous training on Spark (DL4J parameter averaging) from an ingested table. */
@@ -20,7 +22,9 @@ import picocli.CommandLine.Option;
     description = {"Train a neural network on Spark with DL4J parameter averaging, from a table written by `verdant ingest`.",
         "Architectures: lenet-300-100, lenet5, mlp:<sizes> (e.g. mlp:784-128-10), linear.",
         "Output: <out>/model.zip (DL4J ModelSerializer, with updater) and <out>/model.json, written atomically;",
-        "a checkpoint after every epoch in --checkpoint-dir, continued by --resume."})
+        "a checkpoint after every epoch in --checkpoint-dir, continued by --resume.",
+        "With --pause-above or --pause-above-price it pauses at an epoch boundary while the grid is dirty or dear:",
+        "exit status " + Verdant.EXIT_PAUSED + ", status paused_for_carbon or paused_for_price in the ledger (docs/scheduling.md)."})
 public final class TrainCommand extends JobCommand {
   @Option(names = "--data", required = true, paramLabel = "DIR", description = "The feature table directory (manifest.json and table/).")
   String data;
@@ -109,6 +113,10 @@ public final class TrainCommand extends JobCommand {
   @Option(names = "--overwrite", description = "Replace an existing output (atomically, once the new one is complete).")
   boolean overwrite;
 
+  /** --pause-above, --pause-above-price, --signals, --zone (docs/scheduling.md). */
+  @Mixin
+  GridPauseOptions gridPause = new GridPauseOptions();
+
   private Manifest.Loaded loaded;
   private Training.Result result;
 
@@ -133,6 +141,7 @@ public final class TrainCommand extends JobCommand {
     Checks.atLeast("--energy-budget-wh", energyBudgetWh, 0);
     Checks.checkArgument(energyBudgetWh == 0 || ledgerOptions.enabled(),
         "--energy-budget-wh needs the ledger's energy measurement: it cannot be used with --no-ledger");
+    gridPause.validate();
     TrainOptions.checkSchedule(lrSchedule);
     Architectures.checkName(model);
     if (out == null) {
@@ -158,6 +167,7 @@ public final class TrainCommand extends JobCommand {
       loaded = Manifest.read(data, new Configuration());
     }
     Architectures.checkFits(model, Training.shape(loaded.manifest()), data);
+    gridPause.checkInputs(new Configuration());
   }
 
   @Override
@@ -175,7 +185,8 @@ public final class TrainCommand extends JobCommand {
   protected void execute(JobRun run) {
     // The table may live on a cluster filesystem: read it again with Spark's Hadoop configuration.
     loaded = Manifest.read(data, run.spark().sparkContext().hadoopConfiguration());
-    result = new Training(run, options(), loaded, effectiveOptions()).run();
+    result = new Training(run, options(), loaded, effectiveOptions())
+        .pauseWith(gridPause.pause(run.spark().sparkContext().hadoopConfiguration())).run();
     ModelInfo info = result.info();
     System.out.printf("Model:      %s/%s%nMetadata:   %s/%s%n", result.modelDir(), ModelFiles.MODEL_ZIP, result.modelDir(),
         ModelFiles.MODEL_JSON);

@@ -46,6 +46,18 @@ public final class SignalSeries {
     return new SignalSeries(zone, signal, currencies.isEmpty() ? null : currencies.first(), List.copyOf(mine));
   }
 
+  /**
+   * As {@link #of}, failing when the file has no such rows: {@code neededBy} (an option) says what needs them.
+   */
+  public static SignalSeries require(List<SignalRow> all, String zone, Signal signal, String label, String neededBy) {
+    SignalSeries s = of(all, zone, signal, label);
+    if (s.isEmpty()) {
+      throw VerdantException.of("%s has no %s rows for zone %s (zones in the file: %s); %s needs them", label, signal, zone,
+          String.join(", ", zones(all)), neededBy);
+    }
+    return s;
+  }
+
   /** The zones of a file's rows, for messages. */
   public static Set<String> zones(List<SignalRow> all) {
     return all.stream().map(SignalRow::zone).collect(Collectors.toCollection(TreeSet::new));

@@ -27,9 +27,9 @@ public final class LedgerReader {
     this.conf = conf;
   }
 
-  /** Every row of a table, or of one run when {@code runId} is given. */
+  /** Every row of a table, or of one run (all its segments) when {@code runId} is given. */
   public <T> List<T> read(String table, String runId, Function<Group, T> map) {
-    String file = runId == null ? "part-*.parquet" : LedgerWriter.fileName(runId);
+    String file = runId == null ? "part-*.parquet" : "part-" + runId + "{," + LedgerWriter.SEGMENT + "*}.parquet";
     List<T> out = new ArrayList<>();
     try {
       FileSystem fs = root.getFileSystem(conf);

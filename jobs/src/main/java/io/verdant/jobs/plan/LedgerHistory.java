@@ -7,6 +7,7 @@ import io.verdant.common.ledger.LedgerTables;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,11 +22,17 @@ import org.apache.hadoop.conf.Configuration;
  */
 public final class LedgerHistory implements Estimator {
   static final int RUNS = 5;
-  static final int SEGMENTS = 12;
+  static final int SHAPE_PARTS = 12;
 
-  /** A past run as the plan compares it. */
+  /**
+   * A past run as the plan compares it.
+   *
+   * @param startMs the start of its (last) segment
+   * @param wallMs its wall time, all segments
+   * @param lastWallMs the wall time of its last segment, whose power shape the plan uses
+   */
   record Past(String runId, String job, String status, String dataset, String model, Integer epochs, long startMs,
-      long wallMs, double energyJ) {}
+      long wallMs, double energyJ, long lastWallMs) {}
 
   private final Configuration conf;
 
@@ -39,7 +46,7 @@ public final class LedgerHistory implements Estimator {
       return Optional.empty();
     }
     LedgerReader reader = new LedgerReader(job.ledgerRoot(), conf);
-    List<Past> runs = reader.read(LedgerTables.RUNS, null, LedgerHistory::past).stream()
+    List<Past> runs = joinSegments(reader.read(LedgerTables.RUNS, null, LedgerHistory::past)).stream()
         .filter(p -> comparable(p, job))
         .sorted(Comparator.comparingLong(Past::startMs).reversed())
         .limit(RUNS)
@@ -59,6 +66,18 @@ public final class LedgerHistory implements Estimator {
         runs.stream().map(Past::runId).toList(), PowerProfile.shaped(shares(reader, runs.get(0)), durationMs, energyWh)));
   }
 
+  /**
+   * A run paused for the grid has one row per segment: one past run with their summed time and energy, the status
+   * and start of its last segment (the power shape, of the last segment).
+   */
+  static List<Past> joinSegments(List<Past> rows) {
+    Map<String, Past> byId = new LinkedHashMap<>();
+    rows.stream().sorted(Comparator.comparingLong(Past::startMs)).forEach(r -> byId.merge(r.runId(), r, (a, b) ->
+        new Past(b.runId(), b.job(), b.status(), b.dataset(), b.model(), b.epochs(), b.startMs(), a.wallMs() + b.wallMs(),
+            a.energyJ() + b.energyJ(), b.lastWallMs())));
+    return List.copyOf(byId.values());
+  }
+
   private static boolean comparable(Past p, JobSpec job) {
     return job.job().equals(p.job()) && "succeeded".equals(p.status()) && p.wallMs() > 0 && p.energyJ() > 0
         && Objects.equals(job.model(), p.model()) && Objects.equals(job.dataset(), p.dataset());
@@ -68,7 +87,8 @@ public final class LedgerHistory implements Estimator {
     Map<String, String> options = options(LedgerReader.string(g, "options_json"));
     return new Past(LedgerReader.string(g, "run_id"), LedgerReader.string(g, "job"), LedgerReader.string(g, "status"),
         LedgerReader.string(g, "dataset_id"), options.get("--model"), integer(options.get("--epochs")),
-        LedgerReader.lng(g, "start_time"), LedgerReader.lng(g, "wall_ms"), LedgerReader.dbl(g, "energy_j"));
+        LedgerReader.lng(g, "start_time"), LedgerReader.lng(g, "wall_ms"), LedgerReader.dbl(g, "energy_j"),
+        LedgerReader.lng(g, "wall_ms"));
   }
 
   private static Map<String, String> options(String json) {
@@ -91,19 +111,19 @@ public final class LedgerHistory implements Estimator {
     }
   }
 
-  /** The run's energy in {@value #SEGMENTS} equal parts of its wall time, as shares of the whole. */
+  /** The energy of the run's last segment in {@value #SHAPE_PARTS} equal parts of its wall time, as shares of the whole. */
   private static double[] shares(LedgerReader reader, Past run) {
-    double[] shares = new double[SEGMENTS];
+    double[] shares = new double[SHAPE_PARTS];
     List<double[]> rows = reader.read(LedgerTables.ENERGY, run.runId(), g -> new double[] {
         LedgerReader.lng(g, "interval_start"), LedgerReader.lng(g, "interval_end"), LedgerReader.dbl(g, "energy_j")});
-    double width = (double) run.wallMs() / SEGMENTS;
+    double width = (double) run.lastWallMs() / SHAPE_PARTS;
     for (double[] r : rows) {
       double from = Math.max(0, r[0] - run.startMs());
-      double to = Math.min(run.wallMs(), r[1] - run.startMs());
+      double to = Math.min(run.lastWallMs(), r[1] - run.startMs());
       if (to <= from) {
         continue;
       }
-      for (int i = (int) Math.min(SEGMENTS - 1, from / width); i < SEGMENTS && i * width < to; i++) {
+      for (int i = (int) Math.min(SHAPE_PARTS - 1, from / width); i < SHAPE_PARTS && i * width < to; i++) {
         double overlap = Math.min(to, (i + 1) * width) - Math.max(from, i * width);
         shares[i] += Math.max(0, overlap) / (to - from) * r[2];
       }
