@@ -50,13 +50,13 @@ import picocli.CommandLine.Unmatched;
  * {@code --backtest}, which replays a signal file to show what planning would have saved. Needs no Spark.
  */
 @Command(name = "plan", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Choose when to run a job: the start before --deadline that minimizes its carbon (or cost), from grid",
-        "signals (--signals) and the job's expected duration and energy (the ledger's comparable runs, else",
-        "--expected-duration and --expected-energy-wh). Prints the plan and writes it as JSON; records it in the ledger.",
-        "The job's own options follow its name, e.g. verdant plan train --data T --model lenet5 --signals S --zone Z",
-        "--deadline 2026-03-02T18:00:00Z. Missing, gapped or stale signals: a warning, and the plan runs now.",
-        "Exit status: 0; with --check, 0 when the job should start now and " + Verdant.EXIT_NOT_YET + " when not yet.",
-        "See docs/scheduling.md."})
+    description = {"Choose when to run a job: the start before --deadline that minimizes its carbon (or cost), from"
+        + " grid signals and the job's expected duration and energy (the ledger's comparable runs, else --expected-duration"
+        + " and --expected-energy-wh). Prints the plan, writes it as JSON and records it in the ledger. The job's own"
+        + " options follow its name:",
+        "  verdant plan train --data T --model lenet5 --signals S --zone Z --deadline 12h",
+        "Missing, gapped or stale signals: a warning, and the plan runs now. Exit status: 0; with --check, 0 when the job"
+        + " should start now, " + Verdant.EXIT_NOT_YET + " when not yet. See docs/scheduling.md."})
 public final class PlanCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -70,16 +70,14 @@ public final class PlanCommand implements Callable<Integer> {
   List<String> jobArgs = new ArrayList<>();
 
   @Option(names = "--signals", required = true, paramLabel = "FILE",
-      description = {"Grid signals: Verdant's signal CSV or Parquet, a Carbon Aware SDK emissions JSON, or the ledger's",
-          "timestamp,g_per_kwh CSV; a local path or any Hadoop filesystem URI (docs/scheduling.md)."})
+      description = "Grid signals: Verdant's signal CSV or Parquet, a Carbon Aware SDK emissions JSON, or the ledger's timestamp,g_per_kwh CSV; a local path or any Hadoop filesystem URI (docs/scheduling.md).")
   String signals;
 
   @Option(names = "--zone", required = true, paramLabel = "ZONE", description = "The grid zone of the signals to use.")
   String zone;
 
   @Option(names = "--deadline", required = true, paramLabel = "TIME",
-      description = {"When the job must have ended: an ISO-8601 time with Z or an offset, or a duration after the",
-          "decision (12h, PT12H; with --backtest, a duration)."})
+      description = "When the job must have ended: an ISO-8601 time with Z or an offset, or a duration after the decision (12h, PT12H; with --backtest, a duration).")
   String deadline;
 
   @Option(names = "--not-before", paramLabel = "TIME",
@@ -87,8 +85,7 @@ public final class PlanCommand implements Callable<Integer> {
   String notBefore;
 
   @Option(names = "--objective", paramLabel = "OBJ", defaultValue = "carbon",
-      description = {"What to minimize: carbon (gCO2e), cost (the price series) or weighted:W (W x carbon + (1 - W) x cost,",
-          "each relative to running now; W from 0 to 1). Default: ${DEFAULT-VALUE}."})
+      description = "What to minimize: carbon (gCO2e), cost (the price series) or weighted:W (W x carbon + (1 - W) x cost, each relative to running now; W from 0 to 1). Default: ${DEFAULT-VALUE}.")
   String objective;
 
   @Option(names = "--expected-duration", paramLabel = "DURATION",
@@ -104,8 +101,7 @@ public final class PlanCommand implements Callable<Integer> {
   String maxForecastAge;
 
   @Option(names = "--slack", paramLabel = "DURATION", defaultValue = "10m",
-      description = {"--check says start when the chosen start is at most this after now (at least the sensor's poke",
-          "interval). Default: ${DEFAULT-VALUE}."})
+      description = "--check says start when the chosen start is at most this after now (at least the sensor's poke interval). Default: ${DEFAULT-VALUE}.")
   String slack;
 
   @Option(names = "--now", paramLabel = "TIME",
@@ -123,7 +119,7 @@ public final class PlanCommand implements Callable<Integer> {
   @Option(names = "--wait", description = "Sleep until the chosen start, then exit 0.")
   boolean await;
 
-  @Option(names = "--backtest", description = "Replay --signals from --from to --to instead of planning now (see below).")
+  @Option(names = "--backtest", description = "Replay --signals from --from to --to instead of planning now (docs/scheduling.md).")
   boolean backtest;
 
   @Option(names = "--from", paramLabel = "TIME", description = "Back-test: the first decision time (a time, or a date: its midnight UTC).")

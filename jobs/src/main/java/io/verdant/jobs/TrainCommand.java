@@ -23,8 +23,8 @@ import picocli.CommandLine.Option;
         "Architectures: lenet-300-100, lenet5, mlp:<sizes> (e.g. mlp:784-128-10), linear.",
         "Output: <out>/model.zip (DL4J ModelSerializer, with updater) and <out>/model.json, written atomically;",
         "a checkpoint after every epoch in --checkpoint-dir, continued by --resume.",
-        "With --pause-above or --pause-above-price it pauses at an epoch boundary while the grid is dirty or dear:",
-        "exit status " + Verdant.EXIT_PAUSED + ", status paused_for_carbon or paused_for_price in the ledger (docs/scheduling.md)."})
+        "--pause-above/--pause-above-price: pause at an epoch boundary while the grid",
+        "is dirty or dear (exit status " + Verdant.EXIT_PAUSED + ", docs/scheduling.md)."})
 public final class TrainCommand extends JobCommand {
   @Option(names = "--data", required = true, paramLabel = "DIR", description = "The feature table directory (manifest.json and table/).")
   String data;

@@ -13,8 +13,7 @@ import picocli.CommandLine.Option;
 /** A job's options for pausing with the grid (a picocli mixin): thresholds, and the signals they are read from. */
 public final class GridPauseOptions {
   @Option(names = "--pause-above", paramLabel = "G",
-      description = {"Pause at an epoch boundary when the grid's carbon intensity now is above G gCO2e/kWh (read from",
-          "--signals for --zone): checkpoint, record paused_for_carbon, exit 75; --resume continues. Default: never."})
+      description = "Pause at an epoch boundary when the grid's carbon intensity now is above G gCO2e/kWh (read from --signals for --zone): checkpoint, record paused_for_carbon, exit 75; --resume continues. Default: never.")
   Double pauseAbove;
 
   @Option(names = "--pause-above-price", paramLabel = "P",
