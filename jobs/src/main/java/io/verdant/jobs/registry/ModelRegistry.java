@@ -5,6 +5,7 @@ import io.verdant.common.VerdantException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -108,7 +109,7 @@ public final class ModelRegistry {
   public ModelAlias alias(String name, String alias, int version) {
     ModelRef.checkAlias("an alias", alias);
     get(name, version);
-    ModelAlias a = new ModelAlias(name, alias, version, Instant.now().toString());
+    ModelAlias a = new ModelAlias(name, alias, version, now());
     io(() -> {
       files.replace(aliasFile(name, alias), Json.bytes(a));
       return null;
@@ -155,7 +156,7 @@ public final class ModelRegistry {
         return same.get();
       }
       int next = existing.isEmpty() ? 1 : existing.get(existing.size() - 1).version() + 1;
-      ModelVersion v = draft.numbered(next, Instant.now().toString());
+      ModelVersion v = draft.numbered(next, now());
       if (io(() -> files.createNew(versionFile(name, next), Json.bytes(v)))) {
         LOG.info("Registered {} ({}, sha256 {}) at {}", v.uri(), v.kind().label(), v.sha256(), versionFile(name, next));
         return v;
@@ -241,6 +242,10 @@ public final class ModelRegistry {
       i = j + 1;
     }
     return parts.stream().collect(Collectors.joining(", "));
+  }
+
+  private static String now() {
+    return Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
   }
 
   private Path modelDir(String name) {
