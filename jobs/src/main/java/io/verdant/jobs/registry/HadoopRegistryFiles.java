@@ -47,7 +47,7 @@ final class HadoopRegistryFiles extends RegistryFiles {
 
   private Path writeTemp(Path target, byte[] bytes) throws IOException {
     fs.mkdirs(target.getParent());
-    Path temp = new Path(target.getParent(), tempName(target));
+    Path temp = new Path(target.getParent(), tempName(target.getName()));
     try (OutputStream out = fs.create(temp, false)) {
       out.write(bytes);
     }

@@ -45,7 +45,7 @@ final class LocalRegistryFiles extends RegistryFiles {
 
   private static java.nio.file.Path writeTemp(java.nio.file.Path target, byte[] bytes) throws IOException {
     Files.createDirectories(target.getParent());
-    java.nio.file.Path temp = target.resolveSibling(tempName(new Path(target.getFileName().toString())));
+    java.nio.file.Path temp = target.resolveSibling(tempName(target.getFileName().toString()));
     Files.write(temp, bytes);
     return temp;
   }

@@ -74,8 +74,8 @@ abstract class RegistryFiles {
     return fs.makeQualified(p);
   }
 
-  /** A hidden sibling of {@code target} for one write, unique across writers. */
-  static String tempName(Path target) {
-    return "." + target.getName() + "." + java.util.UUID.randomUUID() + ".tmp";
+  /** The name of a hidden sibling of the file {@code name} for one write, unique across writers. */
+  static String tempName(String name) {
+    return "." + name + "." + java.util.UUID.randomUUID() + ".tmp";
   }
 }
