@@ -7,12 +7,14 @@ import io.verdant.jobs.nn.Architectures;
 import io.verdant.jobs.nn.Architectures.UpdaterKind;
 import io.verdant.jobs.model.ModelFiles;
 import io.verdant.jobs.model.ModelInfo;
+import io.verdant.jobs.registry.RegistrationOptions;
 import io.verdant.jobs.train.TrainOptions;
 import io.verdant.jobs.train.Training;
 import java.nio.file.Paths;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code verdant train}: data-parallel synchronous training on Spark (DL4J parameter averaging) from an ingested table. */
@@ -20,7 +22,7 @@ import picocli.CommandLine.Option;
     description = {"Train a neural network on Spark with DL4J parameter averaging, from a table written by `verdant ingest`.",
         "Architectures: lenet-300-100, lenet5, mlp:<sizes> (e.g. mlp:784-128-10), linear.",
         "Output: <out>/model.zip (DL4J ModelSerializer, with updater) and <out>/model.json, written atomically;",
-        "a checkpoint after every epoch in --checkpoint-dir, continued by --resume."})
+        "a checkpoint after every epoch in --checkpoint-dir, continued by --resume; the model is registered in the model registry (docs/models.md)."})
 public final class TrainCommand extends JobCommand {
   @Option(names = "--data", required = true, paramLabel = "DIR", description = "The feature table directory (manifest.json and table/).")
   String data;
@@ -109,6 +111,10 @@ public final class TrainCommand extends JobCommand {
   @Option(names = "--overwrite", description = "Replace an existing output (atomically, once the new one is complete).")
   boolean overwrite;
 
+  /** Where and under which name the output model is registered (--registry, --model-name, --model-alias, --no-register). */
+  @Mixin
+  RegistrationOptions registration = new RegistrationOptions();
+
   private Manifest.Loaded loaded;
   private Training.Result result;
 
@@ -135,6 +141,7 @@ public final class TrainCommand extends JobCommand {
         "--energy-budget-wh needs the ledger's energy measurement: it cannot be used with --no-ledger");
     TrainOptions.checkSchedule(lrSchedule);
     Architectures.checkName(model);
+    registration.validate();
     if (out == null) {
       // Named after the dataset; the table (and so its manifest) may not exist yet under --dry-run.
       String dataset = Paths.get(data).getFileName().toString();
@@ -176,6 +183,7 @@ public final class TrainCommand extends JobCommand {
     // The table may live on a cluster filesystem: read it again with Spark's Hadoop configuration.
     loaded = Manifest.read(data, run.spark().sparkContext().hadoopConfiguration());
     result = new Training(run, options(), loaded, effectiveOptions()).run();
+    registration.register(run, result.modelDir(), data, run.spark().sparkContext().hadoopConfiguration());
     ModelInfo info = result.info();
     System.out.printf("Model:      %s/%s%nMetadata:   %s/%s%n", result.modelDir(), ModelFiles.MODEL_ZIP, result.modelDir(),
         ModelFiles.MODEL_JSON);

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
         DatasetsCommand.class,
         IngestCommand.class,
         LedgerCommand.class,
+        ModelsCommand.class,
         QuickstartCommand.class,
         TrainCommand.class,
         CompressCommand.class,
