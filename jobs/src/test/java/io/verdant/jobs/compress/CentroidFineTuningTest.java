@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Random;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -34,18 +33,16 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 class CentroidFineTuningTest {
   private static final double LR = 0.05;
 
-  private static SparkSession spark;
   private static JavaSparkContext sc;
 
   @BeforeAll
   static void start() {
-    spark = LocalSpark.start("centroid-fine-tuning");
-    sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    sc = JavaSparkContext.fromSparkContext(LocalSpark.start("centroid-fine-tuning").sparkContext());
   }
 
   @AfterAll
   static void stop() {
-    spark.stop();
+    sc.stop();
   }
 
   private static MultiLayerNetwork mlp() {
