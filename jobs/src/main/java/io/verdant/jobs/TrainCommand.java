@@ -7,6 +7,7 @@ import io.verdant.jobs.nn.Architectures;
 import io.verdant.jobs.nn.Architectures.UpdaterKind;
 import io.verdant.jobs.model.ModelFiles;
 import io.verdant.jobs.model.ModelInfo;
+import io.verdant.jobs.registry.RegistrationOptions;
 import io.verdant.jobs.train.TrainOptions;
 import io.verdant.jobs.train.Training;
 import java.nio.file.Paths;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Option;
     description = {"Train a neural network on Spark with DL4J parameter averaging, from a table written by `verdant ingest`.",
         "Architectures: lenet-300-100, lenet5, mlp:<sizes> (e.g. mlp:784-128-10), linear.",
         "Output: <out>/model.zip (DL4J ModelSerializer, with updater) and <out>/model.json, written atomically;",
-        "a checkpoint after every epoch in --checkpoint-dir, continued by --resume.",
+        "a checkpoint after every epoch in --checkpoint-dir, continued by --resume; the model is registered in the model registry (docs/models.md).",
         "--pause-above/--pause-above-price: pause at an epoch boundary while the grid",
         "is dirty or dear (exit status " + Verdant.EXIT_PAUSED + ", docs/scheduling.md)."})
 public final class TrainCommand extends JobCommand {
@@ -113,6 +114,10 @@ public final class TrainCommand extends JobCommand {
   @Option(names = "--overwrite", description = "Replace an existing output (atomically, once the new one is complete).")
   boolean overwrite;
 
+  /** Where and under which name the output model is registered (--registry, --model-name, --model-alias, --no-register). */
+  @Mixin
+  RegistrationOptions registration = new RegistrationOptions();
+
   /** --pause-above, --pause-above-price, --signals, --zone (docs/scheduling.md). */
   @Mixin
   GridPauseOptions gridPause = new GridPauseOptions();
@@ -144,6 +149,7 @@ public final class TrainCommand extends JobCommand {
     gridPause.validate();
     TrainOptions.checkSchedule(lrSchedule);
     Architectures.checkName(model);
+    registration.validate();
     if (out == null) {
       // Named after the dataset; the table (and so its manifest) may not exist yet under --dry-run.
       String dataset = Paths.get(data).getFileName().toString();
@@ -187,6 +193,7 @@ public final class TrainCommand extends JobCommand {
     loaded = Manifest.read(data, run.spark().sparkContext().hadoopConfiguration());
     result = new Training(run, options(), loaded, effectiveOptions())
         .pauseWith(gridPause.pause(run.spark().sparkContext().hadoopConfiguration())).run();
+    registration.register(run, result.modelDir(), data, run.spark().sparkContext().hadoopConfiguration());
     ModelInfo info = result.info();
     System.out.printf("Model:      %s/%s%nMetadata:   %s/%s%n", result.modelDir(), ModelFiles.MODEL_ZIP, result.modelDir(),
         ModelFiles.MODEL_JSON);

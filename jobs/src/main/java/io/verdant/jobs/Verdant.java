@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
         DatasetsCommand.class,
         IngestCommand.class,
         LedgerCommand.class,
+        ModelsCommand.class,
         PlanCommand.class,
         QuickstartCommand.class,
         TrainCommand.class,

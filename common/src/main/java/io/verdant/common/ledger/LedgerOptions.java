@@ -1,6 +1,7 @@
 package io.verdant.common.ledger;
 
 import io.verdant.common.Checks;
+import io.verdant.common.WorkDir;
 import io.verdant.common.energy.EnergySettings;
 import io.verdant.common.energy.GridIntensity;
 import java.util.Map;
@@ -92,18 +93,7 @@ public final class LedgerOptions {
   }
 
   public static String root(String option, Map<String, String> env) {
-    if (option != null && !option.isBlank()) {
-      return option;
-    }
-    String l = env.get("VERDANT_LEDGER");
-    if (l != null && !l.isBlank()) {
-      return l;
-    }
-    String w = env.get("VERDANT_WORK_DIR");
-    if (w != null && !w.isBlank()) {
-      return w.endsWith("/") ? w + "ledger" : w + "/ledger";
-    }
-    return "verdant-work/ledger";
+    return WorkDir.resolve(option, env, "VERDANT_LEDGER", "ledger");
   }
 
   /** Checks the options (before Spark starts). */
