@@ -39,10 +39,11 @@ public final class LedgerSummary {
   /**
    * The summary of one run ({@code runId} given) or of the latest {@code last} runs, newest first.
    *
-   * @throws VerdantException when the given run is not in the ledger
+   * @throws VerdantException when the ledger's root does not exist, or the given run is not in the ledger
    */
   public static String show(String root, Configuration conf, String runId, int last) {
     LedgerReader reader = new LedgerReader(root, conf);
+    reader.requireRoot();
     List<Run> all = runs(reader);
     List<Run> chosen = new ArrayList<>();
     if (runId != null) {
