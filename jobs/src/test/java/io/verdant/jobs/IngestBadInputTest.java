@@ -205,6 +205,31 @@ class IngestBadInputTest {
     assertNothingAt(out);
   }
 
+  /** The header and the first {@code rows} rows of iris.csv (the first 50 are all setosa) as a new file. */
+  private Path irisHead(String name, int rows) throws IOException {
+    List<String> iris = Files.readAllLines(LocalSpark.testData("tabular").resolve("iris.csv"));
+    return Files.write(tmp.resolve(name), iris.subList(0, rows + 1));
+  }
+
+  @Test
+  void oneRowCannotBeTrainedAndTested() throws IOException {
+    Path out = tmp.resolve("out");
+    Path one = irisHead("iris-one-row.csv", 1);
+    csv(out, one, "--label-column", "species").assertError(INGEST, one
+        + ": the test split is empty (train 1, validation 0, test 0 rows); a table needs rows to train and to test on:"
+        + " give more rows, a larger --test-fraction or a --test file");
+    assertNothingAt(out);
+  }
+
+  @Test
+  void aClassificationNeedsTwoClasses() throws IOException {
+    Path out = tmp.resolve("out");
+    Path setosa = irisHead("iris-setosa.csv", 50);
+    csv(out, setosa, "--label-column", "species").assertError(INGEST, setosa
+        + ": the train split has 1 class (train 36, validation 5, test 9 rows); a classification needs at least 2");
+    assertNothingAt(out);
+  }
+
   @Test
   void existingOutputWithoutOverwrite() throws IOException {
     Path out = tmp.resolve("iris");

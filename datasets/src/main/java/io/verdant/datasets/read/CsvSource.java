@@ -88,7 +88,7 @@ public final class CsvSource implements FeatureSource {
     if (test != null) {
       files.addAll(InputFiles.describe("test", test, conf));
     }
-    return new SourceData("csv", trainRecords, testRecords, n, List.of(n), coder.task(), coder.numClasses(),
+    return new SourceData("csv", train, trainRecords, testRecords, n, List.of(n), coder.task(), coder.numClasses(),
         coder.classNames(), null, files);
   }
 

@@ -81,7 +81,7 @@ public final class LibSvmSource implements FeatureSource {
     if (test != null) {
       files.addAll(InputFiles.describe("test", test, conf));
     }
-    return new SourceData("libsvm", trainRecords, testRecords, n, List.of(n), coder.task(), coder.numClasses(),
+    return new SourceData("libsvm", train, trainRecords, testRecords, n, List.of(n), coder.task(), coder.numClasses(),
         coder.classNames(), null, files);
   }
 

@@ -87,7 +87,7 @@ public final class ParquetSource implements FeatureSource {
     if (test != null) {
       files.addAll(InputFiles.describe("test", test, conf));
     }
-    return new SourceData("parquet", trainRecords, testRecords, n, List.of(n), coder.task(), coder.numClasses(),
+    return new SourceData("parquet", train, trainRecords, testRecords, n, List.of(n), coder.task(), coder.numClasses(),
         coder.classNames(), null, files);
   }
 
