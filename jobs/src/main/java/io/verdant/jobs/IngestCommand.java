@@ -53,8 +53,13 @@ public final class IngestCommand extends JobCommand {
 
   @Option(names = "--label-column", paramLabel = "NAME", defaultValue = "label",
       description = "csv and parquet: the label column; every other column is a numeric feature (parquet: or one"
-          + " array/vector column named features) (default: ${DEFAULT-VALUE}).")
+          + " array/vector column named features). csv: a column name, or its 0-based index (default: ${DEFAULT-VALUE}).")
   String labelColumn;
+
+  @Option(names = "--csv-header", paramLabel = "BOOLEAN", arity = "1", defaultValue = "true",
+      description = "csv only: whether the first line is a header naming the columns; with false it is a data row and"
+          + " the columns are named c0..cN by position (default: ${DEFAULT-VALUE}).")
+  boolean csvHeader;
 
   @Option(names = "--task", paramLabel = "TASK", defaultValue = "auto",
       description = "csv, libsvm, parquet: classification, regression or auto: classification when every label is an"
@@ -178,15 +183,23 @@ public final class IngestCommand extends JobCommand {
       throw VerdantException.of("--num-features is for --format libsvm, cannot be used with %s",
           dataset != null ? "--dataset " + dataset : "--format " + format);
     }
-    if (spec != null && spec.commandLine() != null && spec.commandLine().getParseResult() != null
-        && spec.commandLine().getParseResult().hasMatchedOption("--label-column")
-        && format != Format.csv && format != Format.parquet) {
+    if (matched("--label-column") && format != Format.csv && format != Format.parquet) {
       throw VerdantException.of("--label-column is for --format csv and parquet, cannot be used with %s",
+          dataset != null ? "--dataset " + dataset : "--format " + format);
+    }
+    if (matched("--csv-header") && format != Format.csv) {
+      throw VerdantException.of("--csv-header is for --format csv, cannot be used with %s",
           dataset != null ? "--dataset " + dataset : "--format " + format);
     }
     if (out == null) {
       out = Paths.get(workDir(), "tables", name()).toString();
     }
+  }
+
+  /** Whether the command line gave {@code option} (rather than its default). */
+  private boolean matched(String option) {
+    return spec != null && spec.commandLine() != null && spec.commandLine().getParseResult() != null
+        && spec.commandLine().getParseResult().hasMatchedOption(option);
   }
 
   @Override
@@ -233,7 +246,7 @@ public final class IngestCommand extends JobCommand {
       case idx:
         return new IdxSource(train, trainLabels, test, testLabels);
       case csv:
-        return new CsvSource(train, test, labelColumn, t, 0);
+        return new CsvSource(train, test, labelColumn, t, 0).withHeader(csvHeader);
       case libsvm:
         return new LibSvmSource(train, test, numFeatures, t, 0);
       case parquet:

@@ -190,6 +190,29 @@ class IngestBadInputTest {
   }
 
   @Test
+  void headerlessCsvIsValidatedLikeOneWithAHeader() throws IOException {
+    Path out = tmp.resolve("out");
+    Path wine = LocalSpark.testData("tabular").resolve("wine-no-header.csv");
+    csv(out, wine, "--csv-header=false").assertError(INGEST, wine + ": no label column \"label\" (without a header the"
+        + " columns are c0..c13, or 0..13 by index); name it with --label-column");
+    csv(out, wine, "--csv-header=false", "--label-column", "14").assertError(INGEST, wine + ": no label column \"14\""
+        + " (without a header the columns are c0..c13, or 0..13 by index); name it with --label-column");
+    List<String> rows = new ArrayList<>(Files.readAllLines(wine).subList(0, 5));
+    rows.set(2, rows.get(2).substring(0, rows.get(2).lastIndexOf(',')));
+    Path short3 = Files.write(tmp.resolve("wine-short.csv"), rows);
+    csv(out, short3, "--csv-header=false", "--label-column", "13").assertError(INGEST, short3
+        + " line 3: expected 14 fields as in the first line, found 13");
+    // A header line in a file read without one is a row of non-numbers.
+    Path iris = LocalSpark.testData("tabular").resolve("iris.csv");
+    csv(out, iris, "--csv-header=false", "--label-column", "4").assertError(INGEST, iris
+        + " line 1, column 1 (c0): not a number: \"sepal_length\"");
+    assertNothingAt(out);
+    CliRun.of("ingest", "--format", "libsvm", "--csv-header=false", "--train", wine.toString(), "--out", out.toString())
+        .assertError(INGEST, "--csv-header is for --format csv, cannot be used with --format libsvm");
+    assertNothingAt(out);
+  }
+
+  @Test
   void emptyInputs() throws IOException {
     Path out = tmp.resolve("out");
     Path empty = bad("empty.csv");
