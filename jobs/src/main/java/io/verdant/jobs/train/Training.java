@@ -7,6 +7,8 @@ import io.verdant.common.fs.AtomicOutput;
 import io.verdant.common.run.JobRun;
 import io.verdant.datasets.table.FeatureTable;
 import io.verdant.datasets.table.Manifest;
+import io.verdant.jobs.eval.RegressionStats;
+import io.verdant.jobs.eval.SparkEvaluation;
 import io.verdant.jobs.nn.Architectures;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -30,7 +32,6 @@ import org.deeplearning4j.spark.api.TrainingHook;
 import org.deeplearning4j.spark.stats.StatsUtils;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.evaluation.classification.Evaluation;
-import org.nd4j.evaluation.regression.RegressionEvaluation;
 import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -330,9 +331,8 @@ public final class Training {
       return new EpochMetrics(epoch, lr, r.loss(), ev.accuracy(), ev.f1(org.nd4j.evaluation.EvaluationAveraging.Macro), null, null,
           r.seconds(), secs);
     }
-    RegressionEvaluation ev = trainer.evaluate(valRdd, new RegressionEvaluation(1));
-    return new EpochMetrics(epoch, lr, r.loss(), null, null, ev.averagerootMeanSquaredError(), ev.averageRSquared(),
-        r.seconds(), secs);
+    RegressionStats ev = trainer.evaluate(valRdd, new RegressionStats());
+    return new EpochMetrics(epoch, lr, r.loss(), null, null, ev.rmse(), ev.r2(), r.seconds(), secs);
   }
 
   private static ModelInfo.TestMetrics testMetrics(JavaSparkContext sc, MultiLayerNetwork best, SparkTrainer.Settings s,
@@ -344,8 +344,8 @@ public final class Training {
       Evaluation ev = SparkTrainer.evaluate(sc, best, testRdd, new Evaluation(numClasses));
       return new ModelInfo.TestMetrics(examples, ev.accuracy(), ev.f1(org.nd4j.evaluation.EvaluationAveraging.Macro), null, null);
     }
-    RegressionEvaluation re = SparkTrainer.evaluate(sc, best, testRdd, new RegressionEvaluation(1));
-    return new ModelInfo.TestMetrics(examples, null, null, re.averagerootMeanSquaredError(), re.averageRSquared());
+    RegressionStats re = SparkEvaluation.evaluate(sc, best, testRdd, new RegressionStats());
+    return new ModelInfo.TestMetrics(examples, null, null, re.rmse(), re.r2());
   }
 
   private void logEpoch(EpochMetrics em, int epoch, int startEpoch, double elapsed) {
