@@ -127,6 +127,53 @@ class IngestBadInputTest {
   }
 
   @Test
+  void anErrorOnTheExecutorsShowsOnlyItsOneLine() throws IOException {
+    byte[] labels = gunzip(slice("train-labels-idx1-ubyte"));
+    labels[8 + 4000] = 12;
+    Path bad = Files.write(tmp.resolve("train-labels-idx1-ubyte"), labels);
+    Path out = tmp.resolve("out");
+    CliRun[] run = new CliRun[1];
+    // The log goes to stderr: everything the failed run and its killed tasks log there.
+    String console = captureStderr(() -> {
+      run[0] = idx(out, slice("train-images-idx3-ubyte"), bad);
+      awaitNoRunningTasks();
+    });
+    // Checked on the executors: the task reading record 4000 fails.
+    run[0].assertError(INGEST, bad + ": label 12 at record 4000 is outside the 10 classes 0..9");
+    assertNothingAt(out);
+    // Verdant's own progress lines only; the test's shared session adds Spark's warning that it is reused.
+    List<String> other = console.lines().filter(l -> !l.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  \\w+: .*"))
+        .filter(l -> !l.contains("WARN  SparkSession: Using an existing Spark session")).toList();
+    assertEquals(List.of(), other, console);
+  }
+
+  private static String captureStderr(Runnable r) {
+    java.io.PrintStream old = System.err;
+    java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      r.run();
+    } finally {
+      System.setErr(old);
+    }
+    return buf.toString(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** Waits (at most 30 s) until no task runs: tasks killed when a job fails report after the job's failure. */
+  private static void awaitNoRunningTasks() {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (java.util.Arrays.stream(spark.sparkContext().statusTracker().getExecutorInfos())
+        .anyMatch(e -> e.numRunningTasks() > 0) && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  @Test
   void csvRowWithTheWrongNumberOfFields() throws IOException {
     Path out = tmp.resolve("out");
     Path f = bad("iris-wrong-fields.csv");
