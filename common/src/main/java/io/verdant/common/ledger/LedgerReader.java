@@ -1,5 +1,6 @@
 package io.verdant.common.ledger;
 
+import io.verdant.common.VerdantException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -25,6 +26,21 @@ public final class LedgerReader {
   public LedgerReader(String root, Configuration conf) {
     this.root = new Path(root);
     this.conf = conf;
+  }
+
+  /**
+   * Fails unless the ledger's root exists: a mistyped path is an error, while an existing ledger without runs is
+   * just empty.
+   */
+  public void requireRoot() {
+    try {
+      if (!root.getFileSystem(conf).exists(root)) {
+        throw VerdantException.of("No ledger at %s: the path does not exist (give the ledger's root with --ledger or $VERDANT_LEDGER)",
+            root);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the ledger at " + root, e);
+    }
   }
 
   /** Every row of a table, or of one run (all its segments) when {@code runId} is given. */

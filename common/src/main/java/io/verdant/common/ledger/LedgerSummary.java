@@ -40,10 +40,11 @@ public final class LedgerSummary {
    * The summary of one run ({@code runId} given) or of the latest {@code last} runs, newest first. A run paused for
    * the grid and continued has one row per segment: it is shown once, its segments listed, its figures summed.
    *
-   * @throws VerdantException when the given run is not in the ledger
+   * @throws VerdantException when the ledger's root does not exist, or the given run is not in the ledger
    */
   public static String show(String root, Configuration conf, String runId, int last) {
     LedgerReader reader = new LedgerReader(root, conf);
+    reader.requireRoot();
     Map<String, List<Run>> byId = new LinkedHashMap<>();
     runs(reader).stream().sorted(Comparator.comparingLong(Run::startMs))
         .forEach(r -> byId.computeIfAbsent(r.runId(), k -> new ArrayList<>()).add(r));

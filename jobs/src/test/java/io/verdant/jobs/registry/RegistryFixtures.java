@@ -62,7 +62,7 @@ public final class RegistryFixtures {
     ModelSerializer.writeModel(net, new File(dir.toFile(), ModelFiles.MODEL_ZIP), true);
     ModelInfo info = new ModelInfo(ModelInfo.CURRENT_SCHEMA_VERSION, runId, Instant.now().toString(), ARCHITECTURE,
         net.numParams(), null, new ModelInfo.Dataset(dir.toString(), table.manifest().dataset(), table.sha256(), 80, 10, 10),
-        null, null, null, new ModelInfo.TestMetrics(10, accuracy, 0.5, null, null), null, null);
+        null, null, null, new ModelInfo.TestMetrics(10, accuracy, 0.5, null, null, null), null, null);
     org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(dir.toUri());
     ModelStore.writeInfo(FileSystem.getLocal(CONF), out, info);
     return dir;
