@@ -10,6 +10,7 @@ Their first line is `n_samples,n_features,class names...`, then one row per samp
 Outputs (values copied verbatim, rows in the original order):
   iris.csv, wine.csv         a header line, the features, then the label column (iris: `species` names; wine: `class` 0-2)
   iris.libsvm, wine.libsvm   `label index:value ...` with 1-based indices, zero values left out
+  wine-no-header.csv         wine_data.csv without its first (metadata) line: no header, 13 features, class index last
   bad/*                      the first rows of iris.csv / iris.libsvm with one defect each (see BAD below)
 """
 import sys
@@ -63,6 +64,8 @@ def main() -> int:
             csv_rows = rows
         write_csv(out / f"{name}.csv", header, csv_rows)
         (out / f"{name}.libsvm").write_text("\n".join(libsvm_line(r[-1], r[:-1]) for r in rows) + "\n")
+        if name == "wine":
+            (out / "wine-no-header.csv").write_text("\n".join(",".join(r) for r in rows) + "\n")
         print(f"wrote {out / (name + '.csv')} and {out / (name + '.libsvm')}: {len(rows)} rows, {len(feats)} features")
 
     header = FEATURES["iris"] + ["species"]

@@ -1,4 +1,4 @@
-"""Verdant on Airflow: ingest -> train -> compress -> evaluate -> report, one spark-submit per job.
+"""Verdant on Airflow: ingest -> plan_train -> train -> compress -> evaluate -> report, one spark-submit per job.
 
 Each task is a SparkSubmitOperator that submits Verdant's application jar
 (target/verdant-<version>-spark3.5.jar, main class io.verdant.jobs.Verdant) with one of the
@@ -12,20 +12,37 @@ Runs are idempotent, so retries and reruns are safe:
 - every output is a partition of the logical date (.../ds=YYYY-MM-DD), written atomically (temp dir,
   then rename) and replaced with --overwrite by a rerun of the same date.
 
+Training waits for a clean (or cheap) grid: plan_train is a sensor in reschedule mode that runs
+`verdant plan train ... --check` every few minutes (no worker slot is held in between) until the
+plan says the window has come (exit 0; exit 3 means not yet), at the latest when the job must start
+to end by the deadline (VERDANT_DEADLINE_HOURS after the end of the data interval). train itself pauses
+at an epoch boundary when the grid gets dirty (--pause-above, see docs/scheduling.md) and fails with
+a distinct exit status; Airflow retries it (train has many retries, each --resume continues from the
+checkpoint of the same run id) until it completes.
+
 Configuration (environment of the Airflow scheduler and workers, all optional):
   VERDANT_APP_JAR        the application jar, readable by spark-submit on the Airflow worker
   VERDANT_PROPERTIES     the Spark properties file (default: the YARN one next to the jar)
   VERDANT_SPARK_CONN_ID  the Airflow Spark connection (default spark_default)
   VERDANT_WORK_DIR       where tables and models go (default hdfs:///verdant); any Hadoop URI
+  VERDANT_SIGNALS        the grid signal file (default $VERDANT_WORK_DIR/signals/grid.parquet), kept
+                         current by the operator (docs/scheduling.md: exporting a grid operator's series)
+  VERDANT_ZONE           the grid zone of the cluster in that file (default DE)
+  VERDANT_DEADLINE_HOURS train must end this many hours after the data interval (default 12)
+  VERDANT_PAUSE_ABOVE    train pauses while the grid's gCO2e/kWh is above this (default 450)
+  VERDANT_PLAN_COMMAND   how the sensor runs Verdant without a cluster (default: spark-submit in local
+                         mode of the application jar; planning starts no Spark)
 """
 from __future__ import annotations
 
 import os
 import re
+import shlex
 from datetime import datetime, timedelta, timezone
 
 from airflow import DAG
 from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
+from airflow.sensors.bash import BashSensor
 
 VERDANT_HOME = os.environ.get("VERDANT_HOME", "/opt/verdant")
 APP_JAR = os.environ.get("VERDANT_APP_JAR", f"{VERDANT_HOME}/verdant-0.1.0-SNAPSHOT-spark3.5.jar")
@@ -33,6 +50,15 @@ PROPERTIES = os.environ.get("VERDANT_PROPERTIES", f"{VERDANT_HOME}/conf/yarn.pro
 SPARK_CONN_ID = os.environ.get("VERDANT_SPARK_CONN_ID", "spark_default")
 WORK_DIR = os.environ.get("VERDANT_WORK_DIR", "hdfs:///verdant")
 MAIN_CLASS = "io.verdant.jobs.Verdant"
+SIGNALS = os.environ.get("VERDANT_SIGNALS", f"{WORK_DIR}/signals/grid.parquet")
+ZONE = os.environ.get("VERDANT_ZONE", "DE")
+DEADLINE_HOURS = int(os.environ.get("VERDANT_DEADLINE_HOURS", "12"))
+PAUSE_ABOVE = os.environ.get("VERDANT_PAUSE_ABOVE", "450")
+PLAN_COMMAND = os.environ.get(
+    "VERDANT_PLAN_COMMAND",
+    f"spark-submit --master local[1] --conf spark.ui.enabled=false --class {MAIN_CLASS} {APP_JAR}")
+# verdant plan --check: 0 = start now, 3 = not yet (poke again), anything else = an error.
+EXIT_NOT_YET = 3
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -45,6 +71,11 @@ def verdant_run_id(run_id: str, job: str) -> str:
     """
     safe = _UNSAFE.sub("-", run_id).strip("-._") or "run"
     return f"{safe[:100]}-{job}"
+
+
+def verdant_deadline(data_interval_end: datetime, hours: int) -> str:
+    """The instant a job must have ended by: hours after the end of the run's data interval, ISO-8601 UTC."""
+    return (data_interval_end + timedelta(hours=hours)).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # Where each job reads and writes: one partition per logical date ({{ ds }}).
@@ -60,9 +91,12 @@ JOBS = {
         "--out", TABLE, "--overwrite",
         "--run-id", "{{ verdant_run_id(run_id, 'ingest') }}",
     ],
+    # --resume: a retry (after a pause or a failure) continues from the checkpoint of the same run id;
+    # --pause-above: pause at an epoch boundary while the grid is dirtier than that (exit 75, retried).
     "train": [
         "train", "--data", TABLE, "--model", "{{ params.model }}",
-        "--out", MODEL, "--overwrite",
+        "--out", MODEL, "--overwrite", "--resume",
+        "--pause-above", "{{ params.pause_above }}", "--signals", "{{ params.signals }}", "--zone", "{{ params.zone }}",
         "--run-id", "{{ verdant_run_id(run_id, 'train') }}",
     ],
     "compress": [
@@ -76,7 +110,7 @@ JOBS = {
         "--run-id", "{{ verdant_run_id(run_id, 'evaluate') }}",
     ],
     # The static HTML report of this DAG run's four runs (docs/report.md): index.html, its charts and charts.json,
-    # read from the ledger and the model and compression files those runs wrote. No Spark work.
+    # read from the ledger and the model and compression files those runs wrote (its Spark session runs no tasks).
     "report": [
         "report",
         "--run", "{{ verdant_run_id(run_id, 'ingest') }}", "{{ verdant_run_id(run_id, 'train') }}",
@@ -84,6 +118,19 @@ JOBS = {
         "--out", REPORT, "--overwrite",
         "--run-id", "{{ verdant_run_id(run_id, 'report') }}",
     ],
+}
+
+# The gate in front of train: the same command line, planned (the plan's ledger row is <train run id>.plan);
+# plan reads --signals and --zone from it.
+PLAN_TRAIN = ["plan", *JOBS["train"],
+              "--deadline", "{{ verdant_deadline(data_interval_end, params.deadline_hours) }}",
+              "--check"]
+
+# Per-task settings over default_args: a paused train exits non-zero and is retried (with --resume) until
+# it completes; a retry every 30 minutes for a day covers a dirty evening.
+TASK_ARGS = {
+    "train": {"retries": 48, "retry_delay": timedelta(minutes=30), "retry_exponential_backoff": False,
+              "execution_timeout": timedelta(hours=24)},
 }
 
 default_args = {
@@ -103,12 +150,28 @@ with DAG(
     catchup=False,
     max_active_runs=1,
     default_args=default_args,
-    params={"work_dir": WORK_DIR, "dataset": "mnist", "model": "lenet-300-100"},
-    user_defined_macros={"verdant_run_id": verdant_run_id},
+    params={"work_dir": WORK_DIR, "dataset": "mnist", "model": "lenet-300-100", "signals": SIGNALS, "zone": ZONE,
+            "deadline_hours": DEADLINE_HOURS, "pause_above": PAUSE_ABOVE},
+    user_defined_macros={"verdant_run_id": verdant_run_id, "verdant_deadline": verdant_deadline},
+    user_defined_filters={"sh": shlex.quote},
     tags=["verdant", "spark"],
 ) as dag:
     previous = None
     for job, args in JOBS.items():
+        if job == "train":
+            # Reschedule mode frees the worker slot between pokes; the timeout is the deadline (by then
+            # the plan itself says start, its fallback when the job no longer fits).
+            gate = BashSensor(
+                task_id="plan_train",
+                # Each argument is quoted for the shell after Airflow renders it.
+                bash_command=PLAN_COMMAND + " " + " ".join("{% filter sh %}" + a + "{% endfilter %}" for a in PLAN_TRAIN),
+                retry_exit_code=EXIT_NOT_YET,
+                mode="reschedule",
+                poke_interval=5 * 60,
+                timeout=DEADLINE_HOURS * 3600,
+            )
+            previous >> gate
+            previous = gate
         task = SparkSubmitOperator(
             task_id=job,
             conn_id=SPARK_CONN_ID,
@@ -118,6 +181,7 @@ with DAG(
             name=f"verdant-{job}",
             application_args=args,
             verbose=False,
+            **TASK_ARGS.get(job, {}),
         )
         if previous is not None:
             previous >> task

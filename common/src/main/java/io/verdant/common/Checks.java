@@ -20,8 +20,14 @@ public final class Checks {
     checkArgument(value >= min, "%s must be at least %d, cannot be: %d", option, min, value);
   }
 
+  /** min <= value, finite; NaN fails. */
   public static void atLeast(String option, double value, double min) {
-    checkArgument(value >= min, "%s must be at least %s, cannot be: %s", option, number(min), value);
+    checkArgument(Double.isFinite(value) && value >= min, "%s must be at least %s, cannot be: %s", option, number(min), value);
+  }
+
+  /** min < value, finite; NaN fails. */
+  public static void greaterThan(String option, double value, double min) {
+    checkArgument(Double.isFinite(value) && value > min, "%s must be greater than %s, cannot be: %s", option, number(min), value);
   }
 
   public static void between(String option, long value, long min, long max) {

@@ -17,6 +17,7 @@ import io.verdant.jobs.compress.MaskedRetraining;
 import io.verdant.jobs.compress.ReportTable;
 import io.verdant.jobs.model.ModelFiles;
 import io.verdant.jobs.model.ModelStore;
+import io.verdant.jobs.registry.RegistrationOptions;
 import io.verdant.jobs.train.TrainOptions;
 import java.util.List;
 import java.util.Locale;
@@ -24,13 +25,14 @@ import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code verdant compress}: Deep Compression of a trained model into a compact, checksummed model file. */
 @Command(name = "compress", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Compress a trained model (Deep Compression: sensitivity analysis, magnitude pruning, masked retraining on Spark,"
         + " weight sharing, Huffman-coded sparse encoding) into a compact, checksummed model file.",
-        "Output: <out>/model.vdcm (docs/model-format.md) and <out>/report.json, written atomically."})
+        "Output: <out>/model.vdcm (docs/model-format.md) and <out>/report.json, written atomically, and registered in the model registry (docs/models.md)."})
 public final class CompressCommand extends JobCommand {
   private static final Logger LOG = LoggerFactory.getLogger(CompressCommand.class);
 
@@ -130,6 +132,10 @@ public final class CompressCommand extends JobCommand {
   @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed of retraining (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  /** Where and under which name the compressed model is registered (--registry, --model-name, --model-alias, --no-register). */
+  @Mixin
+  RegistrationOptions registration = new RegistrationOptions();
+
   /** Rows per forward pass when compress scores a split: large enough to amortize the per-call overhead of ND4J. */
   static final int EVAL_BATCH_SIZE = 256;
 
@@ -168,6 +174,7 @@ public final class CompressCommand extends JobCommand {
     checkArgument(maxAccuracyDrop >= 0 && maxAccuracyDrop <= 100,
         "--max-accuracy-drop must be between 0 and 100 percentage points, cannot be: %s", maxAccuracyDrop);
     Checks.atLeast("--max-attempts", maxAttempts, 1);
+    registration.validate();
     options = new Compressor.Options(sp, grid, !noSensitivity, sensitivityTolerance, pruneCycles,
         new MaskedRetraining.Settings(retrainEpochs, retrainLr, retrainLrSchedule, retrainL2, batchSize, averagingFrequency, seed),
         q, b, kmeansIterations, indexBits, centroidSteps, centroidLr, centroidSample, maxAccuracyDrop, maxAttempts,
@@ -191,8 +198,13 @@ public final class CompressCommand extends JobCommand {
       result = new Result(done.get(), out);
       System.out.printf(Locale.ROOT, "Compressed model: %s/%s (run %s, already complete): %.1fx%n", out, ModelFiles.MODEL_FILE,
           runId, done.get().compressionRatio());
-      return;
+    } else {
+      result = compress(run, hconf);
     }
+    registration.register(run, result.outDir(), data, hconf);
+  }
+
+  private Result compress(JobRun run, Configuration hconf) {
     try (AtomicOutput output = AtomicOutput.begin(out, runId, overwrite, "--out", hconf)) {
       Manifest.Loaded table = run.phase("load", () -> Manifest.read(data, hconf));
       ModelStore.Loaded m = run.phase("load", () -> loadTrainedModel(table, hconf));
@@ -206,10 +218,10 @@ public final class CompressCommand extends JobCommand {
       });
       output.commit();
       recordAttributes(run, report);
-      result = new Result(report, output.target().toString());
       System.out.print(ReportTable.render(report));
       System.out.printf("Compressed model: %s/%s%nReport:           %s/%s%n", output.target(), ModelFiles.MODEL_FILE,
           output.target(), ModelFiles.COMPRESSION_REPORT);
+      return new Result(report, output.target().toString());
     }
   }
 

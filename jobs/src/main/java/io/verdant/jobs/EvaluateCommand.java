@@ -1,6 +1,6 @@
 package io.verdant.jobs;
 
-import io.verdant.common.VerdantException;
+import io.verdant.common.Checks;
 import io.verdant.common.run.JobRun;
 import io.verdant.datasets.table.FeatureTable;
 import io.verdant.datasets.table.Manifest;
@@ -41,12 +41,8 @@ public final class EvaluateCommand extends JobCommand {
 
   @Override
   protected void validate() {
-    if (!FeatureTable.SPLITS.contains(split)) {
-      throw VerdantException.of("--split must be one of %s, cannot be: %s", FeatureTable.SPLITS, split);
-    }
-    if (batchSize < 1) {
-      throw VerdantException.of("--batch-size must be at least 1, cannot be: %d", batchSize);
-    }
+    Checks.oneOf("--split", split, FeatureTable.SPLITS);
+    Checks.atLeast("--batch-size", batchSize, 1);
   }
 
   @Override

@@ -20,6 +20,7 @@ import java.nio.file.Paths;
 import java.util.Locale;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -31,31 +32,49 @@ import picocli.CommandLine.Option;
 public final class IngestCommand extends JobCommand {
   public enum Format { idx, csv, libsvm, parquet }
 
-  @Option(names = "--dataset", paramLabel = "NAME",
-      description = "A catalog dataset (see `verdant datasets list`); its files are fetched and verified when missing.")
-  String dataset;
+  /** The input: a catalog dataset or files, never both (picocli refuses both, and neither, as usage errors). */
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Input input;
 
-  @Option(names = "--format", paramLabel = "FORMAT", description = "Input format when reading files: ${COMPLETION-CANDIDATES}.")
-  Format format;
+  static final class Input {
+    @Option(names = "--dataset", paramLabel = "NAME", required = true,
+        description = "A catalog dataset (see `verdant datasets list`); its files are fetched and verified when missing.")
+    String dataset;
 
-  @Option(names = "--train", paramLabel = "PATH",
-      description = "Training input: the images file for idx (plain or .gz), else the CSV, LibSVM or Parquet file/folder.")
-  String train;
+    @ArgGroup(exclusive = false, multiplicity = "1")
+    Files files;
+  }
 
-  @Option(names = "--train-labels", paramLabel = "PATH", description = "idx only: the training labels file.")
-  String trainLabels;
+  /** Files in one format: the training input, and optionally a test input. */
+  static final class Files {
+    @Option(names = "--format", paramLabel = "FORMAT", required = true,
+        description = "Input format when reading files: ${COMPLETION-CANDIDATES}.")
+    Format format;
 
-  @Option(names = "--test", paramLabel = "PATH",
-      description = "Test input (same format as --train). Without it, a test split is carved from --train by --test-fraction.")
-  String test;
+    @Option(names = "--train", paramLabel = "PATH", required = true,
+        description = "Training input: the images file for idx (plain or .gz), else the CSV, LibSVM or Parquet file/folder.")
+    String train;
 
-  @Option(names = "--test-labels", paramLabel = "PATH", description = "idx only: the test labels file.")
-  String testLabels;
+    @Option(names = "--train-labels", paramLabel = "PATH", description = "idx only: the training labels file.")
+    String trainLabels;
+
+    @Option(names = "--test", paramLabel = "PATH",
+        description = "Test input (same format as --train). Without it, a test split is carved from --train by --test-fraction.")
+    String test;
+
+    @Option(names = "--test-labels", paramLabel = "PATH", description = "idx only: the test labels file.")
+    String testLabels;
+  }
 
   @Option(names = "--label-column", paramLabel = "NAME", defaultValue = "label",
       description = "csv and parquet: the label column; every other column is a numeric feature (parquet: or one"
-          + " array/vector column named features) (default: ${DEFAULT-VALUE}).")
+          + " array/vector column named features). csv: a column name, or its 0-based index (default: ${DEFAULT-VALUE}).")
   String labelColumn;
+
+  @Option(names = "--csv-header", paramLabel = "BOOLEAN", arity = "1", defaultValue = "true",
+      description = "csv only: whether the first line is a header naming the columns; with false it is a data row and"
+          + " the columns are named c0..cN by position (default: ${DEFAULT-VALUE}).")
+  boolean csvHeader;
 
   @Option(names = "--task", paramLabel = "TASK", defaultValue = "auto",
       description = "csv, libsvm, parquet: classification, regression or auto: classification when every label is an"
@@ -119,40 +138,29 @@ public final class IngestCommand extends JobCommand {
   }
 
   String name() {
-    if (dataset != null) {
-      return dataset;
+    if (input.dataset != null) {
+      return input.dataset;
     }
-    String base = Paths.get(train).getFileName().toString();
+    String base = Paths.get(input.files.train).getFileName().toString();
     return base.replaceAll("(\\.gz)$", "").replaceAll("\\.[A-Za-z0-9]+$", "");
+  }
+
+  /** The input format, or null for a catalog dataset. */
+  private Format format() {
+    return input.files == null ? null : input.files.format;
+  }
+
+  /** The input, for messages: {@code --dataset NAME} or {@code --format FORMAT}. */
+  private String inputOption() {
+    return input.dataset != null ? "--dataset " + input.dataset : "--format " + format();
   }
 
   @Override
   protected void validate() {
-    if (dataset == null && format == null) {
-      throw VerdantException.of("One of --dataset or --format is required (e.g. --dataset mnist, or --format csv --train data.csv)");
-    }
-    if (dataset != null && (format != null || train != null || test != null || trainLabels != null || testLabels != null)) {
-      throw VerdantException.of("--dataset %s reads the catalog's files: it cannot be combined with --format, --train, --test, --train-labels or --test-labels",
-          dataset);
-    }
-    if (dataset != null) {
-      DatasetCatalog.get(dataset);
-    }
-    if (format != null) {
-      if (train == null) {
-        throw VerdantException.of("--format %s needs --train", format);
-      }
-      boolean idx = format == Format.idx;
-      if (idx && trainLabels == null) {
-        throw VerdantException.of("--format idx needs --train-labels beside --train (the images file)");
-      }
-      if (idx && (test == null) != (testLabels == null)) {
-        throw VerdantException.of("--format idx takes --test and --test-labels together, got only %s",
-            test == null ? "--test-labels" : "--test");
-      }
-      if (!idx && (trainLabels != null || testLabels != null)) {
-        throw VerdantException.of("--train-labels and --test-labels are for --format idx, cannot be used with --format %s", format);
-      }
+    if (input.dataset != null) {
+      DatasetCatalog.get(input.dataset);
+    } else {
+      validateFiles(input.files);
     }
     if (!(validationFraction >= 0 && validationFraction < 1)) {
       throw VerdantException.of("--validation-fraction must be at least 0 and less than 1, cannot be: %s", validationFraction);
@@ -170,24 +178,44 @@ public final class IngestCommand extends JobCommand {
     if (!task.equals("auto") && !task.equals("classification") && !task.equals("regression")) {
       throw VerdantException.of("--task must be classification, regression or auto, cannot be: %s", task);
     }
-    boolean images = dataset != null || format == Format.idx;
-    if (images && task.equals("regression")) {
-      throw VerdantException.of("--task regression cannot be used with %s: its labels are classes",
-          dataset != null ? "--dataset " + dataset : "--format idx");
+    Format format = format();
+    if ((input.dataset != null || format == Format.idx) && task.equals("regression")) {
+      throw VerdantException.of("--task regression cannot be used with %s: its labels are classes", inputOption());
     }
     if (numFeatures != 0 && format != Format.libsvm) {
-      throw VerdantException.of("--num-features is for --format libsvm, cannot be used with %s",
-          dataset != null ? "--dataset " + dataset : "--format " + format);
+      throw VerdantException.of("--num-features is for --format libsvm, cannot be used with %s", inputOption());
     }
-    if (spec != null && spec.commandLine() != null && spec.commandLine().getParseResult() != null
-        && spec.commandLine().getParseResult().hasMatchedOption("--label-column")
-        && format != Format.csv && format != Format.parquet) {
-      throw VerdantException.of("--label-column is for --format csv and parquet, cannot be used with %s",
-          dataset != null ? "--dataset " + dataset : "--format " + format);
+    if (matched("--label-column") && format != Format.csv && format != Format.parquet) {
+      throw VerdantException.of("--label-column is for --format csv and parquet, cannot be used with %s", inputOption());
+    }
+    if (matched("--csv-header") && format != Format.csv) {
+      throw VerdantException.of("--csv-header is for --format csv, cannot be used with %s", inputOption());
     }
     if (out == null) {
       out = Paths.get(workDir(), "tables", name()).toString();
     }
+  }
+
+  /** The label files go with idx only, and there --test and --test-labels come together. */
+  private static void validateFiles(Files f) {
+    boolean idx = f.format == Format.idx;
+    if (idx && f.trainLabels == null) {
+      throw VerdantException.of("--format idx needs --train-labels beside --train (the images file)");
+    }
+    if (idx && (f.test == null) != (f.testLabels == null)) {
+      throw VerdantException.of("--format idx takes --test and --test-labels together, got only %s",
+          f.test == null ? "--test-labels" : "--test");
+    }
+    if (!idx && (f.trainLabels != null || f.testLabels != null)) {
+      throw VerdantException.of("--train-labels and --test-labels are for --format idx, cannot be used with --format %s",
+          f.format);
+    }
+  }
+
+  /** Whether the command line gave {@code option} (rather than its default). */
+  private boolean matched(String option) {
+    return spec != null && spec.commandLine() != null && spec.commandLine().getParseResult() != null
+        && spec.commandLine().getParseResult().hasMatchedOption(option);
   }
 
   @Override
@@ -209,8 +237,8 @@ public final class IngestCommand extends JobCommand {
   }
 
   private FeatureSource source() {
-    if (dataset != null) {
-      DatasetSpec spec = DatasetCatalog.get(dataset);
+    if (input.dataset != null) {
+      DatasetSpec spec = DatasetCatalog.get(input.dataset);
       DatasetFetcher fetcher = new DatasetFetcher(CacheDirs.resolve(cacheDir));
       DatasetFetcher.Result fetched = fetcher.fetch(spec, null, null);
       Path dir = new Path(fetched.dir().toUri());
@@ -226,18 +254,13 @@ public final class IngestCommand extends JobCommand {
           new Path(dir, spec.require(DatasetCatalog.TEST_LABELS).name()).toString()).withVerifiedChecksums(verified);
     }
     TaskType t = taskType();
-    switch (format) {
-      case idx:
-        return new IdxSource(train, trainLabels, test, testLabels);
-      case csv:
-        return new CsvSource(train, test, labelColumn, t, 0);
-      case libsvm:
-        return new LibSvmSource(train, test, numFeatures, t, 0);
-      case parquet:
-        return new ParquetSource(train, test, labelColumn, t);
-      default:
-        throw new IllegalStateException("unhandled format " + format);
-    }
+    Files f = input.files;
+    return switch (f.format) {
+      case idx -> new IdxSource(f.train, f.trainLabels, f.test, f.testLabels);
+      case csv -> new CsvSource(f.train, f.test, labelColumn, t, 0).withHeader(csvHeader);
+      case libsvm -> new LibSvmSource(f.train, f.test, numFeatures, t, 0);
+      case parquet -> new ParquetSource(f.train, f.test, labelColumn, t);
+    };
   }
 
   /** The --task as the readers take it: null for auto. */

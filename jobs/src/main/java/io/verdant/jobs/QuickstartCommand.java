@@ -1,5 +1,6 @@
 package io.verdant.jobs;
 
+import io.verdant.jobs.registry.RegistryLocation;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,9 +10,10 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code verdant quickstart}: the README's first command. Runs the pipeline on full MNIST in Spark local mode:
- * fetch and ingest, train lenet-300-100, compress it, show the ledger of those runs and write their report. Each step is the same
- * job a user would run by hand (printed before it runs) with a fixed run id, so a rerun reuses every step that
- * completed and redoes only what did not (an interrupted training continues from its last checkpoint).
+ * fetch and ingest, train lenet-300-100, compress it, show the ledger of those runs and write their report. Each
+ * step is the same job a user would run by hand (printed before it runs) with a fixed run id, so a rerun reuses
+ * every step that completed and redoes only what did not (an interrupted training continues from its last
+ * checkpoint).
  */
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
     description = {"Run the pipeline on MNIST in Spark local mode: fetch and ingest it, train lenet-300-100,",
@@ -66,7 +68,7 @@ public final class QuickstartCommand implements Callable<Integer> {
     steps.add(List.of("ledger", "show", "--ledger", ledger, "--last", Integer.toString(steps.size())));
     // Last, the report of these runs (docs/report.md); it prints the path of its index.html.
     List<String> report = new ArrayList<>(List.of("report", "--ledger", ledger, "--out", Paths.get(work, "report").toString(),
-        "--overwrite", "--run-id", "quickstart-report", "--run"));
+        "--overwrite", "--run-id", "quickstart-report", "--models", new RegistryLocation().root(), "--run"));
     report.addAll(runIds);
     steps.add(report);
     for (List<String> step : steps) {

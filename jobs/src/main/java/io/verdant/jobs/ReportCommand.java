@@ -53,6 +53,10 @@ public final class ReportCommand extends JobCommand {
   @Option(names = "--overwrite", description = "Replace --out when it exists.")
   boolean overwrite;
 
+  @Option(names = "--models", paramLabel = "REGISTRY",
+      description = "A model registry (docs/models.md): adds the lineage (ingest, train, compress runs) energy and CO2e of each model version the reported runs registered.")
+  String models;
+
   private RunSelection selection;
   private ReportData data;
   private Report.Written written;
@@ -81,7 +85,7 @@ public final class ReportCommand extends JobCommand {
   /** Reads the chosen runs and the files they name: an empty ledger, an unknown run or a missing file stops here. */
   @Override
   protected void checkInputs() {
-    data = ReportData.load(ledgerOptions.root(), new Configuration(), selection);
+    data = ReportData.load(ledgerOptions.root(), new Configuration(), selection, models);
   }
 
   @Override

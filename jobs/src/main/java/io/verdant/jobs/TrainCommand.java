@@ -1,18 +1,21 @@
 package io.verdant.jobs;
 
-import io.verdant.common.VerdantException;
+import io.verdant.common.Checks;
 import io.verdant.common.run.JobRun;
 import io.verdant.datasets.table.Manifest;
 import io.verdant.jobs.nn.Architectures;
 import io.verdant.jobs.nn.Architectures.UpdaterKind;
 import io.verdant.jobs.model.ModelFiles;
 import io.verdant.jobs.model.ModelInfo;
+import io.verdant.jobs.registry.RegistrationOptions;
 import io.verdant.jobs.train.TrainOptions;
 import io.verdant.jobs.train.Training;
 import java.nio.file.Paths;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
+import io.verdant.jobs.plan.GridPauseOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code verdant train}: data-parallel synchronous training on Spark (DL4J parameter averaging) from an ingested table. */
@@ -20,7 +23,9 @@ import picocli.CommandLine.Option;
     description = {"Train a neural network on Spark with DL4J parameter averaging, from a table written by `verdant ingest`.",
         "Architectures: lenet-300-100, lenet5, mlp:<sizes> (e.g. mlp:784-128-10), linear.",
         "Output: <out>/model.zip (DL4J ModelSerializer, with updater) and <out>/model.json, written atomically;",
-        "a checkpoint after every epoch in --checkpoint-dir, continued by --resume."})
+        "a checkpoint after every epoch in --checkpoint-dir, continued by --resume; the model is registered in the model registry (docs/models.md).",
+        "--pause-above/--pause-above-price: pause at an epoch boundary while the grid",
+        "is dirty or dear (exit status " + Verdant.EXIT_PAUSED + ", docs/scheduling.md)."})
 public final class TrainCommand extends JobCommand {
   @Option(names = "--data", required = true, paramLabel = "DIR", description = "The feature table directory (manifest.json and table/).")
   String data;
@@ -109,6 +114,14 @@ public final class TrainCommand extends JobCommand {
   @Option(names = "--overwrite", description = "Replace an existing output (atomically, once the new one is complete).")
   boolean overwrite;
 
+  /** Where and under which name the output model is registered (--registry, --model-name, --model-alias, --no-register). */
+  @Mixin
+  RegistrationOptions registration = new RegistrationOptions();
+
+  /** --pause-above, --pause-above-price, --signals, --zone (docs/scheduling.md). */
+  @Mixin
+  GridPauseOptions gridPause = new GridPauseOptions();
+
   private Manifest.Loaded loaded;
   private Training.Result result;
 
@@ -119,39 +132,24 @@ public final class TrainCommand extends JobCommand {
 
   @Override
   protected void validate() {
-    positive("--epochs", epochs);
-    positive("--batch-size", batchSize);
-    positive("--averaging-frequency", averagingFrequency);
-    positive("--eval-batch-size", evalBatchSize);
-    if (prefetch < 0) {
-      throw VerdantException.of("--prefetch must be at least 0, cannot be: %s", prefetch);
-    }
-    if (workers < 0) {
-      throw VerdantException.of("--workers must be at least 0, cannot be: %s", workers);
-    }
-    if (patience < 0) {
-      throw VerdantException.of("--patience must be at least 0, cannot be: %s", patience);
-    }
-    if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-      throw VerdantException.of("--learning-rate must be greater than 0, cannot be: %s", learningRate);
-    }
-    if (!(momentum >= 0 && momentum < 1)) {
-      throw VerdantException.of("--momentum must be at least 0 and less than 1, cannot be: %s", momentum);
-    }
-    if (!(l2 >= 0) || Double.isInfinite(l2)) {
-      throw VerdantException.of("--l2 must be at least 0, cannot be: %s", l2);
-    }
-    if (!(dropout >= 0 && dropout < 1)) {
-      throw VerdantException.of("--dropout must be at least 0 and less than 1, cannot be: %s", dropout);
-    }
-    if (!(energyBudgetWh >= 0) || Double.isInfinite(energyBudgetWh)) {
-      throw VerdantException.of("--energy-budget-wh must be at least 0, cannot be: %s", energyBudgetWh);
-    }
-    if (energyBudgetWh > 0 && !ledgerOptions.enabled()) {
-      throw VerdantException.of("--energy-budget-wh needs the ledger's energy measurement: it cannot be used with --no-ledger");
-    }
+    Checks.atLeast("--epochs", epochs, 1);
+    Checks.atLeast("--batch-size", batchSize, 1);
+    Checks.atLeast("--averaging-frequency", averagingFrequency, 1);
+    Checks.atLeast("--eval-batch-size", evalBatchSize, 1);
+    Checks.atLeast("--prefetch", prefetch, 0);
+    Checks.atLeast("--workers", workers, 0);
+    Checks.atLeast("--patience", patience, 0);
+    Checks.greaterThan("--learning-rate", learningRate, 0);
+    Checks.atLeastAndBelow("--momentum", momentum, 0, 1);
+    Checks.atLeast("--l2", l2, 0);
+    Checks.atLeastAndBelow("--dropout", dropout, 0, 1);
+    Checks.atLeast("--energy-budget-wh", energyBudgetWh, 0);
+    Checks.checkArgument(energyBudgetWh == 0 || ledgerOptions.enabled(),
+        "--energy-budget-wh needs the ledger's energy measurement: it cannot be used with --no-ledger");
+    gridPause.validate();
     TrainOptions.checkSchedule(lrSchedule);
     Architectures.checkName(model);
+    registration.validate();
     if (out == null) {
       // Named after the dataset; the table (and so its manifest) may not exist yet under --dry-run.
       String dataset = Paths.get(data).getFileName().toString();
@@ -175,12 +173,7 @@ public final class TrainCommand extends JobCommand {
       loaded = Manifest.read(data, new Configuration());
     }
     Architectures.checkFits(model, Training.shape(loaded.manifest()), data);
-  }
-
-  private static void positive(String option, int value) {
-    if (value < 1) {
-      throw VerdantException.of("%s must be at least 1, cannot be: %s", option, value);
-    }
+    gridPause.checkInputs(new Configuration());
   }
 
   @Override
@@ -198,7 +191,9 @@ public final class TrainCommand extends JobCommand {
   protected void execute(JobRun run) {
     // The table may live on a cluster filesystem: read it again with Spark's Hadoop configuration.
     loaded = Manifest.read(data, run.spark().sparkContext().hadoopConfiguration());
-    result = new Training(run, options(), loaded, effectiveOptions()).run();
+    result = new Training(run, options(), loaded, effectiveOptions())
+        .pauseWith(gridPause.pause(run.spark().sparkContext().hadoopConfiguration())).run();
+    registration.register(run, result.modelDir(), data, run.spark().sparkContext().hadoopConfiguration());
     ModelInfo info = result.info();
     System.out.printf("Model:      %s/%s%nMetadata:   %s/%s%n", result.modelDir(), ModelFiles.MODEL_ZIP, result.modelDir(),
         ModelFiles.MODEL_JSON);

@@ -2,6 +2,7 @@ package io.verdant.jobs;
 
 import io.verdant.common.VerdantException;
 import io.verdant.common.Versions;
+import io.verdant.common.run.PausedException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -9,7 +10,8 @@ import picocli.CommandLine.Command;
 /**
  * The one entry point: {@code verdant <job> [options]}. Run by spark-submit (main class of the application
  * jar) or by {@code submit/verdant} in local mode. Exit status: 0 on success, 1 when a job failed, 2 for
- * bad options.
+ * bad options, 3 when {@code plan --check} says not yet, 75 when a job paused for the grid (run it again with
+ * {@code --resume}).
  */
 @Command(name = "verdant", mixinStandardHelpOptions = true, versionProvider = Verdant.VersionProvider.class,
     description = "Train, compress and score neural networks on Spark, and account for their energy and carbon.",
@@ -17,6 +19,8 @@ import picocli.CommandLine.Command;
         DatasetsCommand.class,
         IngestCommand.class,
         LedgerCommand.class,
+        ModelsCommand.class,
+        PlanCommand.class,
         ReportCommand.class,
         QuickstartCommand.class,
         TrainCommand.class,
@@ -27,6 +31,10 @@ import picocli.CommandLine.Command;
 public final class Verdant {
   public static final int EXIT_FAILED = 1;
   public static final int EXIT_USAGE = 2;
+  /** {@code verdant plan --check}: the job should not start yet (an Airflow sensor pokes again later). */
+  public static final int EXIT_NOT_YET = 3;
+  /** A job paused for the grid (train --pause-above): sysexits' EX_TEMPFAIL, a temporary failure worth a retry. */
+  public static final int EXIT_PAUSED = 75;
 
   public static void main(String[] args) {
     int code = run(args);
@@ -46,6 +54,11 @@ public final class Verdant {
       PrintWriter err = commandLine.getErr();
       VerdantException ve = VerdantException.find(ex);
       String name = commandLine.getCommandSpec().qualifiedName();
+      if (ve instanceof PausedException) {
+        err.println(name + ": " + ve.getMessage());
+        err.flush();
+        return EXIT_PAUSED;
+      }
       if (ve != null) {
         err.println(name + ": error: " + ve.getMessage());
         org.slf4j.LoggerFactory.getLogger(Verdant.class).debug("Failure", ex);

@@ -17,6 +17,8 @@ import io.verdant.jobs.compress.TestModels;
 import io.verdant.jobs.model.CompressedModelInfo;
 import io.verdant.jobs.model.ModelInfo;
 import io.verdant.jobs.model.ModelStore;
+import io.verdant.jobs.registry.ModelRegistry;
+import io.verdant.jobs.registry.ModelVersion;
 import org.apache.hadoop.conf.Configuration;
 import io.verdant.testing.LocalSpark;
 import java.io.PrintWriter;
@@ -52,7 +54,40 @@ class CompressCommandTest {
     // The model comes from the real train job, so compress reads the model.json train writes.
     modelDir = tmp.resolve("model");
     assertEquals(0, Verdant.run("train", "--data", table.toString(), "--out", modelDir.toString(), "--model", "lenet-300-100",
-        "--epochs", "4", "--averaging-frequency", "5", "--run-id", "train-for-compress"));
+        "--epochs", "4", "--averaging-frequency", "5", "--run-id", "train-for-compress", "--registry", registry()));
+  }
+
+  private static String registry() {
+    return tmp.resolve("registry").toString();
+  }
+
+  /** train and compress registered their outputs, the compressed model as a child of the trained one; the rerun added nothing. */
+  private static void assertRegistered(Path compressed) {
+    ModelRegistry registry = ModelRegistry.open(registry(), spark.sparkContext().hadoopConfiguration());
+    assertEquals(1, registry.names().size(), registry.names().toString());
+    String name = registry.names().get(0);
+    assertTrue(name.endsWith("-lenet-300-100"), name);
+    List<ModelVersion> versions = registry.list(name);
+    assertEquals(2, versions.size(), versions.toString());
+    ModelVersion trained = versions.get(0);
+    assertEquals(ModelVersion.Kind.DENSE, trained.kind());
+    assertEquals("file:" + modelDir, trained.path());
+    assertEquals(new ModelVersion.Lineage("ingest-compress-test", "train-for-compress", null), trained.lineage());
+    assertEquals(manifest.sha256(), trained.datasetManifestSha256());
+    ModelVersion small = registry.resolve("models:/" + name + "@champion");
+    assertEquals(versions.get(1), small);
+    assertEquals(ModelVersion.Kind.COMPRESSED, small.kind());
+    assertEquals(new ModelVersion.Ref(name, 1), small.parent());
+    assertEquals(new ModelVersion.Lineage("ingest-compress-test", "train-for-compress", "compress-e2e"), small.lineage());
+    assertEquals("file:" + compressed, small.path());
+    assertTrue(small.sizeBytes() * 20 < trained.sizeBytes(), small.sizeBytes() + " vs " + trained.sizeBytes());
+    // Every run of the lineage is in the ledger, and nothing scored with the model yet.
+    CliRun shown = CliRun.of("models", "show", "models:/" + name + "@champion", "--registry", registry());
+    assertEquals(0, shown.code(), shown.err());
+    assertTrue(shown.out().matches("(?s).*\n  ingest +ingest-compress-test +succeeded +[0-9.]+ +[0-9.]+\n.*"), shown.out());
+    assertTrue(shown.out().matches("(?s).*\n  train +train-for-compress +succeeded +[0-9.]+ +[0-9.]+\n.*"), shown.out());
+    assertTrue(shown.out().matches("(?s).*\n  compress +compress-e2e +succeeded +[0-9.]+ +[0-9.]+\n.*"), shown.out());
+    assertTrue(shown.out().contains("Scoring: not scored yet"), shown.out());
   }
 
   @AfterAll
@@ -75,7 +110,7 @@ class CompressCommandTest {
     String[] r = run("compress", "--model", modelDir.toString(), "--data", table.toString(), "--out", out.toString(),
         "--sparsity", "layer0=0.92,layer1=0.9", "--sensitivity-sparsities", "0.3,0.6,0.9", "--retrain-epochs", "2",
         "--retrain-lr", "0.05", "--centroid-steps", "2", "--centroid-sample", "0.5", "--max-accuracy-drop", "100",
-        "--run-id", "compress-e2e");
+        "--run-id", "compress-e2e", "--registry", registry(), "--model-alias", "champion");
     assertEquals("0", r[0], r[1]);
     JsonNode rep = Json.MAPPER.readTree(out.resolve("report.json").toFile());
     // layer2 (the output layer) took its sparsity from the sensitivity analysis.
@@ -127,8 +162,9 @@ class CompressCommandTest {
     // The same run id again: idempotent, nothing rewritten.
     long modified = Files.getLastModifiedTime(out.resolve("model.vdcm")).toMillis();
     assertEquals(0, Verdant.run("compress", "--model", modelDir.toString(), "--data", table.toString(), "--out", out.toString(),
-        "--sparsity", "0.5", "--no-sensitivity", "--run-id", "compress-e2e"));
+        "--sparsity", "0.5", "--no-sensitivity", "--run-id", "compress-e2e", "--registry", registry()));
     assertEquals(modified, Files.getLastModifiedTime(out.resolve("model.vdcm")).toMillis());
+    assertRegistered(out);
     // The output exists: another run without --overwrite is refused before any work.
     String[] again = run("compress", "--model", modelDir.toString(), "--data", table.toString(), "--out", out.toString(),
         "--sparsity", "0.5", "--no-sensitivity");

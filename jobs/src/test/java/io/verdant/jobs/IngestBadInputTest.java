@@ -127,6 +127,53 @@ class IngestBadInputTest {
   }
 
   @Test
+  void anErrorOnTheExecutorsShowsOnlyItsOneLine() throws IOException {
+    byte[] labels = gunzip(slice("train-labels-idx1-ubyte"));
+    labels[8 + 4000] = 12;
+    Path bad = Files.write(tmp.resolve("train-labels-idx1-ubyte"), labels);
+    Path out = tmp.resolve("out");
+    CliRun[] run = new CliRun[1];
+    // The log goes to stderr: everything the failed run and its killed tasks log there.
+    String console = captureStderr(() -> {
+      run[0] = idx(out, slice("train-images-idx3-ubyte"), bad);
+      awaitNoRunningTasks();
+    });
+    // Checked on the executors: the task reading record 4000 fails.
+    run[0].assertError(INGEST, bad + ": label 12 at record 4000 is outside the 10 classes 0..9");
+    assertNothingAt(out);
+    // Verdant's own progress lines only; the test's shared session adds Spark's warning that it is reused.
+    List<String> other = console.lines().filter(l -> !l.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  \\w+: .*"))
+        .filter(l -> !l.contains("WARN  SparkSession: Using an existing Spark session")).toList();
+    assertEquals(List.of(), other, console);
+  }
+
+  private static String captureStderr(Runnable r) {
+    java.io.PrintStream old = System.err;
+    java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      r.run();
+    } finally {
+      System.setErr(old);
+    }
+    return buf.toString(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** Waits (at most 30 s) until no task runs: tasks killed when a job fails report after the job's failure. */
+  private static void awaitNoRunningTasks() {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (java.util.Arrays.stream(spark.sparkContext().statusTracker().getExecutorInfos())
+        .anyMatch(e -> e.numRunningTasks() > 0) && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  @Test
   void csvRowWithTheWrongNumberOfFields() throws IOException {
     Path out = tmp.resolve("out");
     Path f = bad("iris-wrong-fields.csv");
@@ -190,6 +237,29 @@ class IngestBadInputTest {
   }
 
   @Test
+  void headerlessCsvIsValidatedLikeOneWithAHeader() throws IOException {
+    Path out = tmp.resolve("out");
+    Path wine = LocalSpark.testData("tabular").resolve("wine-no-header.csv");
+    csv(out, wine, "--csv-header=false").assertError(INGEST, wine + ": no label column \"label\" (without a header the"
+        + " columns are c0..c13, or 0..13 by index); name it with --label-column");
+    csv(out, wine, "--csv-header=false", "--label-column", "14").assertError(INGEST, wine + ": no label column \"14\""
+        + " (without a header the columns are c0..c13, or 0..13 by index); name it with --label-column");
+    List<String> rows = new ArrayList<>(Files.readAllLines(wine).subList(0, 5));
+    rows.set(2, rows.get(2).substring(0, rows.get(2).lastIndexOf(',')));
+    Path short3 = Files.write(tmp.resolve("wine-short.csv"), rows);
+    csv(out, short3, "--csv-header=false", "--label-column", "13").assertError(INGEST, short3
+        + " line 3: expected 14 fields as in the first line, found 13");
+    // A header line in a file read without one is a row of non-numbers.
+    Path iris = LocalSpark.testData("tabular").resolve("iris.csv");
+    csv(out, iris, "--csv-header=false", "--label-column", "4").assertError(INGEST, iris
+        + " line 1, column 1 (c0): not a number: \"sepal_length\"");
+    assertNothingAt(out);
+    CliRun.of("ingest", "--format", "libsvm", "--csv-header=false", "--train", wine.toString(), "--out", out.toString())
+        .assertError(INGEST, "--csv-header is for --format csv, cannot be used with --format libsvm");
+    assertNothingAt(out);
+  }
+
+  @Test
   void emptyInputs() throws IOException {
     Path out = tmp.resolve("out");
     Path empty = bad("empty.csv");
@@ -202,6 +272,31 @@ class IngestBadInputTest {
     Path emptyLibsvm = Files.writeString(tmp.resolve("empty.libsvm"), "# only a comment\n\n");
     CliRun.of("ingest", "--format", "libsvm", "--train", emptyLibsvm.toString(), "--out", out.toString())
         .assertError(INGEST, emptyLibsvm + ": empty input: no data rows");
+    assertNothingAt(out);
+  }
+
+  /** The header and the first {@code rows} rows of iris.csv (the first 50 are all setosa) as a new file. */
+  private Path irisHead(String name, int rows) throws IOException {
+    List<String> iris = Files.readAllLines(LocalSpark.testData("tabular").resolve("iris.csv"));
+    return Files.write(tmp.resolve(name), iris.subList(0, rows + 1));
+  }
+
+  @Test
+  void oneRowCannotBeTrainedAndTested() throws IOException {
+    Path out = tmp.resolve("out");
+    Path one = irisHead("iris-one-row.csv", 1);
+    csv(out, one, "--label-column", "species").assertError(INGEST, one
+        + ": the test split is empty (train 1, validation 0, test 0 rows); a table needs rows to train and to test on:"
+        + " give more rows, a larger --test-fraction or a --test file");
+    assertNothingAt(out);
+  }
+
+  @Test
+  void aClassificationNeedsTwoClasses() throws IOException {
+    Path out = tmp.resolve("out");
+    Path setosa = irisHead("iris-setosa.csv", 50);
+    csv(out, setosa, "--label-column", "species").assertError(INGEST, setosa
+        + ": the train split has 1 class (train 36, validation 5, test 9 rows); a classification needs at least 2");
     assertNothingAt(out);
   }
 

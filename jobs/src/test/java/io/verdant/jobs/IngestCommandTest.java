@@ -42,6 +42,26 @@ class IngestCommandTest {
   }
 
   @Test
+  void theInputIsACatalogDatasetOrFilesNeverBothNorNeither() {
+    String files = "(--format=FORMAT --train=PATH [--train-labels=PATH] [--test=PATH] [--test-labels=PATH])";
+    assertUsageError("Error: --dataset=NAME and " + files + " are mutually exclusive (specify only one)",
+        "ingest", "--dataset", "mnist", "--format", "csv", "--train", "x.csv", "--dry-run");
+    assertUsageError("Error: Missing required argument (specify one of these): (--dataset=NAME | " + files + ")",
+        "ingest", "--dry-run");
+    assertUsageError("Error: Missing required argument(s): --train=PATH", "ingest", "--format", "csv", "--dry-run");
+    CliRun ok = CliRun.of("ingest", "--dataset", "mnist", "--dry-run");
+    assertEquals(0, ok.code(), ok.err());
+    assertTrue(ok.out().contains("  --dataset = mnist") && ok.out().contains("  --format = null"), ok.out());
+  }
+
+  private static void assertUsageError(String message, String... args) {
+    CliRun r = CliRun.of(args);
+    assertEquals("verdant ingest: " + message + System.lineSeparator() + "Run 'verdant ingest --help' for the options.",
+        r.err().strip());
+    assertEquals(2, r.code());
+  }
+
+  @Test
   void ingestsTheMnistSliceAndSparkSqlReadsIt(@TempDir Path tmp) {
     Path out = tmp.resolve("mnist");
     assertEquals(0, Verdant.run(idxArgs(out, "--run-id", "t1")));

@@ -149,6 +149,17 @@ class LedgerJobTest {
   }
 
   @Test
+  void showNamesAMissingLedgerAndSaysNoRunsForAnEmptyOne(@TempDir Path tmp) throws Exception {
+    Path missing = tmp.resolve("no-such-ledger");
+    CliRun.of("ledger", "show", "--ledger", missing.toString()).assertError("verdant ledger show",
+        "No ledger at " + missing + ": the path does not exist (give the ledger's root with --ledger or $VERDANT_LEDGER)");
+    java.nio.file.Files.createDirectories(tmp.resolve("empty"));
+    CliRun empty = CliRun.of("ledger", "show", "--ledger", tmp.resolve("empty").toString());
+    assertEquals(0, empty.code(), empty.err());
+    assertEquals("No runs in the ledger at " + tmp.resolve("empty") + "\n", empty.out());
+  }
+
+  @Test
   void badLedgerOptionsAreRefusedBeforeSpark(@TempDir Path tmp) {
     String ledger = tmp.resolve("ledger").toString();
     assertEquals(1, Verdant.run(ingest(tmp.resolve("o"), ledger, "--pue", "0.5")));

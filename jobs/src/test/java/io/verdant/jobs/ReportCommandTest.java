@@ -5,11 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.verdant.common.Json;
+import io.verdant.common.ledger.LedgerReader;
 import io.verdant.common.ledger.LedgerSummary;
 import io.verdant.jobs.compress.CompressionReport;
 import io.verdant.jobs.model.EpochMetrics;
 import io.verdant.jobs.model.ModelInfo;
 import io.verdant.jobs.model.ModelStore;
+import io.verdant.jobs.registry.ModelFootprint;
+import io.verdant.jobs.registry.ModelRegistry;
+import io.verdant.jobs.registry.ModelVersion;
 import io.verdant.testing.LocalSpark;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,6 +46,7 @@ class ReportCommandTest {
   static Path ledger;
   static Path report;
   static Path intensityCsv;
+  static Path registry;
   static JsonNode charts;
 
   @BeforeAll
@@ -54,18 +59,19 @@ class ReportCommandTest {
     intensityCsv = tmp.resolve("intensity.csv");
     Files.writeString(intensityCsv, "timestamp,g_per_kwh\n" + (now - 3600) + ",310\n" + (now - 1200) + ",440\n" + (now + 4)
         + ",280\n" + (now + 2400) + ",360\n");
+    registry = tmp.resolve("registry");
     String[] train = {"train", "--data", table.toString(), "--model", "mlp:784-32-10", "--epochs", "2",
-        "--averaging-frequency", "5"};
+        "--averaging-frequency", "5", "--registry", registry.toString()};
     assertEquals(0, Verdant.run(withLedger(concat(train, "--out", tmp.resolve("model-1").toString(), "--run-id", "rep-train-1"))));
     assertEquals(0, Verdant.run(withLedger(concat(train, "--out", tmp.resolve("model-2").toString(), "--run-id", "rep-train-2",
         "--grid-intensity-csv", intensityCsv.toString()))));
     assertEquals(0, Verdant.run(withLedger(new String[] {"compress", "--model", tmp.resolve("model-1").toString(), "--data",
         table.toString(), "--out", tmp.resolve("compressed").toString(), "--sparsity", "layer0=0.9,layer1=0.5",
         "--sensitivity-sparsities", "0.5,0.8,0.95", "--retrain-epochs", "1", "--max-accuracy-drop", "100", "--run-id",
-        "rep-compress"})));
+        "rep-compress", "--registry", registry.toString()})));
     report = tmp.resolve("report");
     CliRun r = CliRun.of(withLedger(concat(new String[] {"report", "--run"}, concat(RUNS.toArray(new String[0]), "--out",
-        report.toString(), "--run-id", "rep-report"))));
+        report.toString(), "--run-id", "rep-report", "--models", registry.toString()))));
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().lines().anyMatch(l -> l.equals("Report: " + report.resolve("index.html"))), r.out());
     charts = Json.MAPPER.readTree(report.resolve("charts.json").toFile());
@@ -226,6 +232,28 @@ class ReportCommandTest {
   }
 
   @Test
+  void lineageShowsEachRegisteredVersionsFootprintAsModelsShowReadsIt() {
+    ModelRegistry models = ModelRegistry.open(registry.toString(), new Configuration());
+    LedgerReader reader = new LedgerReader(ledger.toString(), new Configuration());
+    JsonNode series = chart("lineage-models").path("series");
+    Map<String, Double> charted = new HashMap<>();
+    series.forEach(s -> s.path("points").forEach(p -> charted.put(s.path("axis").asText() + "|" + s.path("name").asText() + "|"
+        + p.path("category").asText(), p.path("y").asDouble())));
+    List<ModelVersion> versions = models.all().stream().filter(v -> RUNS.contains(v.runId())).toList();
+    assertEquals(3, versions.size(), "two trained and one compressed version: " + versions);
+    for (ModelVersion v : versions) {
+      for (ModelFootprint.StepCost s : ModelFootprint.of(v, reader).lineage()) {
+        String category = v.name() + "/" + v.version();
+        assertTrue(s.inLedger(), s.toString());
+        assertEquals(s.energyJ() / 3600.0, charted.get("energy (Wh)|" + s.step() + "|" + category), 1e-15, s.toString());
+        assertEquals(s.co2eG(), charted.get("carbon (g CO2e)|" + s.step() + "|" + category), 1e-15, s.toString());
+      }
+    }
+    assertEquals(0.0, charted.get("energy (Wh)|compress|" + versions.get(0).name() + "/" + versions.get(0).version()), 0.0,
+        "a trained model has no compress run");
+  }
+
+  @Test
   void summaryShowsTheFiguresLedgerShowPrints() throws Exception {
     String html = Files.readString(report.resolve("index.html"), StandardCharsets.UTF_8);
     for (String run : RUNS) {
@@ -239,7 +267,7 @@ class ReportCommandTest {
     assertTrue(html.contains("<section id=\"summary\">") && html.contains("<section id=\"energy\">")
         && html.contains("<section id=\"timeline\">") && html.contains("<section id=\"carbon\">")
         && html.contains("<section id=\"runs\">") && html.contains("<section id=\"train\">")
-        && html.contains("<section id=\"compression\">"), "sections");
+        && html.contains("<section id=\"compression\">") && html.contains("<section id=\"lineage\">"), "sections");
     assertTrue(!html.contains("http://") && !html.contains("https://") && !html.contains("<script"), "no network, no script");
     try (java.util.stream.Stream<Path> files = Files.walk(report)) {
       List<String> names = files.filter(Files::isRegularFile).map(p -> report.relativize(p).toString()).sorted().toList();
@@ -287,7 +315,7 @@ class ReportCommandTest {
         browser.screenshot(shots.resolve("report-" + s.get(0) + ".png"), num(s.get(1)) - 8, num(s.get(2)) - 8,
             num(s.get(3)) + 16, Math.min(SECTION_SHOT_HEIGHT, num(s.get(4)) + 16));
       }
-      assertEquals(List.of("summary", "train", "energy", "timeline", "compression", "carbon", "runs"),
+      assertEquals(List.of("summary", "train", "energy", "timeline", "compression", "carbon", "runs", "lineage"),
           sections.stream().map(s -> s.get(0)).toList(), "every section, in order");
       assertTrue(Files.size(page) > 10_000);
     }
@@ -312,6 +340,11 @@ class ReportCommandTest {
     CliRun.of(withLedger(new String[] {"report", "--since", "yesterday", "--out", out.toString()}))
         .assertError("verdant report", "--since must be an ISO-8601 time with offset (2026-11-22T17:00:00Z) or a date"
             + " (2026-11-22), cannot be: yesterday");
+    CliRun.of(withLedger(new String[] {"report", "--models", tmp.resolve("no-registry").toString(), "--out", out.toString()}))
+        .assertError("verdant report", "--models " + tmp.resolve("no-registry") + ": there is no model registry at that path");
+    CliRun.of("report", "--ledger", tmp.resolve("no-ledger").toString(), "--out", out.toString())
+        .assertError("verdant report", "No ledger at " + tmp.resolve("no-ledger") + ": the path does not exist (give the"
+            + " ledger's root with --ledger or $VERDANT_LEDGER)");
     CliRun.of(withLedger(new String[] {"report", "--last", "0", "--out", out.toString()}))
         .assertError("verdant report", "--last must be at least 1, cannot be: 0");
     Path moved = tmp.resolve("intensity-moved.csv");

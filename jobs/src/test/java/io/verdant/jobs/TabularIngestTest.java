@@ -100,18 +100,11 @@ class TabularIngestTest {
     Path again = tmp.resolve("iris-again");
     ingest("ingest", "--format", "csv", "--train", data("iris.csv").toString(), "--label-column", "species",
         "--out", again.toString(), "--partitions", "3");
-    Map<Long, Row> a = byRowId(out);
-    Map<Long, Row> b = byRowId(again);
-    assertEquals(a.keySet(), b.keySet());
-    for (long id : a.keySet()) {
-      assertEquals(a.get(id).getString(1), b.get(id).getString(1));
-      assertEquals(a.get(id).getInt(2), b.get(id).getInt(2));
-      assertEquals(a.get(id).getList(3), b.get(id).getList(3));
-    }
+    assertSameRows(150, out, again);
   }
 
   @Test
-  void wineFromCsvAndFromLibsvmGiveTheSameTable() {
+  void wineFromCsvFromHeaderlessCsvAndFromLibsvmGiveTheSameTable() {
     Path csv = tmp.resolve("wine-csv");
     Manifest mc = ingest("ingest", "--format", "csv", "--train", data("wine.csv").toString(), "--label-column", "class",
         "--out", csv.toString());
@@ -121,17 +114,44 @@ class TabularIngestTest {
     assertEquals(13, ml.featureCount());
     assertEquals(3, ml.numClasses());
     assertNull(ml.classNames(), "integer labels are the class indices");
-    assertEquals(mc.splits(), ml.splits());
-    assertEquals(mc.normalization().mean(), ml.normalization().mean());
-    Map<Long, Row> a = byRowId(csv);
-    Map<Long, Row> b = byRowId(lib);
-    assertEquals(178, a.size());
+    assertSameTable(178, mc, csv, ml, lib);
+    // wine-no-header.csv is wine.csv without its header line: the class is column 13 (c13).
+    Path headerless = tmp.resolve("wine-no-header");
+    Manifest mh = ingest("ingest", "--format", "csv", "--csv-header=false", "--train", data("wine-no-header.csv").toString(),
+        "--label-column", "13", "--out", headerless.toString());
+    assertEquals(13, mh.featureCount());
+    assertSameTable(178, mc, csv, mh, headerless);
+  }
+
+  /** Both tables have the same split counts and normalization, and {@code rows} rows with the same ids, splits, labels and features. */
+  private static void assertSameTable(int rows, Manifest m, Path table, Manifest om, Path other) {
+    assertEquals(m.splits(), om.splits());
+    assertEquals(m.normalization().mean(), om.normalization().mean());
+    assertSameRows(rows, table, other);
+  }
+
+  /** Both tables have {@code rows} rows with the same ids, splits, labels and features. */
+  private static void assertSameRows(int rows, Path table, Path other) {
+    Map<Long, Row> a = byRowId(table);
+    Map<Long, Row> b = byRowId(other);
+    assertEquals(rows, a.size());
     assertEquals(a.keySet(), b.keySet());
     for (long id : a.keySet()) {
       assertEquals(a.get(id).getString(1), b.get(id).getString(1));
       assertEquals(a.get(id).getInt(2), b.get(id).getInt(2));
       assertEquals(a.get(id).getList(3), b.get(id).getList(3));
     }
+  }
+
+  @Test
+  void headerlessCsvTakesTheLabelByTheNameOfItsPosition() {
+    Path out = tmp.resolve("wine-alcohol");
+    Manifest m = ingest("ingest", "--format", "csv", "--csv-header", "false", "--train", data("wine-no-header.csv").toString(),
+        "--label-column", "c0", "--out", out.toString());
+    assertEquals("regression", m.task());
+    assertEquals(13, m.featureCount(), "the class column is a feature now");
+    Row r = spark.read().parquet(out.resolve("table").toString()).where("row_id = 0").select("label").first();
+    assertEquals(14.23, r.getDouble(0), 1e-12);
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.verdant.jobs.model.ModelInfo;
 import io.verdant.jobs.model.ModelStore;
+import io.verdant.jobs.model.EpochMetrics;
 import io.verdant.jobs.train.Training;
 import io.verdant.testing.LocalSpark;
 import java.io.PrintWriter;
@@ -15,12 +16,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine;
 
 /** The train job end to end on the committed MNIST slice (5,000 train / 1,000 test), local[2]. */
@@ -133,6 +137,57 @@ class TrainCommandTest {
     double diff = Training.loadModel(whole.toString(), conf).params()
         .sub(Training.loadModel(resumed.toString(), conf).params()).amaxNumber().doubleValue();
     assertTrue(diff < 1e-5, "parameters differ by " + diff);
+  }
+
+  @Test
+  void regressionMetricsMatchTheirClosedFormWhenEvaluatedOverSeveralPartitions(@TempDir Path tmp) {
+    // wine's alcohol (a real-valued label) from its 13 other columns; small evaluation minibatches spread the
+    // validation and test splits over both workers, so their partial metrics are merged.
+    Path wine = tmp.resolve("wine-alcohol");
+    assertEquals(0, Verdant.run("ingest", "--format", "csv", "--train", LocalSpark.testData("tabular").resolve("wine.csv")
+        .toString(), "--label-column", "alcohol", "--out", wine.toString(), "--run-id", "ingest-wine-alcohol"));
+    Path out = tmp.resolve("linear");
+    assertEquals(0, Verdant.run("train", "--data", wine.toString(), "--model", "linear", "--epochs", "3", "--learning-rate", "0.01", "--batch-size", "8",
+        "--eval-batch-size", "4", "--workers", "2", "--out", out.toString(), "--run-id", "t-regression"));
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    ModelInfo info = ModelStore.readInfo(out.toString(), conf);
+    MultiLayerNetwork best = Training.loadModel(out.toString(), conf);
+    double[] test = closedForm(best, wine, "test");
+    assertEquals(test[0], info.test().rmse(), 1e-4 * test[0], "test RMSE");
+    assertEquals(test[1], info.test().r2(), 1e-4, "test R^2");
+    assertEquals(test[2], info.test().mae(), 1e-4 * test[2], "test MAE");
+    double[] validation = closedForm(best, wine, "validation");
+    EpochMetrics bestEpoch = info.epochs().get(info.training().bestEpoch() - 1);
+    assertEquals(validation[0], bestEpoch.validationRmse(), 1e-4 * validation[0], "validation RMSE of the best epoch");
+    assertEquals(validation[1], bestEpoch.validationR2(), 1e-4, "validation R^2 of the best epoch");
+  }
+
+  /** RMSE, R^2 (1 - SSE / SST, in two passes over the rows) and MAE of a network's predictions on one split of a table. */
+  private static double[] closedForm(MultiLayerNetwork net, Path table, String split) {
+    List<Row> rows = spark.read().parquet(table.resolve("table").toString()).where("split = '" + split + "'")
+        .select("features", "label").collectAsList();
+    int n = rows.size();
+    int d = rows.get(0).getList(0).size();
+    float[] x = new float[n * d];
+    double[] y = new double[n];
+    for (int i = 0; i < n; i++) {
+      List<Float> f = rows.get(i).getList(0);
+      for (int k = 0; k < d; k++) {
+        x[i * d + k] = f.get(k);
+      }
+      y[i] = rows.get(i).getDouble(1);
+    }
+    INDArray predictions = net.output(Nd4j.create(x, new long[] {n, d}), false);
+    double mean = java.util.Arrays.stream(y).average().orElseThrow();
+    double sse = 0;
+    double sst = 0;
+    double sae = 0;
+    for (int i = 0; i < n; i++) {
+      sse += Math.pow(y[i] - predictions.getDouble(i, 0), 2);
+      sst += Math.pow(y[i] - mean, 2);
+      sae += Math.abs(y[i] - predictions.getDouble(i, 0));
+    }
+    return new double[] {Math.sqrt(sse / n), 1 - sse / sst, sae / n};
   }
 
   @Test

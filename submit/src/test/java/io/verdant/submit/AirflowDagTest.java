@@ -23,8 +23,8 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * submit/airflow/verdant_dag.py: it compiles, and every command line its SparkSubmitOperators pass is accepted
- * by Verdant's own parser ({@code --dry-run}: options parsed and validated, no Spark). Tasks whose subcommand
+ * submit/airflow/verdant_dag.py: it compiles, and every command line its tasks pass (SparkSubmitOperators and the
+ * plan sensor) is accepted by Verdant's own parser ({@code --dry-run}: options parsed and validated, no Spark). Tasks whose subcommand
  * is not registered in {@link Verdant} yet are skipped by name, so the test gets stricter as jobs land.
  */
 class AirflowDagTest {
@@ -62,12 +62,15 @@ class AirflowDagTest {
   }
 
   @Test
-  void tasksAreTheFiveJobsInOrderWithTheApplicationJarAndSafeRetries() throws Exception {
+  void tasksAreTheJobsInOrderWithTheApplicationJarAndSafeRetries() throws Exception {
     assumePython();
     JsonNode dag = render(RUN_IDS.get(0), "2026-11-21");
     List<String> ids = new ArrayList<>();
     for (JsonNode t : dag.path("tasks")) {
       ids.add(t.path("task_id").asText());
+      if (t.path("operator").asText().equals("BashSensor")) {
+        continue;
+      }
       assertEquals("io.verdant.jobs.Verdant", t.path("java_class").asText());
       assertTrue(t.path("application").asText().matches(".*/verdant-[^/]*-spark3\\.5\\.jar"), t.path("application").asText());
       assertTrue(t.path("properties_file").asText().endsWith(".properties"));
@@ -80,15 +83,15 @@ class AirflowDagTest {
       assertTrue(out > 0 && args.get(out + 1).endsWith("/ds=2026-11-21"), "partition by logical date: " + args);
       assertTrue(args.contains("--run-id"), args.toString());
     }
-    assertEquals(List.of("ingest", "train", "compress", "evaluate", "report"), ids);
-    // The report covers exactly the run ids the other tasks of this DAG run were given.
+    assertEquals(List.of("ingest", "plan_train", "train", "compress", "evaluate", "report"), ids);
+    // The report covers exactly the run ids the jobs of this DAG run were given.
     List<String> jobRunIds = new ArrayList<>();
     List<String> reportArgs = null;
     for (JsonNode t : dag.path("tasks")) {
       List<String> args = strings(t.path("args"));
       if (t.path("task_id").asText().equals("report")) {
         reportArgs = args;
-      } else {
+      } else if (!t.path("operator").asText().equals("BashSensor")) {
         jobRunIds.add(args.get(args.indexOf("--run-id") + 1));
       }
     }
@@ -97,6 +100,35 @@ class AirflowDagTest {
     for (int i = 0; i + 1 < ids.size(); i++) {
       assertEquals(List.of(ids.get(i + 1)), strings(dag.path("tasks").get(i).path("downstream")));
     }
+  }
+
+  /**
+   * train waits behind a plan --check sensor (reschedule mode, exit 3 = poke again, timeout at the deadline) that
+   * plans exactly train's command line; a paused train is retried, continuing from its checkpoint.
+   */
+  @Test
+  void trainIsGatedByAPlanSensorAndRetriedAfterAPause() throws Exception {
+    assumePython();
+    JsonNode tasks = render(RUN_IDS.get(0), "2026-11-21").path("tasks");
+    JsonNode gate = tasks.get(1);
+    JsonNode train = tasks.get(2);
+    assertEquals("BashSensor", gate.path("operator").asText());
+    assertEquals("reschedule", gate.path("mode").asText());
+    assertEquals(Verdant.EXIT_NOT_YET, gate.path("retry_exit_code").asInt());
+    assertTrue(gate.path("poke_interval").asInt() > 0 && gate.path("poke_interval").asInt() <= 600, "poke interval within --slack");
+    List<String> command = strings(gate.path("command"));
+    assertEquals(List.of("io.verdant.jobs.Verdant", tasks.get(0).path("application").asText()),
+        command.subList(command.size() - 2, command.size()), "the application jar's main class, no cluster");
+    List<String> plan = strings(gate.path("args"));
+    List<String> trainArgs = strings(train.path("args"));
+    assertEquals("plan", plan.get(0));
+    assertEquals(trainArgs, plan.subList(1, 1 + trainArgs.size()), "the plan is of train's own command line");
+    assertTrue(plan.contains("--check") && plan.contains("--signals") && plan.contains("--zone"), plan.toString());
+    // The sensor gives up at the deadline: the end of the data interval plus its timeout.
+    java.time.Instant deadline = java.time.Instant.parse(plan.get(plan.indexOf("--deadline") + 1));
+    assertEquals(java.time.Instant.parse("2026-11-22T00:00:00Z").plusSeconds(gate.path("timeout").asLong()), deadline);
+    assertTrue(trainArgs.contains("--resume"), trainArgs.toString());
+    assertTrue(train.path("retries").asInt() >= 10, "a paused train is retried: " + train.path("retries"));
   }
 
   @TestFactory

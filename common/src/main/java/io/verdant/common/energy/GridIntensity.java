@@ -51,20 +51,25 @@ public final class GridIntensity {
 
   /** Reads a {@code timestamp,g_per_kwh} CSV from a local path or Hadoop URI; errors name the option, file and line. */
   public static GridIntensity csv(String file, Configuration conf) {
+    return csv(file, conf, "--grid-intensity-csv");
+  }
+
+  /** As {@link #csv(String, Configuration)}, naming {@code option} in errors (the file may come from another option). */
+  public static GridIntensity csv(String file, Configuration conf, String option) {
     Path p = new Path(file);
     java.util.List<long[]> times = new java.util.ArrayList<>();
     java.util.List<Double> vals = new java.util.ArrayList<>();
     try {
       FileSystem fs = p.getFileSystem(conf);
       if (!fs.exists(p)) {
-        throw VerdantException.of("--grid-intensity-csv file does not exist: %s", file);
+        throw VerdantException.of("%s file does not exist: %s", option, file);
       }
       try (FSDataInputStream in = fs.open(p);
           BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
         String header = r.readLine();
         if (header == null || !header.replace(" ", "").equalsIgnoreCase("timestamp,g_per_kwh")) {
-          throw VerdantException.of("--grid-intensity-csv %s must start with the header 'timestamp,g_per_kwh', cannot be: %s",
-              file, header);
+          throw VerdantException.of("%s %s must start with the header 'timestamp,g_per_kwh', cannot be: %s",
+              option, file, header);
         }
         String line;
         int n = 1;
@@ -75,7 +80,7 @@ public final class GridIntensity {
           }
           String[] f = line.split(",");
           if (f.length != 2) {
-            throw VerdantException.of("--grid-intensity-csv %s line %d must have 2 fields, cannot be: %s", file, n, line);
+            throw VerdantException.of("%s %s line %d must have 2 fields, cannot be: %s", option, file, n, line);
           }
           double v;
           long t;
@@ -83,22 +88,22 @@ public final class GridIntensity {
             t = parseTime(f[0].trim());
             v = Double.parseDouble(f[1].trim());
           } catch (DateTimeParseException | NumberFormatException e) {
-            throw VerdantException.of("--grid-intensity-csv %s line %d must be '<ISO-8601 time or epoch seconds>,<g/kWh>', cannot be: %s",
-                file, n, line);
+            throw VerdantException.of("%s %s line %d must be '<ISO-8601 time or epoch seconds>,<g/kWh>', cannot be: %s",
+                option, file, n, line);
           }
           if (!(v >= 0) || Double.isInfinite(v)) {
-            throw VerdantException.of("--grid-intensity-csv %s line %d: g_per_kwh must be a number >= 0, cannot be: %s",
-                file, n, f[1].trim());
+            throw VerdantException.of("%s %s line %d: g_per_kwh must be a number >= 0, cannot be: %s",
+                option, file, n, f[1].trim());
           }
           times.add(new long[] {t, times.size()});
           vals.add(v);
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read --grid-intensity-csv " + file, e);
+      throw new UncheckedIOException("Cannot read " + option + " " + file, e);
     }
     if (vals.isEmpty()) {
-      throw VerdantException.of("--grid-intensity-csv %s has no rows", file);
+      throw VerdantException.of("%s %s has no rows", option, file);
     }
     times.sort((a, b) -> Long.compare(a[0], b[0]));
     long[] ts = new long[times.size()];
@@ -110,7 +115,8 @@ public final class GridIntensity {
     return new GridIntensity(ts, vs, "csv:" + file);
   }
 
-  static long parseTime(String s) {
+  /** An ISO-8601 time with offset or Z, or epoch seconds (fractions allowed), as epoch milliseconds. */
+  public static long parseTime(String s) {
     if (s.matches("-?\\d+(\\.\\d+)?")) {
       return (long) (Double.parseDouble(s) * 1000);
     }
@@ -137,6 +143,18 @@ public final class GridIntensity {
       if (t > a && t < b) {
         out.add(t);
       }
+    }
+    return out;
+  }
+
+  /** One row of a series: the value in force from {@code fromMs} until the next step. */
+  public record Step(long fromMs, double gPerKwh) {}
+
+  /** The series' steps in time order (one step from {@link Long#MIN_VALUE} for a constant). */
+  public List<Step> steps() {
+    List<Step> out = new ArrayList<>(timesMs.length);
+    for (int i = 0; i < timesMs.length; i++) {
+      out.add(new Step(timesMs[i], values[i]));
     }
     return out;
   }

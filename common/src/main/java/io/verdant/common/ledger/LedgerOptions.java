@@ -1,6 +1,7 @@
 package io.verdant.common.ledger;
 
-import io.verdant.common.VerdantException;
+import io.verdant.common.Checks;
+import io.verdant.common.WorkDir;
 import io.verdant.common.energy.EnergySettings;
 import io.verdant.common.energy.GridIntensity;
 import java.util.Map;
@@ -19,7 +20,7 @@ public final class LedgerOptions {
   @Option(names = "--no-ledger", description = "Do not record this run in the ledger.")
   boolean noLedger;
 
-  @Option(names = "--pue", paramLabel = "X", defaultValue = "1.58",
+  @Option(names = "--pue", paramLabel = "X", defaultValue = "" + EnergySettings.DEFAULT_PUE,
       description = "Power usage effectiveness of the data centre (facility energy / IT energy), at least 1. Default: ${DEFAULT-VALUE} (Uptime Institute Global Data Center Survey 2023 average).")
   double pue;
 
@@ -92,41 +93,22 @@ public final class LedgerOptions {
   }
 
   public static String root(String option, Map<String, String> env) {
-    if (option != null && !option.isBlank()) {
-      return option;
-    }
-    String l = env.get("VERDANT_LEDGER");
-    if (l != null && !l.isBlank()) {
-      return l;
-    }
-    String w = env.get("VERDANT_WORK_DIR");
-    if (w != null && !w.isBlank()) {
-      return w.endsWith("/") ? w + "ledger" : w + "/ledger";
-    }
-    return "verdant-work/ledger";
+    return WorkDir.resolve(option, env, "VERDANT_LEDGER", "ledger");
   }
 
   /** Checks the options (before Spark starts). */
   public void validate() {
-    if (!(pue >= 1.0) || Double.isInfinite(pue)) {
-      throw VerdantException.of("--pue must be a number of at least 1, cannot be: %s", pue);
+    Checks.atLeast("--pue", pue, 1);
+    if (gridIntensity != null) {
+      Checks.atLeast("--grid-intensity", gridIntensity, 0);
     }
-    if (gridIntensity != null && (!(gridIntensity >= 0) || Double.isInfinite(gridIntensity))) {
-      throw VerdantException.of("--grid-intensity must be a number of at least 0, cannot be: %s", gridIntensity);
+    Checks.checkArgument(gridIntensity == null || gridIntensityCsv == null,
+        "--grid-intensity and --grid-intensity-csv cannot be used together, given: %s and %s", gridIntensity, gridIntensityCsv);
+    if (cpuTdpWatts != null) {
+      Checks.greaterThan("--cpu-tdp-watts", cpuTdpWatts, 0);
     }
-    if (gridIntensity != null && gridIntensityCsv != null) {
-      throw VerdantException.of("--grid-intensity and --grid-intensity-csv cannot be used together, given: %s and %s",
-          gridIntensity, gridIntensityCsv);
-    }
-    if (cpuTdpWatts != null && (!(cpuTdpWatts > 0) || Double.isInfinite(cpuTdpWatts))) {
-      throw VerdantException.of("--cpu-tdp-watts must be a number above 0, cannot be: %s", cpuTdpWatts);
-    }
-    if (!(memoryWattsPerGib >= 0) || Double.isInfinite(memoryWattsPerGib)) {
-      throw VerdantException.of("--memory-watts-per-gib must be a number of at least 0, cannot be: %s", memoryWattsPerGib);
-    }
-    if (region == null || region.isBlank()) {
-      throw VerdantException.of("--region must not be empty, cannot be: '%s'", region);
-    }
+    Checks.atLeast("--memory-watts-per-gib", memoryWattsPerGib, 0);
+    Checks.checkArgument(region != null && !region.isBlank(), "--region must not be empty, cannot be: '%s'", region);
     if (gridIntensityCsv != null) {
       GridIntensity.csv(gridIntensityCsv, new Configuration());
     }

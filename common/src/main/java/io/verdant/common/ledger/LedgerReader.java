@@ -1,5 +1,6 @@
 package io.verdant.common.ledger;
 
+import io.verdant.common.VerdantException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -27,9 +28,24 @@ public final class LedgerReader {
     this.conf = conf;
   }
 
-  /** Every row of a table, or of one run when {@code runId} is given. */
+  /**
+   * Fails unless the ledger's root exists: a mistyped path is an error, while an existing ledger without runs is
+   * just empty.
+   */
+  public void requireRoot() {
+    try {
+      if (!root.getFileSystem(conf).exists(root)) {
+        throw VerdantException.of("No ledger at %s: the path does not exist (give the ledger's root with --ledger or $VERDANT_LEDGER)",
+            root);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the ledger at " + root, e);
+    }
+  }
+
+  /** Every row of a table, or of one run (all its segments) when {@code runId} is given. */
   public <T> List<T> read(String table, String runId, Function<Group, T> map) {
-    String file = runId == null ? "part-*.parquet" : LedgerWriter.fileName(runId);
+    String file = runId == null ? "part-*.parquet" : "part-" + runId + "{," + LedgerWriter.SEGMENT + "*}.parquet";
     List<T> out = new ArrayList<>();
     try {
       FileSystem fs = root.getFileSystem(conf);

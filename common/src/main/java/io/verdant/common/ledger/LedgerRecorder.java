@@ -134,7 +134,9 @@ public final class LedgerRecorder implements JobRunListener, io.verdant.common.r
     long startMs = run.start().toEpochMilli();
     List<EnergyRow> energy = account(settings, startMs, runEndMs);
     RunRow row = runRow(run, sc, status, error, startMs, runEndMs, energy, taskRows, settings);
-    new LedgerWriter(root, hadoopConf).write(row, energy, taskRows);
+    // A paused run's rows are a segment of their own: the run's later segments (same id) add to them.
+    new LedgerWriter(root, hadoopConf).write(row, energy, taskRows,
+        status.isPause() ? LedgerWriter.segmentId(run.runId(), startMs) : run.runId());
     LOG.info("Ledger rows of run {} written {} ms after its end ({} ms waiting for samples and task events)",
         run.runId(), System.currentTimeMillis() - runEndMs, waitedMs);
     // The ledger's own work beside the job (the write above is the part on the job's path); each executor JVM
@@ -215,6 +217,10 @@ public final class LedgerRecorder implements JobRunListener, io.verdant.common.r
         return "succeeded";
       case STOPPED_FOR_BUDGET:
         return "stopped_for_budget";
+      case PAUSED_FOR_CARBON:
+        return "paused_for_carbon";
+      case PAUSED_FOR_PRICE:
+        return "paused_for_price";
       case RUNNING:
         return "running";
       default:
@@ -233,7 +239,8 @@ public final class LedgerRecorder implements JobRunListener, io.verdant.common.r
     return String.join("; ", parts);
   }
 
-  static String json(Map<String, String> map) {
+  /** A string map as one-line JSON, keys sorted (the options and attributes columns). */
+  public static String json(Map<String, String> map) {
     try {
       return Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(new TreeMap<>(map));
     } catch (JsonProcessingException e) {

@@ -87,31 +87,65 @@ public final class LedgerSummary {
   }
 
   /**
-   * The summary of one run ({@code runId} given) or of the latest {@code last} runs, newest first.
+   * Every run once, oldest first, each as the list of its segments in the order they started: a run paused for
+   * the grid and continued has one row per segment, a run that was not paused one.
+   */
+  public static Map<String, List<Run>> byRun(LedgerReader reader) {
+    Map<String, List<Run>> byId = new LinkedHashMap<>();
+    runs(reader).stream().sorted(Comparator.comparingLong(Run::startMs))
+        .forEach(r -> byId.computeIfAbsent(r.runId(), k -> new ArrayList<>()).add(r));
+    return byId;
+  }
+
+  /**
+   * The summary of one run ({@code runId} given) or of the latest {@code last} runs, newest first. A run paused for
+   * the grid and continued has one row per segment: it is shown once, its segments listed, its figures summed.
    *
-   * @throws VerdantException when the given run is not in the ledger
+   * @throws VerdantException when the ledger's root does not exist, or the given run is not in the ledger
    */
   public static String show(String root, Configuration conf, String runId, int last) {
     LedgerReader reader = new LedgerReader(root, conf);
-    List<Run> all = runs(reader);
-    List<Run> chosen = new ArrayList<>();
+    reader.requireRoot();
+    Map<String, List<Run>> byId = byRun(reader);
+    List<List<Run>> chosen = new ArrayList<>();
     if (runId != null) {
-      all.stream().filter(r -> r.runId().equals(runId)).forEach(chosen::add);
-      if (chosen.isEmpty()) {
+      if (!byId.containsKey(runId)) {
         throw VerdantException.of("--run %s is not in the ledger at %s", runId, root);
       }
+      chosen.add(byId.get(runId));
     } else {
-      all.sort(Comparator.comparingLong(Run::startMs).reversed());
+      List<List<Run>> all = new ArrayList<>(byId.values());
+      all.sort(Comparator.comparingLong((List<Run> segments) -> segments.get(segments.size() - 1).startMs()).reversed());
       chosen.addAll(all.subList(0, Math.min(last, all.size())));
     }
     if (chosen.isEmpty()) {
       return "No runs in the ledger at " + root + "\n";
     }
     StringBuilder sb = new StringBuilder();
-    for (Run r : chosen) {
-      format(sb, r, lines(r, energy(reader, r.runId())));
+    for (List<Run> segments : chosen) {
+      Run r = merge(segments);
+      format(sb, r, segments.size() > 1 ? segments : List.of(), lines(r, energy(reader, r.runId())));
     }
     return sb.toString();
+  }
+
+  /** The segments of one run as one: the first start, the last status, summed time and figures. */
+  public static Run merge(List<Run> segments) {
+    Run lastSegment = segments.get(segments.size() - 1);
+    List<String> phases = new ArrayList<>();
+    Map<String, Long> walls = new LinkedHashMap<>();
+    for (Run s : segments) {
+      s.phases().stream().filter(p -> !phases.contains(p)).forEach(phases::add);
+      s.phaseWallMs().forEach((k, v) -> walls.merge(k, v, Long::sum));
+    }
+    double energyJ = segments.stream().mapToDouble(Run::energyJ).sum();
+    double co2 = segments.stream().mapToDouble(Run::co2eG).sum();
+    return new Run(lastSegment.runId(), lastSegment.job(), lastSegment.status(), lastSegment.error(),
+        segments.get(0).startMs(), segments.stream().mapToLong(Run::wallMs).sum(), energyJ, co2,
+        segments.stream().mapToDouble(Run::cpuS).sum(), segments.stream().mapToLong(Run::tasks).sum(),
+        lastSegment.methods(), phases, walls, lastSegment.pue(),
+        energyJ > 0 ? co2 / (energyJ / 3.6e6 * lastSegment.pue()) : lastSegment.intensity(), lastSegment.region(),
+        lastSegment.source(), lastSegment.optionsJson());
   }
 
   /** The run's phases in the order they ran (then time outside them), and its total last. */
@@ -133,10 +167,16 @@ public final class LedgerSummary {
     return out;
   }
 
-  private static void format(StringBuilder sb, Run r, List<Line> lines) {
-    sb.append(String.format(Locale.ROOT, "run %s  job %s  status %s  started %s%n", r.runId(), r.job(), r.status(),
-        Instant.ofEpochMilli(r.startMs())));
-    if (r.error() != null) {
+  private static void format(StringBuilder sb, Run r, List<Run> segments, List<Line> lines) {
+    sb.append(String.format(Locale.ROOT, "run %s  job %s  status %s  started %s%s%n", r.runId(), r.job(), r.status(),
+        Instant.ofEpochMilli(r.startMs()), segments.isEmpty() ? "" : "  (" + segments.size() + " segments)"));
+    for (int i = 0; i < segments.size(); i++) {
+      Run s = segments.get(i);
+      sb.append(String.format(Locale.ROOT, "  segment %d  started %s  wall_s %.2f  energy_Wh %.5f  co2e_g %.4f  %s%s%n",
+          i + 1, Instant.ofEpochMilli(s.startMs()), s.wallMs() / 1000.0, s.energyJ() / 3600.0, s.co2eG(), s.status(),
+          s.error() == null ? "" : ": " + s.error()));
+    }
+    if (r.error() != null && segments.isEmpty()) {
       sb.append("  error: ").append(r.error()).append('\n');
     }
     sb.append(String.format(Locale.ROOT, "  %-22s %9s %9s %11s %10s  %s%n", "phase", "wall_s", "cpu_s", "energy_Wh",

@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * complete. Runs with different ids never touch each other's files, so concurrent runs cannot lose or corrupt
  * rows; a rerun with the same id replaces exactly that run's files (in whatever date partition they were); a
  * crash leaves only hidden files. The {@code runs} file is written last, so a run's row appears only once its
- * energy and utilization rows are in place.
+ * energy and utilization rows are in place. A run paused for the grid writes its rows as a segment,
+ * {@code part-<runId>.seg-<start ms>.parquet}, which the run's later segments (same id) leave in place.
  */
 public final class LedgerWriter {
   private static final Logger LOG = LoggerFactory.getLogger(LedgerWriter.class);
@@ -57,15 +58,33 @@ public final class LedgerWriter {
   }
 
   /**
+   * The file id of one segment of a run paused for the grid, {@code <runId>.seg-<start ms>}: never replaced by the
+   * run's later segments, which add to it.
+   */
+  public static String segmentId(String runId, long startMs) {
+    return runId + SEGMENT + startMs;
+  }
+
+  static final String SEGMENT = ".seg-";
+
+  /**
    * Writes (or replaces) one run's rows in all three tables. The utilization and energy files are written at the
    * same time (each on its own thread); the runs file is written after both are in place.
    */
   public void write(RunRow run, List<EnergyRow> energy, List<TaskRow> tasks) {
+    write(run, energy, tasks, run.runId());
+  }
+
+  /**
+   * As {@link #write(RunRow, List, List)}, under the file id {@code fileId}: the run id, or a {@link #segmentId} for a
+   * paused segment (a rerun of the run id replaces only the files of the same id).
+   */
+  public void write(RunRow run, List<EnergyRow> energy, List<TaskRow> tasks, String fileId) {
     String date = date(run.startMs());
     AtomicReference<Throwable> failed = new AtomicReference<>();
     Thread utilization = new Thread(() -> {
       try {
-        writeTable(LedgerTables.UTILIZATION, run.runId(), date,
+        writeTable(LedgerTables.UTILIZATION, fileId, date,
             tasks.stream().map(t -> LedgerTables.taskGroup(run.runId(), run.job(), t)).toList());
       } catch (Throwable t) {
         failed.set(t);
@@ -73,7 +92,7 @@ public final class LedgerWriter {
     }, "verdant-ledger-utilization");
     utilization.start();
     try {
-      writeTable(LedgerTables.ENERGY, run.runId(), date,
+      writeTable(LedgerTables.ENERGY, fileId, date,
           energy.stream().map(r -> LedgerTables.energyGroup(run.runId(), run.job(), r)).toList());
     } finally {
       joinUninterruptibly(utilization);
@@ -84,7 +103,7 @@ public final class LedgerWriter {
     } else if (t instanceof Error err) {
       throw err;
     }
-    writeTable(LedgerTables.RUNS, run.runId(), date, List.of(LedgerTables.runGroup(run)));
+    writeTable(LedgerTables.RUNS, fileId, date, List.of(LedgerTables.runGroup(run)));
     LOG.info("Ledger {}: run {} ({} energy rows, {} task rows)", root, run.runId(), energy.size(), tasks.size());
   }
 

@@ -13,13 +13,6 @@ public record ModelFile(int version, String metadataJson, String configJson, Lis
   /** The version this code writes. */
   public static final int CURRENT_VERSION = 1;
 
-  /** The file's first 8 bytes: a non-ASCII byte, "VDCM", CR LF and Ctrl-Z, as PNG does, to catch text-mode mangling. */
-  static final byte[] MAGIC = {(byte) 0x89, 'V', 'D', 'C', 'M', '\r', '\n', 0x1A};
-
-  static final int BLOCK_METADATA = 1;
-  static final int BLOCK_CONFIG = 2;
-  static final int BLOCK_TENSOR = 3;
-
   public ModelFile(String metadataJson, String configJson, List<Tensor> tensors) {
     this(CURRENT_VERSION, metadataJson, configJson, tensors);
   }

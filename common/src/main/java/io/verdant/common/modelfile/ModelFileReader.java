@@ -1,5 +1,22 @@
 package io.verdant.common.modelfile;
 
+import static io.verdant.common.modelfile.ModelFileFormat.BLOCK_CONFIG;
+import static io.verdant.common.modelfile.ModelFileFormat.BLOCK_CRC;
+import static io.verdant.common.modelfile.ModelFileFormat.BLOCK_HEAD;
+import static io.verdant.common.modelfile.ModelFileFormat.BLOCK_METADATA;
+import static io.verdant.common.modelfile.ModelFileFormat.BLOCK_TENSOR;
+import static io.verdant.common.modelfile.ModelFileFormat.ENCODING_RAW_F32;
+import static io.verdant.common.modelfile.ModelFileFormat.ENCODING_SPARSE_SHARED;
+import static io.verdant.common.modelfile.ModelFileFormat.HEADER;
+import static io.verdant.common.modelfile.ModelFileFormat.LENGTH_OFFSET;
+import static io.verdant.common.modelfile.ModelFileFormat.MAGIC;
+import static io.verdant.common.modelfile.ModelFileFormat.MAX_RANK;
+import static io.verdant.common.modelfile.ModelFileFormat.MAX_TEXT_BYTES;
+import static io.verdant.common.modelfile.ModelFileFormat.MIN_BLOCKS;
+import static io.verdant.common.modelfile.ModelFileFormat.TRAILER;
+import static io.verdant.common.modelfile.ModelFileFormat.VERSION_OFFSET;
+
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -15,27 +32,22 @@ import java.util.zip.Inflater;
  * CRC mismatch, an unknown version, sizes that do not fit) is a {@link ModelFileException} naming the file.
  */
 public final class ModelFileReader {
-  /** Header: magic 8, version 2, file length 4, block count 4. Trailer: file CRC 4. */
-  static final int HEADER = 18;
-  static final int MAX_TEXT_BYTES = 64 << 20;
-  static final int MAX_RANK = 8;
-
   private ModelFileReader() {}
 
   /** The decoded model and the cost of each tensor. */
   public record Decoded(ModelFile model, List<TensorStats> stats) {}
 
   public static Decoded decode(byte[] bytes, String source) {
-    if (bytes.length < HEADER + 4) {
+    if (bytes.length < HEADER + TRAILER) {
       throw new ModelFileException(source + ": not a Verdant model file: " + bytes.length + " bytes, a model file has at least "
-          + (HEADER + 4));
+          + (HEADER + TRAILER));
     }
-    for (int i = 0; i < ModelFile.MAGIC.length; i++) {
-      if (bytes[i] != ModelFile.MAGIC[i]) {
+    for (int i = 0; i < MAGIC.length; i++) {
+      if (bytes[i] != MAGIC[i]) {
         throw new ModelFileException(source + ": not a Verdant model file (its first bytes are not the model file magic)");
       }
     }
-    int version = ((bytes[8] & 0xff) << 8) | (bytes[9] & 0xff);
+    int version = ((bytes[VERSION_OFFSET] & 0xff) << 8) | (bytes[VERSION_OFFSET + 1] & 0xff);
     switch (version) {
       case 1:
         return new V1(bytes, source).read();
@@ -52,6 +64,10 @@ public final class ModelFileReader {
     private int pos;
     private int end;
     private String where = "header";
+    private String meta;
+    private String conf;
+    private final List<Tensor> tensors = new ArrayList<>();
+    private final List<TensorStats> stats = new ArrayList<>();
 
     V1(byte[] b, String source) {
       this.b = b;
@@ -59,77 +75,11 @@ public final class ModelFileReader {
     }
 
     Decoded read() {
-      pos = 10;
-      end = b.length;
-      long declared = u32();
-      if (declared != b.length) {
-        throw fail(declared > b.length
-            ? "truncated: the header declares " + declared + " bytes, the file has " + b.length
-            : "the header declares " + declared + " bytes, the file has " + b.length + " (trailing bytes or a corrupted header)");
-      }
-      CRC32 crc = new CRC32();
-      crc.update(b, 0, b.length - 4);
-      long stored = ((long) (b[b.length - 4] & 0xff) << 24) | ((b[b.length - 3] & 0xff) << 16) | ((b[b.length - 2] & 0xff) << 8)
-          | (b[b.length - 1] & 0xff);
-      if (crc.getValue() != stored) {
-        throw fail(String.format("file CRC32 mismatch (stored %08x, computed %08x): the file is corrupted", stored, crc.getValue()));
-      }
-      end = b.length - 4;
-      long blocks = u32();
-      // Every block takes at least 9 bytes (type, length, CRC).
-      if (blocks < 2 || blocks > (end - pos) / 9) {
-        throw fail("block count " + blocks + " does not fit the " + (end - pos) + " bytes that remain");
-      }
-      String meta = null;
-      String conf = null;
-      List<Tensor> tensors = new ArrayList<>();
-      List<TensorStats> stats = new ArrayList<>();
+      checkLengthAndCrc();
+      long blocks = blockCount();
       for (long i = 0; i < blocks; i++) {
         where = "block " + i;
-        int start = pos;
-        need(5);
-        int type = b[pos++] & 0xff;
-        long len = u32();
-        if (len > end - pos - 4) {
-          throw fail("block length " + len + " does not fit the " + Math.max(0, end - pos - 4) + " bytes that remain");
-        }
-        CRC32 bc = new CRC32();
-        bc.update(b, start, 5 + (int) len);
-        int payloadEnd = pos + (int) len;
-        int save = end;
-        end = payloadEnd;
-        long blockCrc;
-        {
-          int p = payloadEnd;
-          blockCrc = ((long) (b[p] & 0xff) << 24) | ((b[p + 1] & 0xff) << 16) | ((b[p + 2] & 0xff) << 8) | (b[p + 3] & 0xff);
-        }
-        if (bc.getValue() != blockCrc) {
-          throw fail(String.format("block CRC32 mismatch (stored %08x, computed %08x): the block is corrupted", blockCrc, bc.getValue()));
-        }
-        switch (type) {
-          case ModelFile.BLOCK_METADATA:
-            if (meta != null) {
-              throw fail("a second metadata block");
-            }
-            meta = inflate();
-            break;
-          case ModelFile.BLOCK_CONFIG:
-            if (conf != null) {
-              throw fail("a second configuration block");
-            }
-            conf = inflate();
-            break;
-          case ModelFile.BLOCK_TENSOR:
-            tensor(tensors, stats, 5 + len + 4);
-            break;
-          default:
-            throw fail("unknown block type " + type);
-        }
-        if (pos != payloadEnd) {
-          throw fail((payloadEnd - pos) + " bytes left over inside the block");
-        }
-        end = save;
-        pos = payloadEnd + 4;
+        block();
       }
       where = "trailer";
       if (pos != end) {
@@ -139,6 +89,83 @@ public final class ModelFileReader {
         throw fail("the metadata or configuration block is missing");
       }
       return new Decoded(new ModelFile(1, meta, conf, tensors), List.copyOf(stats));
+    }
+
+    /** The declared file length, then the file CRC32; afterwards the trailer is out of reach. */
+    private void checkLengthAndCrc() {
+      pos = LENGTH_OFFSET;
+      end = b.length;
+      long declared = u32();
+      if (declared != b.length) {
+        throw fail(declared > b.length
+            ? "truncated: the header declares " + declared + " bytes, the file has " + b.length
+            : "the header declares " + declared + " bytes, the file has " + b.length + " (trailing bytes or a corrupted header)");
+      }
+      CRC32 crc = new CRC32();
+      crc.update(b, 0, b.length - TRAILER);
+      long stored = u32At(b.length - TRAILER);
+      if (crc.getValue() != stored) {
+        throw fail(String.format("file CRC32 mismatch (stored %08x, computed %08x): the file is corrupted", stored, crc.getValue()));
+      }
+      end = b.length - TRAILER;
+    }
+
+    private long blockCount() {
+      long blocks = u32();
+      // Every block takes at least its head and its CRC.
+      if (blocks < MIN_BLOCKS || blocks > (end - pos) / (BLOCK_HEAD + BLOCK_CRC)) {
+        throw fail("block count " + blocks + " does not fit the " + (end - pos) + " bytes that remain");
+      }
+      return blocks;
+    }
+
+    /** One block: its head and CRC32 are checked, then its payload is read within the payload's bounds. */
+    private void block() {
+      int start = pos;
+      need(BLOCK_HEAD);
+      int type = u8();
+      long len = u32();
+      if (len > end - pos - BLOCK_CRC) {
+        throw fail("block length " + len + " does not fit the " + Math.max(0, end - pos - BLOCK_CRC) + " bytes that remain");
+      }
+      int payloadEnd = pos + (int) len;
+      checkBlockCrc(start, payloadEnd);
+      int save = end;
+      end = payloadEnd;
+      payload(type, BLOCK_HEAD + len + BLOCK_CRC);
+      if (pos != payloadEnd) {
+        throw fail((payloadEnd - pos) + " bytes left over inside the block");
+      }
+      end = save;
+      pos = payloadEnd + BLOCK_CRC;
+    }
+
+    private void checkBlockCrc(int start, int payloadEnd) {
+      CRC32 crc = new CRC32();
+      crc.update(b, start, payloadEnd - start);
+      long stored = u32At(payloadEnd);
+      if (crc.getValue() != stored) {
+        throw fail(String.format("block CRC32 mismatch (stored %08x, computed %08x): the block is corrupted", stored, crc.getValue()));
+      }
+    }
+
+    private void payload(int type, long blockBytes) {
+      switch (type) {
+        case BLOCK_METADATA -> {
+          if (meta != null) {
+            throw fail("a second metadata block");
+          }
+          meta = inflate();
+        }
+        case BLOCK_CONFIG -> {
+          if (conf != null) {
+            throw fail("a second configuration block");
+          }
+          conf = inflate();
+        }
+        case BLOCK_TENSOR -> tensor(blockBytes);
+        default -> throw fail("unknown block type " + type);
+      }
     }
 
     private String inflate() {
@@ -165,7 +192,7 @@ public final class ModelFileReader {
         }
         pos = end;
         return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(out)).toString();
+            .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(out)).toString();
       } catch (DataFormatException | CharacterCodingException e) {
         throw fail("the compressed text is corrupted: " + e.getMessage());
       } finally {
@@ -173,12 +200,31 @@ public final class ModelFileReader {
       }
     }
 
-    private void tensor(List<Tensor> tensors, List<TensorStats> stats, long blockBytes) {
+    private void tensor(long blockBytes) {
+      String name = name();
+      where = "tensor " + name;
+      int[] shape = shape();
+      int n = (int) Tensor.count(shape);
+      int encoding = u8();
+      if (encoding == ENCODING_RAW_F32) {
+        rawTensor(name, shape, n, blockBytes);
+      } else if (encoding == ENCODING_SPARSE_SHARED) {
+        sparseTensor(name, shape, n, blockBytes);
+      } else {
+        throw fail("unknown tensor encoding " + encoding);
+      }
+    }
+
+    private String name() {
       int nameLen = u16();
       need(nameLen);
       String name = new String(b, pos, nameLen, StandardCharsets.UTF_8);
       pos += nameLen;
-      where = "tensor " + name;
+      return name;
+    }
+
+    /** Rank and dimensions; the running product is checked after each dimension so that it cannot overflow. */
+    private int[] shape() {
       int rank = u8();
       if (rank < 1 || rank > MAX_RANK) {
         throw fail("rank must be between 1 and " + MAX_RANK + ", cannot be: " + rank);
@@ -196,24 +242,40 @@ public final class ModelFileReader {
           throw fail("the shape holds more than " + (Integer.MAX_VALUE - 8) + " values");
         }
       }
-      int n = (int) count;
-      int enc = u8();
-      if (enc == 0) {
-        if ((long) n * 4 > end - pos) {
-          throw fail(n + " float32 values need " + (4L * n) + " bytes, " + (end - pos) + " remain");
-        }
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-          v[i] = Float.intBitsToFloat(s32());
-        }
-        Tensor t = Tensor.raw(name, shape, v);
-        tensors.add(t);
-        stats.add(new TensorStats(name, Tensor.Encoding.RAW_F32, n, t.nonZero(), 0, 0, 32, 0, 0, 0, blockBytes));
-        return;
+      return shape;
+    }
+
+    private void rawTensor(String name, int[] shape, int n, long blockBytes) {
+      if ((long) n * 4 > end - pos) {
+        throw fail(n + " float32 values need " + (4L * n) + " bytes, " + (end - pos) + " remain");
       }
-      if (enc != 1) {
-        throw fail("unknown tensor encoding " + enc);
+      float[] v = new float[n];
+      for (int i = 0; i < n; i++) {
+        v[i] = Float.intBitsToFloat(s32());
       }
+      Tensor t = Tensor.raw(name, shape, v);
+      tensors.add(t);
+      stats.add(new TensorStats(name, Tensor.Encoding.RAW_F32, n, t.nonZero(), 0, 0, 32, 0, 0, 0, blockBytes));
+    }
+
+    private void sparseTensor(String name, int[] shape, int n, long blockBytes) {
+      SparseHead h = sparseHead(n);
+      Streams s = streams(n, h.gapBits());
+      int[] assignment = new int[n];
+      long fillers = decodeEntries(assignment, h, s);
+      pos = end;
+      Tensor t = new Tensor(name, shape, Tensor.Encoding.SPARSE_SHARED, null, h.codebook(), assignment, h.weightBits(),
+          h.gapBits(), h.stride());
+      // Stream lengths in bits are not stored; bytes * 8 is the cost on disk.
+      stats.add(new TensorStats(name, Tensor.Encoding.SPARSE_SHARED, n, t.nonZero(), s.entries(), fillers, h.weightBits(),
+          h.gapBits(), s.indexBytes() * 8, s.gapBytes() * 8, blockBytes));
+      tensors.add(t);
+    }
+
+    /** What a sparse tensor stores before its streams. */
+    private record SparseHead(int weightBits, int gapBits, int stride, float[] codebook, int[] indexLengths, int[] gapLengths) {}
+
+    private SparseHead sparseHead(int n) {
       int weightBits = u8();
       int gapBits = u8();
       if (weightBits < 1 || weightBits > Tensor.MAX_BITS || gapBits < 1 || gapBits > Tensor.MAX_BITS) {
@@ -228,19 +290,29 @@ public final class ModelFileReader {
         throw fail("codebook size must be between 1 and 2^" + weightBits + ", cannot be: " + k);
       }
       int span = 1 << gapBits;
+      // The codebook, both code tables and the three stream sizes.
       need(4L * (k - 1) + k + span + 12);
       float[] codebook = new float[k];
       for (int c = 1; c < k; c++) {
         codebook[c] = Float.intBitsToFloat(s32());
       }
-      int[] idxLen = new int[k];
-      for (int c = 0; c < k; c++) {
-        idxLen[c] = u8();
+      int[] indexLengths = codeLengths(k);
+      int[] gapLengths = codeLengths(span);
+      return new SparseHead(weightBits, gapBits, (int) stride, codebook, indexLengths, gapLengths);
+    }
+
+    private int[] codeLengths(int symbols) {
+      int[] lengths = new int[symbols];
+      for (int c = 0; c < symbols; c++) {
+        lengths[c] = u8();
       }
-      int[] gapLen = new int[span];
-      for (int c = 0; c < span; c++) {
-        gapLen[c] = u8();
-      }
+      return lengths;
+    }
+
+    /** The entry count and the sizes of the gap and index streams, which fill the rest of the payload. */
+    private record Streams(long entries, long gapBytes, long indexBytes) {}
+
+    private Streams streams(int n, int gapBits) {
       long entries = u32();
       long gapBytes = u32();
       long idxBytes = u32();
@@ -250,33 +322,37 @@ public final class ModelFileReader {
       if (entries > gapBytes * 8 || entries > idxBytes * 8) {
         throw fail(entries + " entries cannot fit streams of " + gapBytes + " and " + idxBytes + " bytes");
       }
-      if (count > (entries + 1) * span) {
-        throw fail(count + " values cannot be covered by " + entries + " entries with " + gapBits + "-bit gaps");
+      if (n > (entries + 1) * (1 << gapBits)) {
+        throw fail(n + " values cannot be covered by " + entries + " entries with " + gapBits + "-bit gaps");
       }
-      Huffman.Decoder gd = new Huffman.Decoder(gapLen, source + ": " + where + " gaps");
-      Huffman.Decoder id = new Huffman.Decoder(idxLen, source + ": " + where + " indices");
-      BitReader gr = new BitReader(b, pos, (int) gapBytes, source + ": " + where + " gaps");
-      BitReader ir = new BitReader(b, pos + (int) gapBytes, (int) idxBytes, source + ": " + where + " indices");
-      int[] assignment = new int[n];
+      return new Streams(entries, gapBytes, idxBytes);
+    }
+
+    /** Fills {@code assignment} from the two streams at {@code pos}; returns the filler entries (index 0) read. */
+    private long decodeEntries(int[] assignment, SparseHead h, Streams s) {
+      String gaps = source + ": " + where + " gaps";
+      String indices = source + ": " + where + " indices";
+      Huffman.Decoder gd = new Huffman.Decoder(h.gapLengths(), gaps);
+      Huffman.Decoder id = new Huffman.Decoder(h.indexLengths(), indices);
+      BitReader gr = new BitReader(b, pos, (int) s.gapBytes(), gaps);
+      BitReader ir = new BitReader(b, pos + (int) s.gapBytes(), (int) s.indexBytes(), indices);
+      int n = assignment.length;
+      int stride = h.stride();
+      long entries = s.entries();
       long p = -1;
       long fillers = 0;
       for (long e = 0; e < entries; e++) {
-        p += gd.decode(gr, source + ": " + where + " gaps") + 1;
-        int s = id.decode(ir, source + ": " + where + " indices");
+        p += gd.decode(gr, gaps) + 1;
+        int index = id.decode(ir, indices);
         if (p >= n) {
           throw fail("entry " + e + " lies at position " + p + ", past the " + n + " values of the tensor");
         }
-        if (s == 0) {
+        if (index == 0) {
           fillers++;
         }
-        assignment[Tensor.position(p, n, (int) stride)] = s;
+        assignment[Tensor.position(p, n, stride)] = index;
       }
-      pos = end;
-      Tensor t = new Tensor(name, shape, Tensor.Encoding.SPARSE_SHARED, null, codebook, assignment, weightBits, gapBits, (int) stride);
-      // Stream lengths in bits are not stored; bytes * 8 is the cost on disk.
-      stats.add(new TensorStats(name, Tensor.Encoding.SPARSE_SHARED, n, t.nonZero(), entries, fillers, weightBits, gapBits,
-          idxBytes * 8, gapBytes * 8, blockBytes));
-      tensors.add(t);
+      return fillers;
     }
 
     private void need(long n) {
@@ -298,7 +374,7 @@ public final class ModelFileReader {
     }
 
     private int s32() {
-      int v = ((b[pos] & 0xff) << 24) | ((b[pos + 1] & 0xff) << 16) | ((b[pos + 2] & 0xff) << 8) | (b[pos + 3] & 0xff);
+      int v = s32At(pos);
       pos += 4;
       return v;
     }
@@ -306,6 +382,14 @@ public final class ModelFileReader {
     private long u32() {
       need(4);
       return s32() & 0xffffffffL;
+    }
+
+    private long u32At(int p) {
+      return s32At(p) & 0xffffffffL;
+    }
+
+    private int s32At(int p) {
+      return ((b[p] & 0xff) << 24) | ((b[p + 1] & 0xff) << 16) | ((b[p + 2] & 0xff) << 8) | (b[p + 3] & 0xff);
     }
 
     private ModelFileException fail(String what) {

@@ -27,7 +27,13 @@ public final class JobRun implements AutoCloseable {
   public static final String PROP_JOB = "verdant.job";
   public static final String PROP_PHASE = "verdant.phase";
 
-  public enum Status { RUNNING, SUCCEEDED, FAILED, STOPPED_FOR_BUDGET }
+  /** How a run ended; a paused run is one segment of a run that continues later under the same id. */
+  public enum Status { RUNNING, SUCCEEDED, FAILED, STOPPED_FOR_BUDGET, PAUSED_FOR_CARBON, PAUSED_FOR_PRICE;
+
+    public boolean isPause() {
+      return this == PAUSED_FOR_CARBON || this == PAUSED_FOR_PRICE;
+    }
+  }
 
   private final SparkSession spark;
   private final String job;
@@ -134,7 +140,8 @@ public final class JobRun implements AutoCloseable {
   }
 
   public void failed(Throwable t) {
-    finish(t instanceof BudgetExceededException ? Status.STOPPED_FOR_BUDGET : Status.FAILED, t);
+    finish(t instanceof PausedException p ? p.status()
+        : t instanceof BudgetExceededException ? Status.STOPPED_FOR_BUDGET : Status.FAILED, t);
   }
 
   private void finish(Status s, Throwable t) {

@@ -35,7 +35,7 @@ class LedgerOptionsTest {
     assertEquals("--grid-intensity", o.settings(new org.apache.hadoop.conf.Configuration()).grid().source());
     LedgerOptions bad = new LedgerOptions();
     new CommandLine(bad).parseArgs("--pue", "0.9");
-    assertEquals("--pue must be a number of at least 1, cannot be: 0.9",
+    assertEquals("--pue must be at least 1, cannot be: 0.9",
         assertThrows(VerdantException.class, bad::validate).getMessage());
     LedgerOptions both = new LedgerOptions();
     new CommandLine(both).parseArgs("--grid-intensity", "1", "--grid-intensity-csv", "x.csv");

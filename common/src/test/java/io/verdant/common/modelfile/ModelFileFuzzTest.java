@@ -44,7 +44,8 @@ class ModelFileFuzzTest {
     assertTrue(runs > 1000, "too few fuzz runs: " + runs);
   }
 
-  private static byte[] mutate(byte[] f, Random r) {
+  /** One to four random mutations of {@code f} (a copy; {@code f} is left as it is). */
+  static byte[] mutate(byte[] f, Random r) {
     byte[] g = f.clone();
     int k = 1 + r.nextInt(4);
     for (int i = 0; i < k && g.length > 0; i++) {

@@ -138,7 +138,7 @@ class ModelFileTest {
     assertTrue(error(f).matches("bad\\.vdcm: header: file CRC32 mismatch \\(stored [0-9a-f]{8}, computed [0-9a-f]{8}\\): the file is corrupted"));
     // A block whose bytes and file CRC were rewritten but whose block CRC was not: the block CRC catches it.
     byte[] g = sample();
-    g[ModelFileReader.HEADER + 7] ^= 0x01;
+    g[ModelFileFormat.HEADER + 7] ^= 0x01;
     java.util.zip.CRC32 c = new java.util.zip.CRC32();
     c.update(g, 0, g.length - 4);
     ModelFiles.putInt(g, g.length - 4, (int) c.getValue());
@@ -168,11 +168,11 @@ class ModelFileTest {
     assertTrue(error(ModelFiles.reseal(a)).startsWith("bad.vdcm: header: block count 2147483647 does not fit"), error(a));
     // The first block's length claims 2 GiB.
     byte[] b = f.clone();
-    ModelFiles.putInt(b, ModelFileReader.HEADER + 1, 0x7fff_fff0);
+    ModelFiles.putInt(b, ModelFileFormat.HEADER + 1, 0x7fff_fff0);
     assertTrue(error(ModelFiles.reseal(b)).startsWith("bad.vdcm: block 0: block length 2147483632 does not fit"), error(b));
     // The metadata claims 60 MiB of text inside a few bytes.
     byte[] c = f.clone();
-    ModelFiles.putInt(c, ModelFileReader.HEADER + 5, 60 << 20);
+    ModelFiles.putInt(c, ModelFileFormat.HEADER + 5, 60 << 20);
     assertTrue(error(ModelFiles.reseal(c)).startsWith("bad.vdcm: block 0: text length 62914560 does not fit the"), error(c));
     // A tensor whose shape claims 2^31 x 2^31 values.
     Tensor t = Tensor.raw("w", new int[] {2, 2}, new float[] {1, 2, 3, 4});
@@ -189,8 +189,8 @@ class ModelFileTest {
 
   /** Offset of the first tensor block's payload. */
   private static int tensorBlockPayload(byte[] f) {
-    int pos = ModelFileReader.HEADER;
-    while (f[pos] != ModelFile.BLOCK_TENSOR) {
+    int pos = ModelFileFormat.HEADER;
+    while (f[pos] != ModelFileFormat.BLOCK_TENSOR) {
       pos += 5 + ModelFiles.getInt(f, pos + 1) + 4;
     }
     return pos + 5;

@@ -38,11 +38,11 @@ final class ModelFiles {
 
   /** Recomputes the file length field, every block CRC that can be located, and the file CRC. */
   static byte[] reseal(byte[] f) {
-    if (f.length < ModelFileReader.HEADER + 4) {
+    if (f.length < ModelFileFormat.HEADER + ModelFileFormat.TRAILER) {
       return f;
     }
     putInt(f, 10, f.length);
-    int pos = ModelFileReader.HEADER;
+    int pos = ModelFileFormat.HEADER;
     int end = f.length - 4;
     while (pos + 5 <= end) {
       long len = getInt(f, pos + 1) & 0xffffffffL;

@@ -72,12 +72,7 @@ public final class Ingest {
           .parquet(tablePath.toString()));
       Map<String, Manifest.SplitStats> splits = run.phase("stats", () -> stats(spark, tablePath.toString(), classification));
       long total = splits.values().stream().mapToLong(Manifest.SplitStats::rows).sum();
-      if (total == 0) {
-        throw VerdantException.of("Empty input: %s has no rows", describe(data));
-      }
-      if (splits.get(FeatureTable.TRAIN).rows() == 0) {
-        throw VerdantException.of("Empty input: no rows are left for the train split of %s", describe(data));
-      }
+      requireTrainable(data, splits, classification);
       Manifest m = new Manifest(Manifest.CURRENT_SCHEMA_VERSION, s.dataset(), run.runId(), Instant.now().toString(),
           Versions.verdant(), spark.version(), data.format(), data.task().label(), data.featureCount(), data.shape(),
           data.numClasses(), data.classNames(), "array<float>", classification ? "int" : "double",
@@ -91,8 +86,24 @@ public final class Ingest {
     }
   }
 
-  private static String describe(SourceData d) {
-    return d.files().isEmpty() ? d.format() + " input" : d.files().get(0).path();
+  /**
+   * Refuses a table that cannot be trained and tested: an empty train or test split, or a classification with
+   * fewer than 2 classes in its train split. Checked on the split statistics, before the output is committed.
+   */
+  private static void requireTrainable(SourceData data, Map<String, Manifest.SplitStats> splits, boolean classification) {
+    String counts = rowSummary(splits) + " rows";
+    for (String split : List.of(FeatureTable.TRAIN, FeatureTable.TEST)) {
+      if (splits.get(split).rows() == 0) {
+        throw VerdantException.of("%s: the %s split is empty (%s); a table needs rows to train and to test on: give more"
+            + " rows%s", data.input(), split, counts,
+            split.equals(FeatureTable.TEST) ? ", a larger --test-fraction or a --test file" : "");
+      }
+    }
+    int classes = classification ? splits.get(FeatureTable.TRAIN).classCounts().size() : 0;
+    if (classification && classes < 2) {
+      throw VerdantException.of("%s: the train split has %d class (%s); a classification needs at least 2",
+          data.input(), classes, counts);
+    }
   }
 
   static String rowSummary(Map<String, Manifest.SplitStats> splits) {

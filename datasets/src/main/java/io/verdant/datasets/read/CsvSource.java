@@ -5,108 +5,101 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * A CSV file with a header line: the label column is named by {@code --label-column}, every other column is a
+ * A CSV file, with a header line naming the columns or, without one, columns named {@code c0..cN} by position.
+ * The label column is named by {@code --label-column}, or given by its 0-based index; every other column is a
  * numeric feature. Lines are read and parsed on the executors ({@code textFile}, several partitions); only
  * per-partition summaries reach the driver. Blank lines are skipped; fields may be double-quoted. A .gz file
  * is read as one partition. Features are left as read: ingest standardizes them with train-split statistics.
  */
-public final class CsvSource implements FeatureSource {
-  private final String train;
-  private final String test;
+public final class CsvSource extends TabularSource<String> {
   private final String labelColumn;
-  private final TaskType task;
   private final int minPartitions;
+  private final boolean header;
 
   /**
+   * A file with a header line (see {@link #withHeader}).
+   *
    * @param test the test file, or null to let ingest carve the test split
+   * @param labelColumn the label column's name, or its 0-based index
    * @param task the task, or null for auto
    * @param minPartitions the least number of partitions per file; 0 uses Spark's default parallelism
    */
   public CsvSource(String train, String test, String labelColumn, TaskType task, int minPartitions) {
-    this.train = train;
-    this.test = test;
+    this(train, test, labelColumn, task, minPartitions, true);
+  }
+
+  private CsvSource(String train, String test, String labelColumn, TaskType task, int minPartitions, boolean header) {
+    super("csv", header ? "no data rows after the header" : "no data rows", train, test, task);
     this.labelColumn = labelColumn;
-    this.task = task;
     this.minPartitions = minPartitions;
+    this.header = header;
+  }
+
+  /** This source, reading files whose first line is a header ({@code true}) or already a data row. */
+  public CsvSource withHeader(boolean header) {
+    return new CsvSource(train, test, labelColumn, task, minPartitions, header);
   }
 
   @Override
-  public SourceData read(SparkSession spark) {
-    Configuration conf = spark.sparkContext().hadoopConfiguration();
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    int parts = minPartitions > 0 ? minPartitions : jsc.defaultParallelism();
-    String[] header = header(train, conf);
-    int label = Arrays.asList(header).indexOf(labelColumn);
-    if (label < 0) {
-      throw VerdantException.of("%s: no label column \"%s\" in the header (columns: %s); name it with --label-column",
-          train, labelColumn, String.join(", ", header));
-    }
-    if (header.length < 2) {
-      throw VerdantException.of("%s: the header has only the label column \"%s\"; at least one feature column is needed",
-          train, labelColumn);
+  Opened<String> open(SparkSession spark, Configuration conf) {
+    String[] columns = columns(train, conf);
+    int label = labelIndex(columns);
+    if (columns.length < 2) {
+      throw VerdantException.of("%s: the %s has only the label column \"%s\"; at least one feature column is needed",
+          train, header ? "header" : "first line", columns[label]);
     }
     if (test != null) {
-      String[] th = header(test, conf);
-      if (!Arrays.equals(th, header)) {
-        throw VerdantException.of("%s: the header differs from the training file's (%s): expected %s, found %s", test,
-            train, String.join(",", header), String.join(",", th));
+      String[] tc = columns(test, conf);
+      if (!Arrays.equals(tc, columns)) {
+        throw header
+            ? VerdantException.of("%s: the header differs from the training file's (%s): expected %s, found %s", test,
+                train, String.join(",", columns), String.join(",", tc))
+            : VerdantException.of("%s: the first line has %d fields, the training file's (%s) has %d", test, tc.length,
+                train, columns.length);
       }
     }
-    Parser parser = new Parser(header, label);
-    JavaRDD<String> trainLines = jsc.textFile(train, parts);
-    TabularScan.Result trainScan = TabularScan.scan(trainLines, parser, train, "line");
-    if (trainScan.rows() == 0) {
-      throw VerdantException.of("%s: empty input: no data rows after the header", train);
-    }
-    JavaRDD<String> testLines = null;
-    TabularScan.Result testScan = null;
-    LabelStats all = trainScan.labels();
-    String firstNonNumeric = trainScan.firstNonNumericLabel();
-    if (test != null) {
-      testLines = jsc.textFile(test, parts);
-      testScan = TabularScan.scan(testLines, parser, test, "line");
-      if (testScan.rows() == 0) {
-        throw VerdantException.of("%s: empty input: no data rows after the header", test);
-      }
-      if (firstNonNumeric == null) {
-        firstNonNumeric = testScan.firstNonNumericLabel();
-        all.firstNonNumeric = testScan.labels().firstNonNumeric;
-      }
-      all.merge(testScan.labels());
-    }
-    LabelCoder coder = LabelCoder.decide(task, all, test == null ? train : train + " and " + test, firstNonNumeric);
-    int n = header.length - 1;
-    JavaRDD<LabeledRecord> trainRecords = TabularScan.records(trainLines, parser, trainScan, 0, n, coder);
-    JavaRDD<LabeledRecord> testRecords = test == null ? null
-        : TabularScan.records(testLines, parser, testScan, trainScan.rows(), n, coder);
-    List<SourceFile> files = new ArrayList<>(InputFiles.describe("train", train, conf));
-    if (test != null) {
-      files.addAll(InputFiles.describe("test", test, conf));
-    }
-    return new SourceData("csv", trainRecords, testRecords, n, List.of(n), coder.task(), coder.numClasses(),
-        coder.classNames(), null, files);
+    return new Opened<>(lines(spark, train, minPartitions), test == null ? null : lines(spark, test, minPartitions),
+        new Parser(columns, label, header), "line", columns.length - 1);
   }
 
-  private static String[] header(String path, Configuration conf) {
+  /** The label's position: a column named {@code --label-column}, else the column at that 0-based index. */
+  private int labelIndex(String[] columns) {
+    int i = Arrays.asList(columns).indexOf(labelColumn);
+    if (i < 0 && labelColumn.matches("\\d{1,9}") && Integer.parseInt(labelColumn) < columns.length) {
+      i = Integer.parseInt(labelColumn);
+    }
+    if (i >= 0) {
+      return i;
+    }
+    if (header) {
+      throw VerdantException.of("%s: no label column \"%s\" in the header (columns: %s); name it with --label-column",
+          train, labelColumn, String.join(", ", columns));
+    }
+    throw VerdantException.of("%s: no label column \"%s\" (without a header the columns are c0..c%d, or 0..%d by index);"
+        + " name it with --label-column", train, labelColumn, columns.length - 1, columns.length - 1);
+  }
+
+  /** The column names: the header's, or c0..cN for the fields of the first line. */
+  private String[] columns(String path, Configuration conf) {
     InputFiles.requireFile(path, "csv", conf);
     String line = InputFiles.firstLine(path, conf);
-    if (line != null && line.startsWith("\uFEFF")) {
+    if (line != null && line.startsWith(BOM)) {
       line = line.substring(1);
     }
     if (line == null || line.isBlank()) {
-      throw VerdantException.of("%s: empty input: no header line", path);
+      throw VerdantException.of("%s: empty input: no %s", path, header ? "header line" : "data on the first line");
     }
     String[] h = split(line);
     for (int i = 0; i < h.length; i++) {
-      h[i] = h[i].trim();
+      h[i] = header ? h[i].trim() : "c" + i;
     }
     return h;
   }
+
+  private static final String BOM = "\uFEFF";
 
   /** Splits a CSV line on commas; a double-quoted field may hold commas, and "" inside quotes is a quote. */
   static String[] split(String line) {
@@ -141,27 +134,30 @@ public final class CsvSource implements FeatureSource {
   }
 
   private static final class Parser implements TabularScan.Parser<String> {
-    private final String[] header;
+    private final String[] columns;
     private final int label;
+    private final boolean header;
 
-    Parser(String[] header, int label) {
-      this.header = header;
+    Parser(String[] columns, int label, boolean header) {
+      this.columns = columns;
       this.label = label;
+      this.header = header;
     }
 
     @Override
     public TabularScan.Parsed parse(String line, boolean firstOfInput) throws RowDefect {
-      if (firstOfInput || line.isBlank()) {
+      if ((firstOfInput && header) || line.isBlank()) {
         return null;
       }
-      String[] f = split(line);
-      if (f.length != header.length) {
-        throw new RowDefect("expected " + header.length + " fields as in the header, found " + f.length);
+      String[] f = split(firstOfInput && line.startsWith(BOM) ? line.substring(1) : line);
+      if (f.length != columns.length) {
+        throw new RowDefect("expected " + columns.length + " fields as in the " + (header ? "header" : "first line")
+            + ", found " + f.length);
       }
-      float[] x = new float[header.length - 1];
+      float[] x = new float[columns.length - 1];
       for (int i = 0, k = 0; i < f.length; i++) {
         if (i != label) {
-          x[k++] = Numbers.feature(f[i], i + 1, header[i]);
+          x[k++] = Numbers.feature(f[i], i + 1, columns[i]);
         }
       }
       return new TabularScan.Parsed(x, null, null, f[label]);
@@ -174,7 +170,7 @@ public final class CsvSource implements FeatureSource {
 
     @Override
     public String labelColumnName() {
-      return header[label];
+      return columns[label];
     }
   }
 }

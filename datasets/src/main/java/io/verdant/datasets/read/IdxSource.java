@@ -101,7 +101,7 @@ public final class IdxSource implements FeatureSource {
       files.add(sourceFile("test-images", testImages, conf, verifiedSha256.get(testImages)));
       files.add(sourceFile("test-labels", testLabels, conf, verifiedSha256.get(testLabels)));
     }
-    return new SourceData("idx", train, test, trI.recordBytes(), shape, TaskType.CLASSIFICATION, numClasses, null,
+    return new SourceData("idx", trainImages, train, test, trI.recordBytes(), shape, TaskType.CLASSIFICATION, numClasses, null,
         SCALE, files);
   }
 

@@ -1,11 +1,7 @@
 package io.verdant.datasets.read;
 
 import io.verdant.common.VerdantException;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -14,75 +10,43 @@ import org.apache.spark.sql.SparkSession;
  * count is {@code --num-features}, or the largest index in the input(s) when that is 0. Read and parsed on the
  * executors like {@link CsvSource}; rows become dense arrays.
  */
-public final class LibSvmSource implements FeatureSource {
-  private final String train;
-  private final String test;
+public final class LibSvmSource extends TabularSource<String> {
   private final int numFeatures;
-  private final TaskType task;
   private final int minPartitions;
 
   /**
+   * @param test the test file, or null to let ingest carve the test split
    * @param numFeatures the feature count, or 0 for the largest index seen
    * @param task the task, or null for auto
    * @param minPartitions the least number of partitions per file; 0 uses Spark's default parallelism
    */
   public LibSvmSource(String train, String test, int numFeatures, TaskType task, int minPartitions) {
-    this.train = train;
-    this.test = test;
+    super("libsvm", "no data rows", train, test, task);
     this.numFeatures = numFeatures;
-    this.task = task;
     this.minPartitions = minPartitions;
   }
 
   @Override
-  public SourceData read(SparkSession spark) {
-    Configuration conf = spark.sparkContext().hadoopConfiguration();
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    int parts = minPartitions > 0 ? minPartitions : jsc.defaultParallelism();
+  Opened<String> open(SparkSession spark, Configuration conf) {
     InputFiles.requireFile(train, "libsvm", conf);
     if (test != null) {
       InputFiles.requireFile(test, "libsvm", conf);
     }
-    Parser parser = new Parser(numFeatures);
-    JavaRDD<String> trainLines = jsc.textFile(train, parts);
-    TabularScan.Result trainScan = TabularScan.scan(trainLines, parser, train, "line");
-    if (trainScan.rows() == 0) {
-      throw VerdantException.of("%s: empty input: no data rows", train);
-    }
-    LabelStats all = trainScan.labels();
-    String firstNonNumeric = trainScan.firstNonNumericLabel();
-    int n = trainScan.maxIndex();
-    JavaRDD<String> testLines = null;
-    TabularScan.Result testScan = null;
-    if (test != null) {
-      testLines = jsc.textFile(test, parts);
-      testScan = TabularScan.scan(testLines, parser, test, "line");
-      if (testScan.rows() == 0) {
-        throw VerdantException.of("%s: empty input: no data rows", test);
-      }
-      if (firstNonNumeric == null) {
-        firstNonNumeric = testScan.firstNonNumericLabel();
-        all.firstNonNumeric = testScan.labels().firstNonNumeric;
-      }
-      all.merge(testScan.labels());
-      n = Math.max(n, testScan.maxIndex());
-    }
+    return new Opened<>(lines(spark, train, minPartitions), test == null ? null : lines(spark, test, minPartitions),
+        new Parser(numFeatures), "line", numFeatures);
+  }
+
+  /** --num-features, else the largest index in the training and test inputs. */
+  @Override
+  int featureCount(Opened<String> in, TabularScan.Result trainScan, TabularScan.Result testScan) {
     if (numFeatures > 0) {
-      n = numFeatures;
+      return numFeatures;
     }
+    int n = Math.max(trainScan.maxIndex(), testScan == null ? 0 : testScan.maxIndex());
     if (n == 0) {
       throw VerdantException.of("%s: no row has any feature; give the feature count with --num-features", train);
     }
-    LabelCoder coder = LabelCoder.decide(task, all, test == null ? train : train + " and " + test, firstNonNumeric);
-    JavaRDD<LabeledRecord> trainRecords = TabularScan.records(trainLines, parser, trainScan, 0, n, coder);
-    JavaRDD<LabeledRecord> testRecords = test == null ? null
-        : TabularScan.records(testLines, parser, testScan, trainScan.rows(), n, coder);
-    List<SourceFile> files = new ArrayList<>(InputFiles.describe("train", train, conf));
-    if (test != null) {
-      files.addAll(InputFiles.describe("test", test, conf));
-    }
-    return new SourceData("libsvm", trainRecords, testRecords, n, List.of(n), coder.task(), coder.numClasses(),
-        coder.classNames(), null, files);
+    return n;
   }
 
   private static final class Parser implements TabularScan.Parser<String> {

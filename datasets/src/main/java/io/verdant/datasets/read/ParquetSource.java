@@ -25,42 +25,30 @@ import org.apache.spark.sql.types.StructType;
  * numeric feature columns (every column but the label, in schema order). Labels may be numbers or strings.
  * Rows are numbered in the order Spark reads the files; errors name that row number and the column.
  */
-public final class ParquetSource implements FeatureSource {
+public final class ParquetSource extends TabularSource<Row> {
   public static final String FEATURES = "features";
 
-  private final String train;
-  private final String test;
   private final String labelColumn;
-  private final TaskType task;
 
-  /** @param task the task, or null for auto */
+  /**
+   * @param test the test file or folder, or null to let ingest carve the test split
+   * @param task the task, or null for auto
+   */
   public ParquetSource(String train, String test, String labelColumn, TaskType task) {
-    this.train = train;
-    this.test = test;
+    super("parquet", "no rows", train, test, task);
     this.labelColumn = labelColumn;
-    this.task = task;
   }
 
   /** How the features are laid out, decided from the training input's schema. */
   private record Layout(boolean array, String[] columns, int featureCount) implements java.io.Serializable {}
 
   @Override
-  public SourceData read(SparkSession spark) {
-    Configuration conf = spark.sparkContext().hadoopConfiguration();
+  Opened<Row> open(SparkSession spark, Configuration conf) {
     Dataset<Row> trainDf = load(spark, train, conf);
     Layout layout = layout(train, trainDf);
-    JavaRDD<Row> trainRows = select(train, trainDf, layout).javaRDD();
+    JavaRDD<Row> trainRows = select(trainDf, layout).javaRDD();
     int n = layout.array() ? firstSize(train, trainRows) : layout.columns().length;
-    Layout sized = new Layout(layout.array(), layout.columns(), n);
-    Parser parser = new Parser(sized, "column \"" + labelColumn + "\"");
-    TabularScan.Result trainScan = TabularScan.scan(trainRows, parser, train, "row");
-    if (trainScan.rows() == 0) {
-      throw VerdantException.of("%s: empty input: no rows", train);
-    }
-    LabelStats all = trainScan.labels();
-    String firstNonNumeric = trainScan.firstNonNumericLabel();
     JavaRDD<Row> testRows = null;
-    TabularScan.Result testScan = null;
     if (test != null) {
       Dataset<Row> testDf = load(spark, test, conf);
       Layout tl = layout(test, testDf);
@@ -68,27 +56,10 @@ public final class ParquetSource implements FeatureSource {
         throw VerdantException.of("%s: the feature columns differ from the training input's (%s): expected %s, found %s",
             test, train, describe(layout), describe(tl));
       }
-      testRows = select(test, testDf, tl).javaRDD();
-      testScan = TabularScan.scan(testRows, parser, test, "row");
-      if (testScan.rows() == 0) {
-        throw VerdantException.of("%s: empty input: no rows", test);
-      }
-      if (firstNonNumeric == null) {
-        firstNonNumeric = testScan.firstNonNumericLabel();
-        all.firstNonNumeric = testScan.labels().firstNonNumeric;
-      }
-      all.merge(testScan.labels());
+      testRows = select(testDf, tl).javaRDD();
     }
-    LabelCoder coder = LabelCoder.decide(task, all, test == null ? train : train + " and " + test, firstNonNumeric);
-    JavaRDD<LabeledRecord> trainRecords = TabularScan.records(trainRows, parser, trainScan, 0, n, coder);
-    JavaRDD<LabeledRecord> testRecords = test == null ? null
-        : TabularScan.records(testRows, parser, testScan, trainScan.rows(), n, coder);
-    List<SourceFile> files = new ArrayList<>(InputFiles.describe("train", train, conf));
-    if (test != null) {
-      files.addAll(InputFiles.describe("test", test, conf));
-    }
-    return new SourceData("parquet", trainRecords, testRecords, n, List.of(n), coder.task(), coder.numClasses(),
-        coder.classNames(), null, files);
+    Parser parser = new Parser(new Layout(layout.array(), layout.columns(), n), "column \"" + labelColumn + "\"");
+    return new Opened<>(trainRows, testRows, parser, "row", n);
   }
 
   private static Dataset<Row> load(SparkSession spark, String path, Configuration conf) {
@@ -150,7 +121,7 @@ public final class ParquetSource implements FeatureSource {
   }
 
   /** label as a string (numbers print as Spark casts them), then the features as array<double> or doubles. */
-  private Dataset<Row> select(String path, Dataset<Row> df, Layout l) {
+  private Dataset<Row> select(Dataset<Row> df, Layout l) {
     List<Column> cols = new ArrayList<>();
     cols.add(functions.col(labelColumn).cast("string"));
     if (l.array()) {

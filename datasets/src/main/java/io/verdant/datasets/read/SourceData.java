@@ -6,6 +6,7 @@ import org.apache.spark.api.java.JavaRDD;
 /**
  * What a reader hands to ingest.
  *
+ * @param input the training input as the user named it, for messages
  * @param train training rows (the validation split is carved from them by ingest)
  * @param test test rows, or null when the input has no test part (ingest then carves one by fraction)
  * @param featureCount features per row; every row has exactly this many
@@ -15,6 +16,6 @@ import org.apache.spark.api.java.JavaRDD;
  * @param scaledBy when non-null the reader already divided features by this (images: 255), and ingest
  *     records it; when null, ingest standardizes features with statistics of the train split
  */
-public record SourceData(String format, JavaRDD<LabeledRecord> train, JavaRDD<LabeledRecord> test, int featureCount,
+public record SourceData(String format, String input, JavaRDD<LabeledRecord> train, JavaRDD<LabeledRecord> test, int featureCount,
     List<Integer> shape, TaskType task, int numClasses, List<String> classNames, Double scaledBy,
     List<SourceFile> files) {}

@@ -1,7 +1,5 @@
 package io.verdant.datasets.table;
 
-import io.verdant.common.VerdantException;
-import java.nio.file.Files;
 import java.util.List;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -63,14 +61,5 @@ public final class FeatureTable {
   /** Whether a row of an input without a test part goes to the test split. */
   public static boolean isCarvedTest(long seed, long rowId, double fraction) {
     return uniform(seed, rowId, 2) < fraction;
-  }
-
-  /** Checks that {@code dir} looks like an ingested table (has a manifest), naming the option on failure. */
-  public static java.nio.file.Path requireLocalTable(String option, java.nio.file.Path dir) {
-    if (!Files.isRegularFile(dir.resolve(MANIFEST))) {
-      throw VerdantException.of("%s must be a table written by `verdant ingest` (a folder with %s), cannot be: %s",
-          option, MANIFEST, dir);
-    }
-    return dir;
   }
 }

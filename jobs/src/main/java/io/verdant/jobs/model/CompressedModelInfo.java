@@ -68,7 +68,7 @@ public record CompressedModelInfo(
   public ModelInfo asTrainedModel() {
     ModelInfo.Dataset dataset = new ModelInfo.Dataset(null, null, datasetManifestSha256, 0, 0, 0);
     ModelInfo.TestMetrics test = accuracy == null ? null
-        : new ModelInfo.TestMetrics(0, accuracy.testQuantized(), null, null, null);
+        : new ModelInfo.TestMetrics(0, accuracy.testQuantized(), null, null, null, null);
     return new ModelInfo(ModelInfo.CURRENT_SCHEMA_VERSION, runId, createdAt, architecture, parameterCount, input, dataset,
         options, null, null, test, Map.of("verdant", verdantVersion), null);
   }

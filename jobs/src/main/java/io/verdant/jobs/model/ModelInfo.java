@@ -48,7 +48,7 @@ public record ModelInfo(
   /** Test-split figures of the saved model. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record TestMetrics(long examples, Double accuracy, Double macroF1, Double rmse, Double r2) {}
+  public record TestMetrics(long examples, Double accuracy, Double macroF1, Double rmse, Double r2, Double mae) {}
 
   /** The ND4J backend that trained the model. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

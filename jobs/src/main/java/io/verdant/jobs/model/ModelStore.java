@@ -1,5 +1,6 @@
 package io.verdant.jobs.model;
 
+import io.verdant.common.Checksums;
 import io.verdant.common.Json;
 import io.verdant.common.VerdantException;
 import io.verdant.common.modelfile.ModelFileReader;
@@ -40,35 +41,74 @@ public final class ModelStore {
 
   public static Loaded load(String path, String option, Configuration conf) {
     try {
-      Path p = new Path(path);
-      FileSystem fs = p.getFileSystem(conf);
-      if (!fs.exists(p)) {
-        throw VerdantException.of("%s %s does not exist", option, path);
-      }
-      if (!fs.getFileStatus(p).isDirectory()) {
-        return loadFile(fs, p);
-      }
-      if (fs.exists(new Path(p, ModelFiles.MODEL_ZIP))) {
-        return loadTrained(fs, p, option, path);
-      }
-      if (fs.exists(new Path(p, ModelFiles.MODEL_FILE))) {
-        return loadFile(fs, new Path(p, ModelFiles.MODEL_FILE));
-      }
-      throw VerdantException.of("%s %s holds neither %s (a trained model) nor %s (a compressed model)", option, path,
-          ModelFiles.MODEL_ZIP, ModelFiles.MODEL_FILE);
+      Located at = locate(path, option, conf);
+      return at.compressed() ? loadFile(at.fs(), at.file()) : loadTrained(at.fs(), at.file(), option, path);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read " + path, e);
     }
   }
 
-  private static Loaded loadTrained(FileSystem fs, Path dir, String option, String path) throws IOException {
-    Path zip = new Path(dir, ModelFiles.MODEL_ZIP);
-    Path json = new Path(dir, ModelFiles.MODEL_JSON);
+  /**
+   * What a path names, without building the network: the model's main file ({@link ModelFiles#MODEL_ZIP} or the
+   * compressed file, whose checksum is verified), its size and SHA-256, and its metadata. Paths as {@link #load} takes them.
+   */
+  public static ModelArtifact artifact(String path, String option, Configuration conf) {
+    try {
+      Located at = locate(path, option, conf);
+      FileSystem fs = at.fs();
+      long bytes = fs.getFileStatus(at.file()).getLen();
+      if (at.compressed()) {
+        byte[] file = readAll(fs, at.file());
+        CompressedModelInfo info = compressedInfo(ModelFileReader.decode(file, at.file().toString()), at.file());
+        return new ModelArtifact(qualified(fs, at.path()), qualified(fs, at.file()), true, bytes, Checksums.sha256(file), info);
+      }
+      ModelInfo info = trainedInfo(fs, at.file(), option, path);
+      try (InputStream in = fs.open(at.file())) {
+        return new ModelArtifact(qualified(fs, at.path()), qualified(fs, at.file()), false, bytes, Checksums.sha256(in), info);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + path, e);
+    }
+  }
+
+  private static String qualified(FileSystem fs, Path p) {
+    return fs.makeQualified(p).toString();
+  }
+
+  /** A model path as given and its main file: a trained model's zip or a compressed model file. */
+  private record Located(FileSystem fs, Path path, Path file, boolean compressed) {}
+
+  private static Located locate(String path, String option, Configuration conf) throws IOException {
+    Path p = new Path(path);
+    FileSystem fs = p.getFileSystem(conf);
+    if (!fs.exists(p)) {
+      throw VerdantException.of("%s %s does not exist", option, path);
+    }
+    if (!fs.getFileStatus(p).isDirectory()) {
+      return new Located(fs, p, p, true);
+    }
+    if (fs.exists(new Path(p, ModelFiles.MODEL_ZIP))) {
+      return new Located(fs, p, new Path(p, ModelFiles.MODEL_ZIP), false);
+    }
+    if (fs.exists(new Path(p, ModelFiles.MODEL_FILE))) {
+      return new Located(fs, p, new Path(p, ModelFiles.MODEL_FILE), true);
+    }
+    throw VerdantException.of("%s %s holds neither %s (a trained model) nor %s (a compressed model)", option, path,
+        ModelFiles.MODEL_ZIP, ModelFiles.MODEL_FILE);
+  }
+
+  /** The model.json beside a trained model's zip, which a trained model directory must hold. */
+  private static ModelInfo trainedInfo(FileSystem fs, Path zip, String option, String path) throws IOException {
+    Path json = new Path(zip.getParent(), ModelFiles.MODEL_JSON);
     if (!fs.exists(json)) {
       throw VerdantException.of("%s %s: %s is missing beside %s (a trained model directory holds both)", option, path,
           ModelFiles.MODEL_JSON, ModelFiles.MODEL_ZIP);
     }
-    ModelInfo info = ModelInfo.parse(readAll(fs, json), json.toString());
+    return ModelInfo.parse(readAll(fs, json), json.toString());
+  }
+
+  private static Loaded loadTrained(FileSystem fs, Path zip, String option, String path) throws IOException {
+    ModelInfo info = trainedInfo(fs, zip, option, path);
     MultiLayerNetwork net;
     try (InputStream in = fs.open(zip)) {
       net = ModelSerializer.restoreMultiLayerNetwork(in, true);
@@ -87,13 +127,15 @@ public final class ModelStore {
     byte[] bytes = readAll(fs, file);
     ModelFileReader.Decoded d = ModelFileReader.decode(bytes, file.toString());
     MultiLayerNetwork net = ModelCodec.toNetwork(d.model(), file.toString());
-    CompressedModelInfo info;
+    return new Loaded(net, compressedInfo(d, file), d, file.toString(), bytes.length);
+  }
+
+  private static CompressedModelInfo compressedInfo(ModelFileReader.Decoded d, Path file) {
     try {
-      info = Json.MAPPER.readValue(d.model().metadataJson(), CompressedModelInfo.class);
+      return Json.MAPPER.readValue(d.model().metadataJson(), CompressedModelInfo.class);
     } catch (IOException e) {
       throw VerdantException.of("%s: the metadata block is not valid JSON: %s", file, e.getMessage());
     }
-    return new Loaded(net, info, d, file.toString(), bytes.length);
   }
 
   /** The model.json of a trained model directory, or null when the directory holds none. */

@@ -26,7 +26,7 @@ public final class Report {
 
   /** The sections, in the page's order. */
   static final List<Section> SECTIONS = List.of(new SummarySection(), new TrainSection(), new EnergySection(),
-      new TimelineSection(), new CompressionSection(), new CarbonSection(), new ComparisonSection());
+      new TimelineSection(), new CompressionSection(), new CarbonSection(), new ComparisonSection(), new LineageSection());
 
   /** Where to write, and whether an existing report there is replaced. */
   public record Request(String out, boolean overwrite) {}

@@ -3,6 +3,7 @@ package io.verdant.jobs.train;
 import io.verdant.common.VerdantException;
 import io.verdant.common.run.JobRun;
 import io.verdant.jobs.model.EpochMetrics;
+import io.verdant.jobs.plan.GridPause;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -13,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The epochs of a train run: fit with {@link SparkTrainer}, evaluate on validation, keep the best network, checkpoint
- * after every epoch, and stop early (--patience), for the energy budget, or on divergence.
+ * after every epoch, and stop early (--patience), for the energy budget, or on divergence; pause for the grid before an
+ * epoch (--pause-above).
  */
 final class EpochLoop {
   private static final Logger LOG = LoggerFactory.getLogger(EpochLoop.class);
@@ -44,9 +46,11 @@ final class EpochLoop {
   private final SplitMetrics metrics;
   private final Checkpoints checkpoints;
   private final String fingerprint;
+  private final GridPause pause;
 
+  /** @param pause when to pause for the grid, checked before every epoch (null: never) */
   EpochLoop(JobRun run, TrainOptions o, SparkTrainer trainer, List<String> trainPaths, JavaRDD<String> validation,
-      SplitMetrics metrics, Checkpoints checkpoints, String fingerprint) {
+      SplitMetrics metrics, Checkpoints checkpoints, String fingerprint, GridPause pause) {
     this.run = run;
     this.o = o;
     this.trainer = trainer;
@@ -55,6 +59,7 @@ final class EpochLoop {
     this.metrics = metrics;
     this.checkpoints = checkpoints;
     this.fingerprint = fingerprint;
+    this.pause = pause;
   }
 
   Outcome run(Start start) {
@@ -72,6 +77,11 @@ final class EpochLoop {
         LOG.info("Early stop after epoch {}: no better validation metric for {} epoch(s) (best: epoch {})", lastEpoch,
             o.patience(), bestEpoch);
         return outcome(best, bestEpoch, history, true, null, start);
+      }
+      // The checkpoint after the last epoch is written: pausing here loses nothing.
+      Optional<GridPause.Pause> paused = pause == null ? Optional.empty() : pause.check(System.currentTimeMillis());
+      if (paused.isPresent()) {
+        throw paused.get().exception(lastEpoch, o.checkpointDir());
       }
       EpochMetrics em = epoch(epoch, lastEpoch);
       history.add(em);

@@ -1,5 +1,9 @@
 package io.verdant.jobs.train;
 
+import io.verdant.jobs.eval.Dl4jMetric;
+import io.verdant.jobs.eval.PartialMetric;
+import io.verdant.jobs.eval.RegressionStats;
+import io.verdant.jobs.eval.SparkEvaluation;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -7,15 +11,6 @@ import java.util.Random;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaRDDLike;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.broadcast.Broadcast;
-import org.apache.hadoop.fs.Path;
-import org.datavec.spark.util.SerializableHadoopConfig;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
-import java.io.InputStream;
-import java.util.Iterator;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.api.RepartitionStrategy;
@@ -140,66 +135,14 @@ public final class SparkTrainer {
     return evaluate(sc, network(), paths, empty);
   }
 
-  /**
-   * Evaluates a network on exported minibatch files: the configuration and parameters are broadcast, each task
-   * evaluates its files, and the partial evaluations are merged (DL4J's path evaluation for MultiLayerNetwork goes
-   * through a ComputationGraph code path that fails in 1.0.0-M2).
-   */
-  public static <T extends IEvaluation<T>> T evaluate(JavaSparkContext sc, MultiLayerNetwork net, JavaRDD<String> paths, T empty) {
-    Broadcast<String> conf = sc.broadcast(net.getLayerWiseConfigurations().toJson());
-    Broadcast<INDArray> params = sc.broadcast(net.params().dup());
-    Broadcast<SerializableHadoopConfig> hconf = sc.broadcast(new SerializableHadoopConfig(sc.hadoopConfiguration()));
-    try {
-      List<T> parts = paths.mapPartitions(new EvaluatePaths<>(conf, params, hconf, empty)).collect();
-      T total = null;
-      for (T p : parts) {
-        if (total == null) {
-          total = p;
-        } else {
-          total.merge(p);
-        }
-      }
-      return total == null ? empty : total;
-    } finally {
-      conf.destroy();
-      params.destroy();
-      hconf.destroy();
-    }
+  /** Evaluates the current network with a metric of Verdant's own (e.g. {@link RegressionStats}). */
+  public <M extends PartialMetric<M>> M evaluate(JavaRDD<String> paths, M empty) {
+    return SparkEvaluation.evaluate(sc, network(), paths, empty);
   }
 
-  static final class EvaluatePaths<T extends IEvaluation<T>> implements FlatMapFunction<Iterator<String>, T> {
-    private static final long serialVersionUID = 1L;
-    private final Broadcast<String> conf;
-    private final Broadcast<INDArray> params;
-    private final Broadcast<SerializableHadoopConfig> hconf;
-    private final T empty;
-
-    EvaluatePaths(Broadcast<String> conf, Broadcast<INDArray> params, Broadcast<SerializableHadoopConfig> hconf, T empty) {
-      this.conf = conf;
-      this.params = params;
-      this.hconf = hconf;
-      this.empty = empty;
-    }
-
-    @Override
-    public Iterator<T> call(Iterator<String> it) throws Exception {
-      if (!it.hasNext()) {
-        return Collections.emptyIterator();
-      }
-      MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(conf.value()));
-      net.init(params.value().dup(), false);
-      T eval = empty.newInstance();
-      while (it.hasNext()) {
-        Path p = new Path(it.next());
-        DataSet ds;
-        try (InputStream in = p.getFileSystem(hconf.value().getConfiguration()).open(p)) {
-          ds = MinibatchFile.read(in);
-        }
-        INDArray out = net.output(ds.getFeatures(), false);
-        eval.eval(ds.getLabels(), out);
-      }
-      return Collections.singletonList(eval).iterator();
-    }
+  /** Evaluates a network on exported minibatch files with a DL4J evaluation, see {@link SparkEvaluation}. */
+  public static <T extends IEvaluation<T>> T evaluate(JavaSparkContext sc, MultiLayerNetwork net, JavaRDD<String> paths, T empty) {
+    return SparkEvaluation.evaluate(sc, net, paths, new Dl4jMetric<>(empty)).evaluation();
   }
 
   /** The training loss or the parameters of a round were NaN or infinite. */

@@ -12,6 +12,7 @@ import io.verdant.jobs.model.ModelFiles;
 import io.verdant.jobs.model.ModelInfo;
 import io.verdant.jobs.model.ModelStore;
 import io.verdant.jobs.nn.Architectures;
+import io.verdant.jobs.plan.GridPause;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -54,12 +55,19 @@ public final class Training {
   private final TrainOptions o;
   private final Manifest.Loaded data;
   private final Map<String, String> effectiveOptions;
+  private GridPause pause;
 
   public Training(JobRun run, TrainOptions options, Manifest.Loaded data, Map<String, String> effectiveOptions) {
     this.run = run;
     this.o = options;
     this.data = data;
     this.effectiveOptions = effectiveOptions;
+  }
+
+  /** Pauses at epoch boundaries when {@code pause} says so (null: never). */
+  public Training pauseWith(GridPause pause) {
+    this.pause = pause;
+    return this;
   }
 
   /** The default checkpoint directory of an output: a hidden sibling {@code .<name>.checkpoint}. */
@@ -108,7 +116,7 @@ public final class Training {
         SparkTrainer trainer = trainer(sc, restored == null ? net : restored.network(), workers);
         SplitMetrics metrics = new SplitMetrics(data.manifest().classification(), data.manifest().numClasses());
         EpochLoop.Outcome outcome = new EpochLoop(run, o, trainer, exports.train().paths(), exports.validationRdd(), metrics,
-            checkpoints, o.fingerprint(data.sha256())).run(start);
+            checkpoints, o.fingerprint(data.sha256()), pause).run(start);
         outcome.best().getLayerWiseConfigurations().setEpochCount(outcome.bestEpoch());
         ModelInfo.TestMetrics test = run.phase("test",
             () -> metrics.test(sc, outcome.best(), exports.testRdd(), exports.test().examples()));

@@ -43,7 +43,7 @@ class ReportChartsTest {
     RunData d = new RunData(RUN, LedgerSummary.lines(RUN, energy), energy, List.of(), null, null, null);
     ChartSink sink = new ChartSink(FileSystem.getLocal(new Configuration()), new org.apache.hadoop.fs.Path(tmp.toUri()));
     Files.createDirectories(tmp.resolve(ChartSink.IMG_DIR));
-    String html = new EnergySection().body(new ReportData("ledger", List.of(d)), sink).orElseThrow();
+    String html = new EnergySection().body(new ReportData("ledger", List.of(d), List.of()), sink).orElseThrow();
     assertTrue(html.contains("<img src=\"img/energy-r1.png\""), html);
     ChartNumbers c = sink.charts().get(0);
     assertEquals("phase / executor", c.xAxis());
@@ -70,7 +70,7 @@ class ReportChartsTest {
         List.of(), null, null, null)).toList();
     ChartSink sink = new ChartSink(FileSystem.getLocal(new Configuration()), new org.apache.hadoop.fs.Path(tmp.toUri()));
     Files.createDirectories(tmp.resolve(ChartSink.IMG_DIR));
-    String html = new ComparisonSection().body(new ReportData("ledger", runs), sink).orElseThrow();
+    String html = new ComparisonSection().body(new ReportData("ledger", runs, List.of()), sink).orElseThrow();
     assertTrue(html.contains("<img src=\"img/runs-Spark-Pi---nightly.png\""), html);
     assertTrue(Files.isRegularFile(tmp.resolve("img/runs-Spark-Pi---nightly.png")));
   }

@@ -1,0 +1,27 @@
+package io.verdant.jobs.plan;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** The figures given with --expected-duration and --expected-energy-wh: constant power over the duration. */
+public final class GivenFigures implements Estimator {
+  private final Long durationMs;
+  private final Double energyWh;
+
+  /** Either may be null (not given); both are needed. */
+  public GivenFigures(Long durationMs, Double energyWh) {
+    this.durationMs = durationMs;
+    this.energyWh = energyWh;
+  }
+
+  @Override
+  public Optional<Estimate> estimate(JobSpec job) {
+    if (durationMs == null || energyWh == null) {
+      return Optional.empty();
+    }
+    return Optional.of(new Estimate("options", String.format(Locale.ROOT,
+        "--expected-duration %.0f s and --expected-energy-wh %s, constant power", durationMs / 1e3, energyWh),
+        durationMs / 1e3, energyWh, List.of(), PowerProfile.flat(durationMs, energyWh)));
+  }
+}
