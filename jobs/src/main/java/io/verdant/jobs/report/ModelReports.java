@@ -11,6 +11,7 @@ import io.verdant.jobs.model.ModelInfo;
 import io.verdant.jobs.model.ModelStore;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 import org.apache.hadoop.conf.Configuration;
 
 /**
@@ -24,28 +25,25 @@ final class ModelReports {
 
   /** The model.json of a train run that wrote a model, else null; a missing one is an error naming the run and file. */
   static ModelInfo trained(Run run, Configuration conf) {
-    String dir = output(run, "train");
-    if (dir == null) {
-      return null;
-    }
-    ModelInfo info = ModelStore.readInfo(dir, conf);
-    if (info == null) {
-      throw missing(run, dir, ModelFiles.MODEL_JSON);
-    }
-    return info;
+    return read(run, "train", ModelFiles.MODEL_JSON, ModelStore::readInfo, conf);
   }
 
   /** The report.json of a compress run that succeeded, else null; a missing one is an error naming the run and file. */
   static CompressionReport compressed(Run run, Configuration conf) {
-    String dir = output(run, "compress");
+    return read(run, "compress", ModelFiles.COMPRESSION_REPORT, CompressionReport::read, conf);
+  }
+
+  /** {@code file} in the output of a run of {@code job} that wrote one, read by {@code reader} (null when absent). */
+  private static <T> T read(Run run, String job, String file, BiFunction<String, Configuration, T> reader, Configuration conf) {
+    String dir = output(run, job);
     if (dir == null) {
       return null;
     }
-    CompressionReport report = CompressionReport.read(dir, conf);
-    if (report == null) {
-      throw missing(run, dir, ModelFiles.COMPRESSION_REPORT);
+    T value = reader.apply(dir, conf);
+    if (value == null) {
+      throw VerdantException.of("%s run %s wrote %s, but its %s is missing", run.job(), run.runId(), dir, file);
     }
-    return report;
+    return value;
   }
 
   /** The --out of a run of {@code job} that wrote its output, else null. */
@@ -60,9 +58,5 @@ final class ModelReports {
       throw VerdantException.of("run %s: the ledger's options_json is not a JSON object of options: %s", run.runId(),
           e.getOriginalMessage());
     }
-  }
-
-  private static VerdantException missing(Run run, String dir, String file) {
-    return VerdantException.of("%s run %s wrote %s, but its %s is missing", run.job(), run.runId(), dir, file);
   }
 }
