@@ -1,5 +1,6 @@
 package io.verdant.jobs;
 
+import io.verdant.common.Checks;
 import io.verdant.common.VerdantException;
 import io.verdant.common.fs.CompletedOutput;
 import io.verdant.common.run.JobRun;
@@ -155,6 +156,8 @@ public final class IngestCommand extends JobCommand {
     return input.dataset != null ? "--dataset " + input.dataset : "--format " + format();
   }
 
+  private static final java.util.Set<String> TASKS = java.util.Set.of("auto", "classification", "regression");
+
   @Override
   protected void validate() {
     if (input.dataset != null) {
@@ -162,35 +165,22 @@ public final class IngestCommand extends JobCommand {
     } else {
       validateFiles(input.files);
     }
-    if (!(validationFraction >= 0 && validationFraction < 1)) {
-      throw VerdantException.of("--validation-fraction must be at least 0 and less than 1, cannot be: %s", validationFraction);
-    }
-    if (!(testFraction > 0 && testFraction < 1)) {
-      throw VerdantException.of("--test-fraction must be greater than 0 and less than 1, cannot be: %s", testFraction);
-    }
-    if (numFeatures < 0) {
-      throw VerdantException.of("--num-features must be at least 0, cannot be: %s", numFeatures);
-    }
-    if (partitions < 0) {
-      throw VerdantException.of("--partitions must be at least 0, cannot be: %s", partitions);
-    }
+    Checks.atLeastAndBelow("--validation-fraction", validationFraction, 0, 1);
+    Checks.checkArgument(testFraction > 0 && testFraction < 1,
+        "--test-fraction must be greater than 0 and less than 1, cannot be: %s", testFraction);
+    Checks.atLeast("--num-features", numFeatures, 0);
+    Checks.atLeast("--partitions", partitions, 0);
     task = task.toLowerCase(Locale.ROOT);
-    if (!task.equals("auto") && !task.equals("classification") && !task.equals("regression")) {
-      throw VerdantException.of("--task must be classification, regression or auto, cannot be: %s", task);
-    }
+    Checks.checkArgument(TASKS.contains(task), "--task must be classification, regression or auto, cannot be: %s", task);
     Format format = format();
-    if ((input.dataset != null || format == Format.idx) && task.equals("regression")) {
-      throw VerdantException.of("--task regression cannot be used with %s: its labels are classes", inputOption());
-    }
-    if (numFeatures != 0 && format != Format.libsvm) {
-      throw VerdantException.of("--num-features is for --format libsvm, cannot be used with %s", inputOption());
-    }
-    if (matched("--label-column") && format != Format.csv && format != Format.parquet) {
-      throw VerdantException.of("--label-column is for --format csv and parquet, cannot be used with %s", inputOption());
-    }
-    if (matched("--csv-header") && format != Format.csv) {
-      throw VerdantException.of("--csv-header is for --format csv, cannot be used with %s", inputOption());
-    }
+    Checks.checkArgument((input.dataset == null && format != Format.idx) || !task.equals("regression"),
+        "--task regression cannot be used with %s: its labels are classes", inputOption());
+    Checks.checkArgument(numFeatures == 0 || format == Format.libsvm,
+        "--num-features is for --format libsvm, cannot be used with %s", inputOption());
+    Checks.checkArgument(!matched("--label-column") || format == Format.csv || format == Format.parquet,
+        "--label-column is for --format csv and parquet, cannot be used with %s", inputOption());
+    Checks.checkArgument(!matched("--csv-header") || format == Format.csv,
+        "--csv-header is for --format csv, cannot be used with %s", inputOption());
     if (out == null) {
       out = Paths.get(workDir(), "tables", name()).toString();
     }
