@@ -79,7 +79,7 @@ public final class Ingest {
         throw VerdantException.of("Empty input: no rows are left for the train split of %s", describe(data));
       }
       Manifest m = new Manifest(Manifest.CURRENT_SCHEMA_VERSION, s.dataset(), run.runId(), Instant.now().toString(),
-          Versions.verdant(), spark.version(), data.format(), data.task().label(), data.featureCount(), data.shape(),
+          Versions.verdant(), spark.version(), data.format(), data.task().label(), data.featureCount(), data.featureNames(), data.shape(),
           data.numClasses(), data.classNames(), "array<float>", classification ? "int" : "double",
           FeatureTable.TABLE_DIR, List.of(FeatureTable.SPLIT), s.seed(), s.validationFraction(),
           data.test() != null ? "file" : "fraction", data.test() != null ? null : s.testFraction(), norm, splits,

@@ -57,7 +57,7 @@ public final class CsvSource implements FeatureSource {
             train, String.join(",", header), String.join(",", th));
       }
     }
-    Parser parser = new Parser(header, label);
+    Parser parser = new Parser(header, label, -1);
     JavaRDD<String> trainLines = jsc.textFile(train, parts);
     TabularScan.Result trainScan = TabularScan.scan(trainLines, parser, train, "line");
     if (trainScan.rows() == 0) {
@@ -88,11 +88,11 @@ public final class CsvSource implements FeatureSource {
     if (test != null) {
       files.addAll(InputFiles.describe("test", test, conf));
     }
-    return new SourceData("csv", trainRecords, testRecords, n, List.of(n), coder.task(), coder.numClasses(),
+    return new SourceData("csv", trainRecords, testRecords, n, featureNames(header, label, -1), List.of(n), coder.task(), coder.numClasses(),
         coder.classNames(), null, files);
   }
 
-  private static String[] header(String path, Configuration conf) {
+  static String[] header(String path, Configuration conf) {
     InputFiles.requireFile(path, "csv", conf);
     String line = InputFiles.firstLine(path, conf);
     if (line != null && line.startsWith("\uFEFF")) {
@@ -140,13 +140,30 @@ public final class CsvSource implements FeatureSource {
     return out.toArray(new String[0]);
   }
 
-  private static final class Parser implements TabularScan.Parser<String> {
+  /** The feature columns' names: the header without the label and key columns (either may be -1: absent). */
+  static List<String> featureNames(String[] header, int label, int key) {
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < header.length; i++) {
+      if (i != label && i != key) {
+        names.add(header[i]);
+      }
+    }
+    return names;
+  }
+
+  /** Parses a line into its features (every column but the label and key columns), label token and key. */
+  static final class Parser implements TabularScan.Parser<String> {
     private final String[] header;
     private final int label;
+    private final int key;
+    private final int features;
 
-    Parser(String[] header, int label) {
+    /** @param label the label column's index, -1 when the input has none; likewise {@code key} */
+    Parser(String[] header, int label, int key) {
       this.header = header;
       this.label = label;
+      this.key = key;
+      this.features = featureNames(header, label, key).size();
     }
 
     @Override
@@ -158,13 +175,13 @@ public final class CsvSource implements FeatureSource {
       if (f.length != header.length) {
         throw new RowDefect("expected " + header.length + " fields as in the header, found " + f.length);
       }
-      float[] x = new float[header.length - 1];
+      float[] x = new float[features];
       for (int i = 0, k = 0; i < f.length; i++) {
-        if (i != label) {
+        if (i != label && i != key) {
           x[k++] = Numbers.feature(f[i], i + 1, header[i]);
         }
       }
-      return new TabularScan.Parsed(x, null, null, f[label]);
+      return new TabularScan.Parsed(x, null, null, label >= 0 ? f[label] : null, key >= 0 ? f[key].trim() : null);
     }
 
     @Override
@@ -174,7 +191,7 @@ public final class CsvSource implements FeatureSource {
 
     @Override
     public String labelColumnName() {
-      return header[label];
+      return label >= 0 ? header[label] : null;
     }
   }
 }

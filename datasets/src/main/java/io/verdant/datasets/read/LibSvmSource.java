@@ -43,7 +43,7 @@ public final class LibSvmSource implements FeatureSource {
     if (test != null) {
       InputFiles.requireFile(test, "libsvm", conf);
     }
-    Parser parser = new Parser(numFeatures);
+    Parser parser = new Parser(numFeatures, "--num-features " + numFeatures);
     JavaRDD<String> trainLines = jsc.textFile(train, parts);
     TabularScan.Result trainScan = TabularScan.scan(trainLines, parser, train, "line");
     if (trainScan.rows() == 0) {
@@ -81,15 +81,19 @@ public final class LibSvmSource implements FeatureSource {
     if (test != null) {
       files.addAll(InputFiles.describe("test", test, conf));
     }
-    return new SourceData("libsvm", trainRecords, testRecords, n, List.of(n), coder.task(), coder.numClasses(),
+    return new SourceData("libsvm", trainRecords, testRecords, n, null, List.of(n), coder.task(), coder.numClasses(),
         coder.classNames(), null, files);
   }
 
-  private static final class Parser implements TabularScan.Parser<String> {
+  /** Parses a line into its label token and sparse features. */
+  static final class Parser implements TabularScan.Parser<String> {
     private final int numFeatures;
+    private final String limit;
 
-    Parser(int numFeatures) {
+    /** @param numFeatures the most features, 0 for no limit; {@code limit} says where it comes from in messages */
+    Parser(int numFeatures, String limit) {
       this.numFeatures = numFeatures;
+      this.limit = limit;
     }
 
     @Override
@@ -122,7 +126,7 @@ public final class LibSvmSource implements FeatureSource {
           throw new RowDefect("feature indices must increase, found " + i + " after " + prev);
         }
         if (numFeatures > 0 && i > numFeatures) {
-          throw new RowDefect("feature index " + i + " is beyond --num-features " + numFeatures);
+          throw new RowDefect("feature index " + i + " is beyond " + limit);
         }
         idx[k - 1] = i;
         val[k - 1] = Numbers.feature(tok.substring(colon + 1), 0, "feature " + i);

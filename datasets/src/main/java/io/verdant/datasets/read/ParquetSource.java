@@ -41,18 +41,25 @@ public final class ParquetSource implements FeatureSource {
     this.task = task;
   }
 
-  /** How the features are laid out, decided from the training input's schema. */
-  private record Layout(boolean array, String[] columns, int featureCount) implements java.io.Serializable {}
+  /**
+   * How an input is laid out, decided from its schema: the features (one array column, or numeric columns), whether
+   * it has the label column, and the key column passed through (null for none).
+   */
+  record Layout(boolean array, String[] columns, int featureCount, boolean labeled, String key)
+      implements java.io.Serializable {
+    Layout sized(int n) {
+      return new Layout(array, columns, n, labeled, key);
+    }
+  }
 
   @Override
   public SourceData read(SparkSession spark) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     Dataset<Row> trainDf = load(spark, train, conf);
-    Layout layout = layout(train, trainDf);
-    JavaRDD<Row> trainRows = select(train, trainDf, layout).javaRDD();
+    Layout layout = layout(train, trainDf, labelColumn, true, null);
+    JavaRDD<Row> trainRows = select(trainDf, layout, labelColumn).javaRDD();
     int n = layout.array() ? firstSize(train, trainRows) : layout.columns().length;
-    Layout sized = new Layout(layout.array(), layout.columns(), n);
-    Parser parser = new Parser(sized, "column \"" + labelColumn + "\"");
+    Parser parser = new Parser(layout.sized(n), "column \"" + labelColumn + "\"");
     TabularScan.Result trainScan = TabularScan.scan(trainRows, parser, train, "row");
     if (trainScan.rows() == 0) {
       throw VerdantException.of("%s: empty input: no rows", train);
@@ -63,12 +70,12 @@ public final class ParquetSource implements FeatureSource {
     TabularScan.Result testScan = null;
     if (test != null) {
       Dataset<Row> testDf = load(spark, test, conf);
-      Layout tl = layout(test, testDf);
+      Layout tl = layout(test, testDf, labelColumn, true, null);
       if (tl.array() != layout.array() || !Arrays.equals(tl.columns(), layout.columns())) {
         throw VerdantException.of("%s: the feature columns differ from the training input's (%s): expected %s, found %s",
             test, train, describe(layout), describe(tl));
       }
-      testRows = select(test, testDf, tl).javaRDD();
+      testRows = select(testDf, tl, labelColumn).javaRDD();
       testScan = TabularScan.scan(testRows, parser, test, "row");
       if (testScan.rows() == 0) {
         throw VerdantException.of("%s: empty input: no rows", test);
@@ -87,11 +94,11 @@ public final class ParquetSource implements FeatureSource {
     if (test != null) {
       files.addAll(InputFiles.describe("test", test, conf));
     }
-    return new SourceData("parquet", trainRecords, testRecords, n, List.of(n), coder.task(), coder.numClasses(),
+    return new SourceData("parquet", trainRecords, testRecords, n, layout.array() ? null : List.of(layout.columns()), List.of(n), coder.task(), coder.numClasses(),
         coder.classNames(), null, files);
   }
 
-  private static Dataset<Row> load(SparkSession spark, String path, Configuration conf) {
+  static Dataset<Row> load(SparkSession spark, String path, Configuration conf) {
     InputFiles.requireExists(path, conf);
     try {
       return spark.read().parquet(path);
@@ -111,14 +118,26 @@ public final class ParquetSource implements FeatureSource {
     return nl < 0 ? s : s.substring(0, nl);
   }
 
-  private Layout layout(String path, Dataset<Row> df) {
+  /**
+   * The layout of an input's schema. Without a {@code features} column, every column but the label and key columns is
+   * a feature and must be numeric.
+   *
+   * @param labelRequired whether a missing label column is an error (ingest) or means unlabeled rows (scoring)
+   * @param keyColumn a column passed through with each row, or null
+   */
+  static Layout layout(String path, Dataset<Row> df, String labelColumn, boolean labelRequired, String keyColumn) {
     StructType schema = df.schema();
     List<String> names = Arrays.asList(schema.fieldNames());
-    if (!names.contains(labelColumn)) {
+    boolean labeled = names.contains(labelColumn);
+    if (!labeled && labelRequired) {
       throw VerdantException.of("%s: no label column \"%s\" (columns: %s); name it with --label-column", path,
           labelColumn, String.join(", ", names));
     }
-    if (names.contains(FEATURES) && !FEATURES.equals(labelColumn)) {
+    if (keyColumn != null && !names.contains(keyColumn)) {
+      throw VerdantException.of("%s: no key column \"%s\" (columns: %s); name it with --key-column", path, keyColumn,
+          String.join(", ", names));
+    }
+    if (names.contains(FEATURES) && !FEATURES.equals(labelColumn) && !FEATURES.equals(keyColumn)) {
       DataType t = schema.apply(FEATURES).dataType();
       boolean ok = t instanceof VectorUDT
           || (t instanceof ArrayType && ((ArrayType) t).elementType() instanceof NumericType);
@@ -126,11 +145,11 @@ public final class ParquetSource implements FeatureSource {
         throw VerdantException.of("%s: column \"%s\" is %s; it must be an array of numbers or a Spark ML vector", path,
             FEATURES, t.simpleString());
       }
-      return new Layout(true, new String[] {FEATURES}, 0);
+      return new Layout(true, new String[] {FEATURES}, 0, labeled, keyColumn);
     }
     List<String> cols = new ArrayList<>();
     for (StructField f : schema.fields()) {
-      if (f.name().equals(labelColumn)) {
+      if (f.name().equals(labelColumn) || f.name().equals(keyColumn)) {
         continue;
       }
       if (!(f.dataType() instanceof NumericType)) {
@@ -142,17 +161,20 @@ public final class ParquetSource implements FeatureSource {
     if (cols.isEmpty()) {
       throw VerdantException.of("%s: no feature columns besides the label column \"%s\"", path, labelColumn);
     }
-    return new Layout(false, cols.toArray(new String[0]), cols.size());
+    return new Layout(false, cols.toArray(new String[0]), cols.size(), labeled, keyColumn);
   }
 
   private static String describe(Layout l) {
     return l.array() ? "an array column \"" + FEATURES + "\"" : "columns " + String.join(", ", l.columns());
   }
 
-  /** label as a string (numbers print as Spark casts them), then the features as array<double> or doubles. */
-  private Dataset<Row> select(String path, Dataset<Row> df, Layout l) {
+  /**
+   * label as a string (numbers print as Spark casts them; null when unlabeled), then the features as array<double>
+   * or doubles, then the key column as it is.
+   */
+  static Dataset<Row> select(Dataset<Row> df, Layout l, String labelColumn) {
     List<Column> cols = new ArrayList<>();
-    cols.add(functions.col(labelColumn).cast("string"));
+    cols.add(l.labeled() ? functions.col(labelColumn).cast("string") : functions.lit(null).cast("string"));
     if (l.array()) {
       DataType t = df.schema().apply(FEATURES).dataType();
       cols.add(t instanceof VectorUDT ? org.apache.spark.ml.functions.vector_to_array(functions.col(FEATURES), "float64")
@@ -162,10 +184,13 @@ public final class ParquetSource implements FeatureSource {
         cols.add(functions.col(c).cast("double"));
       }
     }
+    if (l.key() != null) {
+      cols.add(functions.col(l.key()));
+    }
     return df.select(cols.toArray(new Column[0]));
   }
 
-  private static int firstSize(String path, JavaRDD<Row> rows) {
+  static int firstSize(String path, JavaRDD<Row> rows) {
     List<Row> first = rows.filter(r -> !r.isNullAt(1)).take(1);
     if (first.isEmpty()) {
       if (rows.isEmpty()) {
@@ -180,7 +205,8 @@ public final class ParquetSource implements FeatureSource {
     return n;
   }
 
-  private static final class Parser implements TabularScan.Parser<Row> {
+  /** Parses a selected row ({@link #select}) into its features, label token and key. */
+  static final class Parser implements TabularScan.Parser<Row> {
     private final Layout layout;
     private final String labelName;
 
@@ -228,10 +254,11 @@ public final class ParquetSource implements FeatureSource {
           x[k] = f;
         }
       }
-      if (r.isNullAt(0)) {
+      if (layout.labeled() && r.isNullAt(0)) {
         throw new RowDefect(0, labelColumnName(), "null label");
       }
-      return new TabularScan.Parsed(x, null, null, r.getString(0));
+      Object key = layout.key() == null ? null : r.get(layout.array() ? 2 : n + 1);
+      return new TabularScan.Parsed(x, null, null, layout.labeled() ? r.getString(0) : null, key);
     }
 
     @Override
