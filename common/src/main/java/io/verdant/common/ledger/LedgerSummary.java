@@ -1,6 +1,9 @@
 package io.verdant.common.ledger;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.verdant.common.Json;
 import io.verdant.common.VerdantException;
+import io.verdant.common.run.JobRun;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -20,7 +23,7 @@ public final class LedgerSummary {
   /** The runs-table fields the summary shows. */
   public record Run(String runId, String job, String status, String error, long startMs, long wallMs, double energyJ,
       double co2eG, double cpuS, long tasks, String methods, List<String> phases, Map<String, Long> phaseWallMs,
-      double pue, double intensity, String region, String source) {}
+      double pue, double intensity, String region, String source, Map<String, String> attributes) {}
 
   private record EnergyPart(String phase, String component, String method, double energyJ, double co2eG, double cpuS) {}
 
@@ -33,7 +36,18 @@ public final class LedgerSummary {
         LedgerReader.dbl(g, "co2e_g"), LedgerReader.dbl(g, "cpu_s"), LedgerReader.lng(g, "task_count"),
         LedgerReader.string(g, "methods"), LedgerReader.list(g, "phases"), LedgerReader.longMap(g, "phase_wall_ms"),
         LedgerReader.dbl(g, "pue"), LedgerReader.dbl(g, "grid_intensity_g_per_kwh"), LedgerReader.string(g, "region"),
-        LedgerReader.string(g, "intensity_source")));
+        LedgerReader.string(g, "intensity_source"), attributes(LedgerReader.string(g, "attributes_json"))));
+  }
+
+  private static Map<String, String> attributes(String json) {
+    if (json == null) {
+      return Map.of();
+    }
+    try {
+      return Json.MAPPER.readValue(json, new TypeReference<Map<String, String>>() {});
+    } catch (java.io.IOException e) {
+      return Map.of();
+    }
   }
 
   /**
@@ -89,8 +103,16 @@ public final class LedgerSummary {
       line(sb, e.getKey(), w, e.getValue());
     }
     line(sb, "total", r.wallMs(), parts);
-    sb.append(String.format(Locale.ROOT, "  tasks %d; grid %.1f gCO2e/kWh (%s), region %s, PUE %.2f%n%n", r.tasks(),
+    sb.append(String.format(Locale.ROOT, "  tasks %d; grid %.1f gCO2e/kWh (%s), region %s, PUE %.2f%n", r.tasks(),
         r.intensity(), r.source(), r.region(), r.pue()));
+    String predictions = r.attributes().get(JobRun.PREDICTIONS);
+    String joules = r.attributes().get(LedgerRecorder.ENERGY_PER_1000_PREDICTIONS);
+    String carbon = r.attributes().get(LedgerRecorder.CO2E_PER_1000_PREDICTIONS);
+    if (predictions != null && joules != null && carbon != null) {
+      sb.append(String.format(Locale.ROOT, "  predictions %,d: %.4f J and %.6f gCO2e per 1,000 predictions%n",
+          Long.parseLong(predictions), Double.parseDouble(joules), Double.parseDouble(carbon)));
+    }
+    sb.append('\n');
   }
 
   private static void line(StringBuilder sb, String name, long wallMs, List<EnergyPart> parts) {

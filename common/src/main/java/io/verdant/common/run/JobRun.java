@@ -26,6 +26,11 @@ public final class JobRun implements AutoCloseable {
   public static final String PROP_RUN_ID = "verdant.run.id";
   public static final String PROP_JOB = "verdant.job";
   public static final String PROP_PHASE = "verdant.phase";
+  /**
+   * The attribute under which a run that makes predictions (the score job) records how many it made; the ledger adds
+   * the run's energy and carbon per 1,000 of them.
+   */
+  public static final String PREDICTIONS = "predictions";
 
   public enum Status { RUNNING, SUCCEEDED, FAILED, STOPPED_FOR_BUDGET }
 
