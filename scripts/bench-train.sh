@@ -13,25 +13,9 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 table="${1:-${VERDANT_WORK_DIR:-verdant-work}/tables/mnist}"
 shift || true
-cache_dir="${VERDANT_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/verdant}"
-
-jvm_flags=()
-while IFS= read -r line; do
-  [[ -n "$line" && "$line" != \#* ]] && jvm_flags+=("$line")
-done < "$root/submit/conf/java17-jvm-flags"
-
-shopt -s nullglob
-jars=("$root"/jobs/target/verdant-jobs-*.jar)
-shopt -u nullglob
-if [[ ${#jars[@]} -eq 0 || ! -d "$root/jobs/target/test-classes/io/verdant/jobs/bench" ]]; then
-  (cd "$root" && mvn -B -q -DskipTests package) >&2
-  jars=("$root"/jobs/target/verdant-jobs-*.jar)
-fi
-
-# MLlib's MLP uses native BLAS through dev.ludovic.netlib when it finds one: use the OpenBLAS that ND4J unpacked.
-blas="$(find "$cache_dir/javacpp" -path '*openblas*' -name 'libopenblas.so.0' 2>/dev/null | head -1 || true)"
-blas_flag=()
-[[ -n "$blas" ]] && blas_flag=("-Ddev.ludovic.netlib.blas.nativeLibPath=$blas")
+# shellcheck source=scripts/bench-java.sh
+source "$root/scripts/bench-java.sh"
+bench_java io/verdant/jobs/bench
 
 epochs="${1:-12}"
 target="${2:-0.98}"
@@ -46,8 +30,7 @@ run_way() {
   # single JVM its fastest setting here (ND4J's default of one thread per core, 2, made its epochs about 5x slower:
   # 12-14 s, docs/benchmarks.md).
   OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}" java "${jvm_flags[@]}" ${BENCH_JAVA_OPTS:-} -Xmx8g "${blas_flag[@]}" \
-    "-Dorg.bytedeco.javacpp.cachedir=$cache_dir/javacpp" \
-    -cp "$root/jobs/target/test-classes:${jars[0]}:$(cat "$root/jobs/target/embedded-classpath.txt")" \
+    "-Dorg.bytedeco.javacpp.cachedir=$cache_dir/javacpp" -cp "$bench_classpath" \
     io.verdant.jobs.bench.TrainBenchmark "$1" "$table" "$epochs" "$mllib_budget" "$mllib_chunk" "$target" 2>/dev/null \
     | sed -u "s/^/run $2 /" | tee -a "$log"
 }

@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
         CompressCommand.class,
         DecompressCommand.class,
         EvaluateCommand.class,
+        ScoreCommand.class,
     })
 public final class Verdant {
   public static final int EXIT_FAILED = 1;

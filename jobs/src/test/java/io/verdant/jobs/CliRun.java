@@ -15,8 +15,8 @@ import java.util.stream.Stream;
 import picocli.CommandLine;
 
 /** Runs a command line as {@code main} would and keeps its exit code, standard output and error text. */
-record CliRun(int code, String out, String err) {
-  static CliRun of(String... args) {
+public record CliRun(int code, String out, String err) {
+  public static CliRun of(String... args) {
     CommandLine cl = Verdant.commandLine();
     StringWriter err = new StringWriter();
     cl.setErr(new PrintWriter(err, true));
@@ -33,18 +33,18 @@ record CliRun(int code, String out, String err) {
   }
 
   /** Asserts a failure (exit 1) with exactly one error line: {@code verdant <cmd>: error: <message>}. */
-  void assertError(String command, String message) {
+  public void assertError(String command, String message) {
     assertEquals(command + ": error: " + message, err.strip(), "stderr");
     assertEquals(1, code, "exit code");
   }
 
   /** Asserts that nothing is at {@code out}, and no hidden temporary sibling of it either. */
-  static void assertNothingAt(Path out) throws IOException {
+  public static void assertNothingAt(Path out) throws IOException {
     assertFalse(Files.exists(out), "output exists: " + out);
     assertNoTemp(out);
   }
 
-  static void assertNoTemp(Path out) throws IOException {
+  public static void assertNoTemp(Path out) throws IOException {
     if (!Files.isDirectory(out.getParent())) {
       return;
     }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class IngestCommandTest {
+public class IngestCommandTest {
   private static SparkSession spark;
 
   @BeforeAll
@@ -29,7 +29,7 @@ class IngestCommandTest {
     spark.stop();
   }
 
-  static String[] idxArgs(Path out, String... more) {
+  public static String[] idxArgs(Path out, String... more) {
     Path d = LocalSpark.testData("mnist-slice");
     List<String> a = new java.util.ArrayList<>(List.of("ingest", "--format", "idx",
         "--train", d.resolve("train-images-idx3-ubyte.gz").toString(),

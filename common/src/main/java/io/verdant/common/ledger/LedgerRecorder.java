@@ -35,6 +35,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class LedgerRecorder implements JobRunListener, io.verdant.common.run.EnergyMeter {
   private static final Logger LOG = LoggerFactory.getLogger(LedgerRecorder.class);
+  /** The attributes the ledger adds to a run that counted its predictions: joules and gCO2e per 1,000 of them. */
+  public static final String ENERGY_PER_1000_PREDICTIONS = "energyJPer1000Predictions";
+  public static final String CO2E_PER_1000_PREDICTIONS = "co2eGPer1000Predictions";
 
   private final String root;
   private final LedgerOptions options;
@@ -202,13 +205,32 @@ public final class LedgerRecorder implements JobRunListener, io.verdant.common.r
     double co2 = EnergyAccount.totalCo2eG(energy);
     return new RunRow(run.runId(), run.job(), run.phases(), new LinkedHashMap<>(run.phaseWallMs()),
         json(JobRun.masked(run.options())), run.attributes().get("dataset"), run.attributes().get("model"),
-        json(run.attributes()), statusName(status), message, startMs, endMs, energyJ, co2,
+        json(attributes(run.attributes(), energyJ, co2)), statusName(status), message, startMs, endMs, energyJ, co2,
         EnergyAccount.totalCpuSeconds(energy), tasks.size(), methods(energy), settings.pue(),
         energyJ > 0 ? co2 / (energyJ / 3.6e6 * settings.pue()) : settings.grid().at(startMs), settings.region(),
         settings.grid().source(), sc != null ? sc.applicationId() : null,
         sc != null ? sc.master() : null, Versions.verdant(),
         sc != null ? sc.version() : org.apache.spark.package$.MODULE$.SPARK_VERSION(), Versions.dl4j(),
         Versions.java());
+  }
+
+  /**
+   * A run's attributes and, when it counted predictions ({@link JobRun#PREDICTIONS}), its energy and carbon per 1,000
+   * of them: known only here, once the run's energy is.
+   */
+  static Map<String, String> attributes(Map<String, String> attributes, double energyJ, double co2eG) {
+    Map<String, String> out = new TreeMap<>(attributes);
+    long n;
+    try {
+      n = Long.parseLong(attributes.getOrDefault(JobRun.PREDICTIONS, "0"));
+    } catch (NumberFormatException e) {
+      n = 0;
+    }
+    if (n > 0) {
+      out.put(ENERGY_PER_1000_PREDICTIONS, String.valueOf(energyJ / n * 1000));
+      out.put(CO2E_PER_1000_PREDICTIONS, String.valueOf(co2eG / n * 1000));
+    }
+    return out;
   }
 
   public static String statusName(JobRun.Status s) {

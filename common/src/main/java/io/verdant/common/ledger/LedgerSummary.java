@@ -1,5 +1,8 @@
 package io.verdant.common.ledger;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.verdant.common.Json;
+import io.verdant.common.run.JobRun;
 import io.verdant.common.VerdantException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,7 +23,8 @@ public final class LedgerSummary {
   /** The runs-table fields the summary shows. */
   public record Run(String runId, String job, String status, String error, long startMs, long wallMs, double energyJ,
       double co2eG, double cpuS, long tasks, String methods, List<String> phases, Map<String, Long> phaseWallMs,
-      double pue, double intensity, String region, String source, String optionsJson) {
+      double pue, double intensity, String region, String source, String optionsJson,
+      Map<String, String> attributes) {
 
     /** PUE as {@code ledger show} prints it. */
     public String pueText() {
@@ -76,7 +80,19 @@ public final class LedgerSummary {
         LedgerReader.dbl(g, "co2e_g"), LedgerReader.dbl(g, "cpu_s"), LedgerReader.lng(g, "task_count"),
         LedgerReader.string(g, "methods"), LedgerReader.list(g, "phases"), LedgerReader.longMap(g, "phase_wall_ms"),
         LedgerReader.dbl(g, "pue"), LedgerReader.dbl(g, "grid_intensity_g_per_kwh"), LedgerReader.string(g, "region"),
-        LedgerReader.string(g, "intensity_source"), LedgerReader.string(g, "options_json")));
+        LedgerReader.string(g, "intensity_source"), LedgerReader.string(g, "options_json"),
+        attributes(LedgerReader.string(g, "attributes_json"))));
+  }
+
+  private static Map<String, String> attributes(String json) {
+    if (json == null) {
+      return Map.of();
+    }
+    try {
+      return Json.MAPPER.readValue(json, new TypeReference<Map<String, String>>() {});
+    } catch (java.io.IOException e) {
+      return Map.of();
+    }
   }
 
   /** The energy rows of one run. */
@@ -145,7 +161,7 @@ public final class LedgerSummary {
         segments.stream().mapToDouble(Run::cpuS).sum(), segments.stream().mapToLong(Run::tasks).sum(),
         lastSegment.methods(), phases, walls, lastSegment.pue(),
         energyJ > 0 ? co2 / (energyJ / 3.6e6 * lastSegment.pue()) : lastSegment.intensity(), lastSegment.region(),
-        lastSegment.source(), lastSegment.optionsJson());
+        lastSegment.source(), lastSegment.optionsJson(), lastSegment.attributes());
   }
 
   /** The run's phases in the order they ran (then time outside them), and its total last. */
@@ -185,8 +201,16 @@ public final class LedgerSummary {
       sb.append(String.format(Locale.ROOT, "  %-22s %9s %9s %11s %10s  %s%n", l.name(), l.wallText(), l.cpuText(),
           l.energyWhText(), l.co2eText(), l.methods()));
     }
-    sb.append(String.format(Locale.ROOT, "  tasks %d; grid %s gCO2e/kWh (%s), region %s, PUE %s%n%n", r.tasks(),
+    sb.append(String.format(Locale.ROOT, "  tasks %d; grid %s gCO2e/kWh (%s), region %s, PUE %s%n", r.tasks(),
         r.intensityText(), r.source(), r.region(), r.pueText()));
+    String predictions = r.attributes().get(JobRun.PREDICTIONS);
+    String joules = r.attributes().get(LedgerRecorder.ENERGY_PER_1000_PREDICTIONS);
+    String carbon = r.attributes().get(LedgerRecorder.CO2E_PER_1000_PREDICTIONS);
+    if (predictions != null && joules != null && carbon != null) {
+      sb.append(String.format(Locale.ROOT, "  predictions %,d: %.4f J and %.6f gCO2e per 1,000 predictions%n",
+          Long.parseLong(predictions), Double.parseDouble(joules), Double.parseDouble(carbon)));
+    }
+    sb.append('\n');
   }
 
   private static Line line(String name, long wallMs, List<EnergyPart> parts) {

@@ -26,6 +26,11 @@ public final class JobRun implements AutoCloseable {
   public static final String PROP_RUN_ID = "verdant.run.id";
   public static final String PROP_JOB = "verdant.job";
   public static final String PROP_PHASE = "verdant.phase";
+  /**
+   * The attribute under which a run that makes predictions (the score job) records how many it made; the ledger adds
+   * the run's energy and carbon per 1,000 of them.
+   */
+  public static final String PREDICTIONS = "predictions";
 
   /** How a run ended; a paused run is one segment of a run that continues later under the same id. */
   public enum Status { RUNNING, SUCCEEDED, FAILED, STOPPED_FOR_BUDGET, PAUSED_FOR_CARBON, PAUSED_FOR_PRICE;

@@ -74,7 +74,7 @@ public final class Ingest {
       long total = splits.values().stream().mapToLong(Manifest.SplitStats::rows).sum();
       requireTrainable(data, splits, classification);
       Manifest m = new Manifest(Manifest.CURRENT_SCHEMA_VERSION, s.dataset(), run.runId(), Instant.now().toString(),
-          Versions.verdant(), spark.version(), data.format(), data.task().label(), data.featureCount(), data.shape(),
+          Versions.verdant(), spark.version(), data.format(), data.task().label(), data.featureCount(), data.featureNames(), data.shape(),
           data.numClasses(), data.classNames(), "array<float>", classification ? "int" : "double",
           FeatureTable.TABLE_DIR, List.of(FeatureTable.SPLIT), s.seed(), s.validationFraction(),
           data.test() != null ? "file" : "fraction", data.test() != null ? null : s.testFraction(), norm, splits,

@@ -1,6 +1,7 @@
 package io.verdant.datasets.ingest;
 
 import io.verdant.datasets.table.FeatureTable;
+import io.verdant.datasets.table.Normalizer;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,16 +48,8 @@ final class Standardizer implements Serializable {
   }
 
   JavaRDD<TableRow> apply(JavaRDD<TableRow> rows) {
-    double[] m = mean;
-    double[] s = std;
-    return rows.map(r -> {
-      float[] f = r.getFeatures();
-      float[] g = new float[f.length];
-      for (int i = 0; i < f.length; i++) {
-        g[i] = (float) ((f[i] - m[i]) / s[i]);
-      }
-      return new TableRow(r.getRowId(), g, r.getLabel(), r.getSplit());
-    });
+    Normalizer n = Normalizer.standardize(mean, std);
+    return rows.map(r -> new TableRow(r.getRowId(), n.apply(r.getFeatures()), r.getLabel(), r.getSplit()));
   }
 
   List<Double> meanList() {

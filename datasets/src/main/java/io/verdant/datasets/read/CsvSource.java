@@ -62,7 +62,8 @@ public final class CsvSource extends TabularSource<String> {
       }
     }
     return new Opened<>(lines(spark, train, minPartitions), test == null ? null : lines(spark, test, minPartitions),
-        new Parser(columns, label, header), "line", columns.length - 1);
+        new Parser(columns, label, -1, header), "line", columns.length - 1,
+        header ? featureNames(columns, label, -1) : null);
   }
 
   /** The label's position: a column named {@code --label-column}, else the column at that 0-based index. */
@@ -80,6 +81,22 @@ public final class CsvSource extends TabularSource<String> {
     }
     throw VerdantException.of("%s: no label column \"%s\" (without a header the columns are c0..c%d, or 0..%d by index);"
         + " name it with --label-column", train, labelColumn, columns.length - 1, columns.length - 1);
+  }
+
+  /** The column names of a file with a header line. */
+  static String[] header(String path, Configuration conf) {
+    return new CsvSource(path, null, "", null, 0, true).columns(path, conf);
+  }
+
+  /** The feature columns' names: the columns without the label and key columns (either may be -1: absent). */
+  static List<String> featureNames(String[] columns, int label, int key) {
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < columns.length; i++) {
+      if (i != label && i != key) {
+        names.add(columns[i]);
+      }
+    }
+    return names;
   }
 
   /** The column names: the header's, or c0..cN for the fields of the first line. */
@@ -133,15 +150,21 @@ public final class CsvSource extends TabularSource<String> {
     return out.toArray(new String[0]);
   }
 
-  private static final class Parser implements TabularScan.Parser<String> {
+  /** Parses a line into its features (every column but the label and key columns), label token and key. */
+  static final class Parser implements TabularScan.Parser<String> {
     private final String[] columns;
     private final int label;
+    private final int key;
     private final boolean header;
+    private final int features;
 
-    Parser(String[] columns, int label, boolean header) {
+    /** @param label the label column's index, -1 when the input has none; likewise {@code key} */
+    Parser(String[] columns, int label, int key, boolean header) {
       this.columns = columns;
       this.label = label;
+      this.key = key;
       this.header = header;
+      this.features = featureNames(columns, label, key).size();
     }
 
     @Override
@@ -154,13 +177,13 @@ public final class CsvSource extends TabularSource<String> {
         throw new RowDefect("expected " + columns.length + " fields as in the " + (header ? "header" : "first line")
             + ", found " + f.length);
       }
-      float[] x = new float[columns.length - 1];
+      float[] x = new float[features];
       for (int i = 0, k = 0; i < f.length; i++) {
-        if (i != label) {
+        if (i != label && i != key) {
           x[k++] = Numbers.feature(f[i], i + 1, columns[i]);
         }
       }
-      return new TabularScan.Parsed(x, null, null, f[label]);
+      return new TabularScan.Parsed(x, null, null, label >= 0 ? f[label] : null, key >= 0 ? f[key].trim() : null);
     }
 
     @Override
@@ -170,7 +193,7 @@ public final class CsvSource extends TabularSource<String> {
 
     @Override
     public String labelColumnName() {
-      return columns[label];
+      return label >= 0 ? columns[label] : null;
     }
   }
 }

@@ -29,11 +29,19 @@ public final class IdxSource implements FeatureSource {
   private static final int NUM_CLASSES = 10;
   /** Grey level to feature: {@code v / 255} for every unsigned byte value. */
   private static final float[] PIXEL = new float[256];
+  /** Grey level as it is: raw features that the scoring model's normalization scales. */
+  static final float[] GREY_LEVEL = new float[256];
 
   static {
     for (int v = 0; v < 256; v++) {
       PIXEL[v] = (float) (v / SCALE);
+      GREY_LEVEL[v] = v;
     }
+  }
+
+  /** Makes the record of one image: its row id, features and label (-1 when there are no labels). */
+  interface RecordMaker<R> extends java.io.Serializable {
+    R make(long rowId, float[] features, int label);
   }
 
   private final String trainImages;
@@ -86,14 +94,10 @@ public final class IdxSource implements FeatureSource {
     }
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<SerializableConfiguration> bconf = jsc.broadcast(new SerializableConfiguration(conf));
-    JavaRDD<LabeledRecord> train = records(jsc, bconf, trI, trL, 0L, numClasses);
-    JavaRDD<LabeledRecord> test = teI == null ? null : records(jsc, bconf, teI, teL, trI.count(), numClasses);
-    int[] d = trI.recordDims();
-    List<Integer> shape = new ArrayList<>();
-    shape.add(1);
-    for (int x : d) {
-      shape.add(x);
-    }
+    JavaRDD<LabeledRecord> train = records(jsc, bconf, trI, trL, 0L, numClasses, PIXEL, LabeledRecord::new);
+    JavaRDD<LabeledRecord> test = teI == null ? null
+        : records(jsc, bconf, teI, teL, trI.count(), numClasses, PIXEL, LabeledRecord::new);
+    List<Integer> shape = shape(trI);
     List<SourceFile> files = new ArrayList<>();
     files.add(sourceFile("train-images", trainImages, conf, verifiedSha256.get(trainImages)));
     files.add(sourceFile("train-labels", trainLabels, conf, verifiedSha256.get(trainLabels)));
@@ -101,15 +105,25 @@ public final class IdxSource implements FeatureSource {
       files.add(sourceFile("test-images", testImages, conf, verifiedSha256.get(testImages)));
       files.add(sourceFile("test-labels", testLabels, conf, verifiedSha256.get(testLabels)));
     }
-    return new SourceData("idx", trainImages, train, test, trI.recordBytes(), shape, TaskType.CLASSIFICATION, numClasses, null,
+    return new SourceData("idx", trainImages, train, test, trI.recordBytes(), null, shape, TaskType.CLASSIFICATION, numClasses, null,
         SCALE, files);
+  }
+
+  /** The shape of one image: one channel, then the file's record dimensions. */
+  static List<Integer> shape(IdxFile images) {
+    List<Integer> shape = new ArrayList<>();
+    shape.add(1);
+    for (int x : images.recordDims()) {
+      shape.add(x);
+    }
+    return shape;
   }
 
   private static String dims(IdxFile f) {
     return java.util.Arrays.toString(f.recordDims());
   }
 
-  private void checkPair(IdxFile images, IdxFile labels) {
+  static void checkPair(IdxFile images, IdxFile labels) {
     if (images.count() != labels.count()) {
       throw VerdantException.of("%s has %d images but %s has %d labels; the counts must match", images.path(),
           images.count(), labels.path(), labels.count());
@@ -137,8 +151,12 @@ public final class IdxSource implements FeatureSource {
     }
   }
 
-  private static JavaRDD<LabeledRecord> records(JavaSparkContext jsc, Broadcast<SerializableConfiguration> bconf,
-      IdxFile images, IdxFile labels, long rowIdOffset, int numClasses) {
+  /**
+   * The images as records made by {@code maker}, read on the executors; {@code labels} may be null (no labels);
+   * {@code pixel} maps each grey level to its feature value.
+   */
+  static <R> JavaRDD<R> records(JavaSparkContext jsc, Broadcast<SerializableConfiguration> bconf, IdxFile images,
+      IdxFile labels, long rowIdOffset, int numClasses, float[] pixel, RecordMaker<R> maker) {
     List<long[]> ranges = new ArrayList<>();
     int n = images.count();
     int splits = Math.max(jsc.defaultParallelism(), (n + RECORDS_PER_SPLIT - 1) / RECORDS_PER_SPLIT);
@@ -149,20 +167,22 @@ public final class IdxSource implements FeatureSource {
       ranges.add(new long[] {from, to});
     }
     return jsc.parallelize(ranges, ranges.size())
-        .mapPartitions(it -> new RangeReader(it, images, labels, bconf.value().value(), rowIdOffset, numClasses));
+        .mapPartitions(it -> new RangeReader<>(it, images, labels, bconf.value().value(), rowIdOffset, numClasses, pixel, maker));
   }
 
   /**
    * Streams the records of a task's ranges one at a time (nothing is buffered beyond one record and the
    * stream buffers), closing each range's streams when it is exhausted.
    */
-  private static final class RangeReader implements Iterator<LabeledRecord> {
+  private static final class RangeReader<R> implements Iterator<R> {
     private final Iterator<long[]> ranges;
     private final IdxFile images;
     private final IdxFile labels;
     private final Configuration conf;
     private final long rowIdOffset;
     private final int numClasses;
+    private final float[] pixel;
+    private final RecordMaker<R> maker;
     private final byte[] buf;
     private DataInputStream img;
     private DataInputStream lab;
@@ -170,13 +190,15 @@ public final class IdxSource implements FeatureSource {
     private long end;
 
     RangeReader(Iterator<long[]> ranges, IdxFile images, IdxFile labels, Configuration conf, long rowIdOffset,
-        int numClasses) {
+        int numClasses, float[] pixel, RecordMaker<R> maker) {
       this.ranges = ranges;
       this.images = images;
       this.labels = labels;
       this.conf = conf;
       this.rowIdOffset = rowIdOffset;
       this.numClasses = numClasses;
+      this.pixel = pixel;
+      this.maker = maker;
       this.buf = new byte[images.recordBytes()];
     }
 
@@ -193,24 +215,28 @@ public final class IdxSource implements FeatureSource {
           end = r[1];
           if (next < end) {
             img = images.openAt(next, conf);
-            lab = labels.openAt(next, conf);
+            lab = labels == null ? null : labels.openAt(next, conf);
           }
         }
         return true;
       } catch (IOException e) {
         closeStreams();
-        throw new UncheckedIOException("Cannot read " + images.path() + " or " + labels.path(), e);
+        throw new UncheckedIOException("Cannot read " + describe(), e);
       }
     }
 
+    private String describe() {
+      return labels == null ? images.path() : images.path() + " or " + labels.path();
+    }
+
     @Override
-    public LabeledRecord next() {
+    public R next() {
       if (!hasNext()) {
         throw new java.util.NoSuchElementException();
       }
       try {
         img.readFully(buf);
-        int label = lab.readUnsignedByte();
+        int label = lab == null ? -1 : lab.readUnsignedByte();
         long i = next++;
         if (label >= numClasses) {
           closeStreams();
@@ -219,15 +245,15 @@ public final class IdxSource implements FeatureSource {
         }
         float[] f = new float[buf.length];
         for (int k = 0; k < buf.length; k++) {
-          f[k] = PIXEL[buf[k] & 0xff];
+          f[k] = pixel[buf[k] & 0xff];
         }
         if (next >= end) {
           closeStreams();
         }
-        return new LabeledRecord(rowIdOffset + i, f, label);
+        return maker.make(rowIdOffset + i, f, label);
       } catch (IOException e) {
         closeStreams();
-        throw new UncheckedIOException("Cannot read " + images.path() + " or " + labels.path(), e);
+        throw new UncheckedIOException("Cannot read " + describe(), e);
       }
     }
 

@@ -11,9 +11,9 @@ import java.util.Map;
 /**
  * How the labels of a tabular input become the table's {@code label}: integer class indices kept as they
  * are, names (or other values) numbered in sorted order, or real values for regression. Decided on the
- * driver from the scan's {@link LabelStats}; applied on the executors.
+ * driver from the scan's {@link LabelStats} (ingest) or given by a trained model (scoring); applied on the executors.
  */
-final class LabelCoder implements Serializable {
+public final class LabelCoder implements Serializable {
   enum Mode { INDEX, NAMES, REGRESSION }
 
   private final Mode mode;
@@ -69,6 +69,55 @@ final class LabelCoder implements Serializable {
       names.sort(Comparator.comparingDouble(Double::parseDouble));
     }
     return new LabelCoder(Mode.NAMES, names.size(), List.copyOf(names));
+  }
+
+  /**
+   * The coding of a trained model's labels, for scoring new rows against them: the model's class names (as ingest
+   * recorded them), its class indices {@code 0..numClasses-1}, or real values for regression.
+   */
+  public static LabelCoder forModel(boolean classification, int numClasses, List<String> classNames) {
+    if (!classification) {
+      return new LabelCoder(Mode.REGRESSION, 0, null);
+    }
+    if (classNames != null && !classNames.isEmpty()) {
+      return new LabelCoder(Mode.NAMES, classNames.size(), List.copyOf(classNames));
+    }
+    return new LabelCoder(Mode.INDEX, numClasses, null);
+  }
+
+  /**
+   * Fails, naming the input, unless every label a scan saw has a code: a number for regression, else a class of this
+   * coding. {@code firstNonNumeric} is where the first non-numeric label is.
+   */
+  void check(String input, LabelStats s, String firstNonNumeric) {
+    if (s == null || s.count == 0) {
+      return;
+    }
+    if (mode == Mode.REGRESSION) {
+      if (!s.allNumeric) {
+        throw VerdantException.of("%s: label is not a number: \"%s\" (the model predicts a value)", firstNonNumeric,
+            s.firstNonNumeric);
+      }
+      return;
+    }
+    String classes = mode == Mode.NAMES ? String.join(", ", classNames) : "0 to " + (numClasses - 1);
+    if (s.tooMany) {
+      throw VerdantException.of("%s: more than %d distinct labels; the model's classes are %s", input,
+          LabelStats.MAX_CLASSES, classes);
+    }
+    for (String label : s.distinct) {
+      if (!known(label)) {
+        throw VerdantException.of("%s: label \"%s\" is not one of the model's classes (%s)", input, label, classes);
+      }
+    }
+  }
+
+  private boolean known(String canonical) {
+    if (mode == Mode.NAMES) {
+      return index.containsKey(canonical);
+    }
+    Double v = Numbers.parse(canonical);
+    return v != null && LabelStats.isInteger(v) && v >= 0 && v < numClasses;
   }
 
   /** The label value of a token the scan accepted. */

@@ -33,7 +33,7 @@ public final class LibSvmSource extends TabularSource<String> {
       InputFiles.requireFile(test, "libsvm", conf);
     }
     return new Opened<>(lines(spark, train, minPartitions), test == null ? null : lines(spark, test, minPartitions),
-        new Parser(numFeatures), "line", numFeatures);
+        new Parser(numFeatures, "--num-features " + numFeatures), "line", numFeatures, null);
   }
 
   /** --num-features, else the largest index in the training and test inputs. */
@@ -49,11 +49,15 @@ public final class LibSvmSource extends TabularSource<String> {
     return n;
   }
 
-  private static final class Parser implements TabularScan.Parser<String> {
+  /** Parses a line into its label token and sparse features. */
+  static final class Parser implements TabularScan.Parser<String> {
     private final int numFeatures;
+    private final String limit;
 
-    Parser(int numFeatures) {
+    /** @param numFeatures the most features, 0 for no limit; {@code limit} says where it comes from in messages */
+    Parser(int numFeatures, String limit) {
       this.numFeatures = numFeatures;
+      this.limit = limit;
     }
 
     @Override
@@ -86,7 +90,7 @@ public final class LibSvmSource extends TabularSource<String> {
           throw new RowDefect("feature indices must increase, found " + i + " after " + prev);
         }
         if (numFeatures > 0 && i > numFeatures) {
-          throw new RowDefect("feature index " + i + " is beyond --num-features " + numFeatures);
+          throw new RowDefect("feature index " + i + " is beyond " + limit);
         }
         idx[k - 1] = i;
         val[k - 1] = Numbers.feature(tok.substring(colon + 1), 0, "feature " + i);

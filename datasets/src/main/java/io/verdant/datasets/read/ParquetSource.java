@@ -39,30 +39,38 @@ public final class ParquetSource extends TabularSource<Row> {
     this.labelColumn = labelColumn;
   }
 
-  /** How the features are laid out, decided from the training input's schema. */
-  private record Layout(boolean array, String[] columns, int featureCount) implements java.io.Serializable {}
+  /**
+   * How an input is laid out, decided from its schema: the features (one array column, or numeric columns), whether
+   * it has the label column, and the key column passed through (null for none).
+   */
+  record Layout(boolean array, String[] columns, int featureCount, boolean labeled, String key)
+      implements java.io.Serializable {
+    Layout sized(int n) {
+      return new Layout(array, columns, n, labeled, key);
+    }
+  }
 
   @Override
   Opened<Row> open(SparkSession spark, Configuration conf) {
     Dataset<Row> trainDf = load(spark, train, conf);
-    Layout layout = layout(train, trainDf);
-    JavaRDD<Row> trainRows = select(trainDf, layout).javaRDD();
+    Layout layout = layout(train, trainDf, labelColumn, true, null);
+    JavaRDD<Row> trainRows = select(trainDf, layout, labelColumn).javaRDD();
     int n = layout.array() ? firstSize(train, trainRows) : layout.columns().length;
     JavaRDD<Row> testRows = null;
     if (test != null) {
       Dataset<Row> testDf = load(spark, test, conf);
-      Layout tl = layout(test, testDf);
+      Layout tl = layout(test, testDf, labelColumn, true, null);
       if (tl.array() != layout.array() || !Arrays.equals(tl.columns(), layout.columns())) {
         throw VerdantException.of("%s: the feature columns differ from the training input's (%s): expected %s, found %s",
             test, train, describe(layout), describe(tl));
       }
-      testRows = select(testDf, tl).javaRDD();
+      testRows = select(testDf, tl, labelColumn).javaRDD();
     }
-    Parser parser = new Parser(new Layout(layout.array(), layout.columns(), n), "column \"" + labelColumn + "\"");
-    return new Opened<>(trainRows, testRows, parser, "row", n);
+    Parser parser = new Parser(layout.sized(n), "column \"" + labelColumn + "\"");
+    return new Opened<>(trainRows, testRows, parser, "row", n, layout.array() ? null : List.of(layout.columns()));
   }
 
-  private static Dataset<Row> load(SparkSession spark, String path, Configuration conf) {
+  static Dataset<Row> load(SparkSession spark, String path, Configuration conf) {
     InputFiles.requireExists(path, conf);
     try {
       return spark.read().parquet(path);
@@ -82,14 +90,26 @@ public final class ParquetSource extends TabularSource<Row> {
     return nl < 0 ? s : s.substring(0, nl);
   }
 
-  private Layout layout(String path, Dataset<Row> df) {
+  /**
+   * The layout of an input's schema. Without a {@code features} column, every column but the label and key columns is
+   * a feature and must be numeric.
+   *
+   * @param labelRequired whether a missing label column is an error (ingest) or means unlabeled rows (scoring)
+   * @param keyColumn a column passed through with each row, or null
+   */
+  static Layout layout(String path, Dataset<Row> df, String labelColumn, boolean labelRequired, String keyColumn) {
     StructType schema = df.schema();
     List<String> names = Arrays.asList(schema.fieldNames());
-    if (!names.contains(labelColumn)) {
+    boolean labeled = names.contains(labelColumn);
+    if (!labeled && labelRequired) {
       throw VerdantException.of("%s: no label column \"%s\" (columns: %s); name it with --label-column", path,
           labelColumn, String.join(", ", names));
     }
-    if (names.contains(FEATURES) && !FEATURES.equals(labelColumn)) {
+    if (keyColumn != null && !names.contains(keyColumn)) {
+      throw VerdantException.of("%s: no key column \"%s\" (columns: %s); name it with --key-column", path, keyColumn,
+          String.join(", ", names));
+    }
+    if (names.contains(FEATURES) && !FEATURES.equals(labelColumn) && !FEATURES.equals(keyColumn)) {
       DataType t = schema.apply(FEATURES).dataType();
       boolean ok = t instanceof VectorUDT
           || (t instanceof ArrayType && ((ArrayType) t).elementType() instanceof NumericType);
@@ -97,11 +117,11 @@ public final class ParquetSource extends TabularSource<Row> {
         throw VerdantException.of("%s: column \"%s\" is %s; it must be an array of numbers or a Spark ML vector", path,
             FEATURES, t.simpleString());
       }
-      return new Layout(true, new String[] {FEATURES}, 0);
+      return new Layout(true, new String[] {FEATURES}, 0, labeled, keyColumn);
     }
     List<String> cols = new ArrayList<>();
     for (StructField f : schema.fields()) {
-      if (f.name().equals(labelColumn)) {
+      if (f.name().equals(labelColumn) || f.name().equals(keyColumn)) {
         continue;
       }
       if (!(f.dataType() instanceof NumericType)) {
@@ -113,17 +133,20 @@ public final class ParquetSource extends TabularSource<Row> {
     if (cols.isEmpty()) {
       throw VerdantException.of("%s: no feature columns besides the label column \"%s\"", path, labelColumn);
     }
-    return new Layout(false, cols.toArray(new String[0]), cols.size());
+    return new Layout(false, cols.toArray(new String[0]), cols.size(), labeled, keyColumn);
   }
 
   private static String describe(Layout l) {
     return l.array() ? "an array column \"" + FEATURES + "\"" : "columns " + String.join(", ", l.columns());
   }
 
-  /** label as a string (numbers print as Spark casts them), then the features as array<double> or doubles. */
-  private Dataset<Row> select(Dataset<Row> df, Layout l) {
+  /**
+   * label as a string (numbers print as Spark casts them; null when unlabeled), then the features as array<double>
+   * or doubles, then the key column as it is.
+   */
+  static Dataset<Row> select(Dataset<Row> df, Layout l, String labelColumn) {
     List<Column> cols = new ArrayList<>();
-    cols.add(functions.col(labelColumn).cast("string"));
+    cols.add(l.labeled() ? functions.col(labelColumn).cast("string") : functions.lit(null).cast("string"));
     if (l.array()) {
       DataType t = df.schema().apply(FEATURES).dataType();
       cols.add(t instanceof VectorUDT ? org.apache.spark.ml.functions.vector_to_array(functions.col(FEATURES), "float64")
@@ -133,10 +156,13 @@ public final class ParquetSource extends TabularSource<Row> {
         cols.add(functions.col(c).cast("double"));
       }
     }
+    if (l.key() != null) {
+      cols.add(functions.col(l.key()));
+    }
     return df.select(cols.toArray(new Column[0]));
   }
 
-  private static int firstSize(String path, JavaRDD<Row> rows) {
+  static int firstSize(String path, JavaRDD<Row> rows) {
     List<Row> first = rows.filter(r -> !r.isNullAt(1)).take(1);
     if (first.isEmpty()) {
       if (rows.isEmpty()) {
@@ -151,7 +177,8 @@ public final class ParquetSource extends TabularSource<Row> {
     return n;
   }
 
-  private static final class Parser implements TabularScan.Parser<Row> {
+  /** Parses a selected row ({@link #select}) into its features, label token and key. */
+  static final class Parser implements TabularScan.Parser<Row> {
     private final Layout layout;
     private final String labelName;
 
@@ -199,10 +226,11 @@ public final class ParquetSource extends TabularSource<Row> {
           x[k] = f;
         }
       }
-      if (r.isNullAt(0)) {
+      if (layout.labeled() && r.isNullAt(0)) {
         throw new RowDefect(0, labelColumnName(), "null label");
       }
-      return new TabularScan.Parsed(x, null, null, r.getString(0));
+      Object key = layout.key() == null ? null : r.get(layout.array() ? 2 : n + 1);
+      return new TabularScan.Parsed(x, null, null, layout.labeled() ? r.getString(0) : null, key);
     }
 
     @Override

@@ -17,5 +17,5 @@ import org.apache.spark.api.java.JavaRDD;
  *     records it; when null, ingest standardizes features with statistics of the train split
  */
 public record SourceData(String format, String input, JavaRDD<LabeledRecord> train, JavaRDD<LabeledRecord> test, int featureCount,
-    List<Integer> shape, TaskType task, int numClasses, List<String> classNames, Double scaledBy,
+    List<String> featureNames, List<Integer> shape, TaskType task, int numClasses, List<String> classNames, Double scaledBy,
     List<SourceFile> files) {}

@@ -19,8 +19,20 @@ import org.apache.spark.api.java.JavaRDD;
 final class TabularScan {
   private TabularScan() {}
 
-  /** One parsed row: dense features, or sparse (1-based indices with values), and the label token. */
-  record Parsed(float[] dense, int[] indices, float[] values, String label) {}
+  /**
+   * One parsed row: dense features, or sparse (1-based indices with values), the label token (null when the input
+   * has no labels) and the key column's value (null when there is none).
+   */
+  record Parsed(float[] dense, int[] indices, float[] values, String label, Object key) {
+    Parsed(float[] dense, int[] indices, float[] values, String label) {
+      this(dense, indices, values, label, null);
+    }
+  }
+
+  /** Makes the record of one row from its dense features and what was parsed. */
+  interface RowMaker<R> extends Serializable {
+    R make(long rowId, float[] features, Parsed parsed);
+  }
 
   /**
    * Parses one item; returns null for items that are not rows (a header, blank lines, comments). Item 0 of
@@ -67,7 +79,9 @@ final class TabularScan {
           if (r == null) {
             continue;
           }
-          part.labels.add(r.label(), i, parser.labelColumn(), parser.labelColumnName());
+          if (r.label() != null) {
+            part.labels.add(r.label(), i, parser.labelColumn(), parser.labelColumnName());
+          }
           if (r.indices() != null && r.indices().length > 0) {
             part.maxIndex = Math.max(part.maxIndex, r.indices()[r.indices().length - 1]);
           }
@@ -110,20 +124,26 @@ final class TabularScan {
     return new Result(file, unit, itemOffsets, rowOffsets, items, rows, maxIndex, labels, firstNonNumeric);
   }
 
-  /**
-   * The rows as records, parsed lazily on the executors. Sparse rows become dense arrays of
-   * {@code numFeatures}; row ids are {@code rowBase} plus the row's position in the input.
-   */
+  /** The rows as labeled records for ingest (see {@link #rows}). */
   static <T> JavaRDD<LabeledRecord> records(JavaRDD<T> items, Parser<T> parser, Result scan, long rowBase,
       int numFeatures, LabelCoder coder) {
+    return rows(items, parser, scan, rowBase, numFeatures, (id, f, r) -> new LabeledRecord(id, f, coder.code(r.label())));
+  }
+
+  /**
+   * The rows, parsed lazily on the executors and made by {@code maker}. Sparse rows become dense arrays of
+   * {@code numFeatures}; row ids are {@code rowBase} plus the row's position in the input.
+   */
+  static <T, R> JavaRDD<R> rows(JavaRDD<T> items, Parser<T> parser, Result scan, long rowBase, int numFeatures,
+      RowMaker<R> maker) {
     long[] rowOffsets = scan.rowOffsets();
     long[] itemOffsets = scan.itemOffsets();
     String file = scan.file();
     String unit = scan.unit();
-    return items.mapPartitionsWithIndex((p, it) -> new Iterator<LabeledRecord>() {
+    return items.mapPartitionsWithIndex((p, it) -> new Iterator<R>() {
       private long item = -1;
       private long row = 0;
-      private LabeledRecord next;
+      private R next;
 
       @Override
       public boolean hasNext() {
@@ -135,7 +155,7 @@ final class TabularScan {
             r = parser.parse(x, p == 0 && item == 0);
           } catch (RowDefect d) {
             // The scan accepted this input; a defect now means the input changed while it was read.
-            throw new VerdantException(d.describe(file, unit, itemOffsets[p] + item + 1) + " (the input changed during ingest)");
+            throw new VerdantException(d.describe(file, unit, itemOffsets[p] + item + 1) + " (the input changed while it was read)");
           }
           if (r == null) {
             continue;
@@ -149,18 +169,18 @@ final class TabularScan {
               f[idx[k] - 1] = v[k];
             }
           }
-          next = new LabeledRecord(rowBase + rowOffsets[p] + row, f, coder.code(r.label()));
+          next = maker.make(rowBase + rowOffsets[p] + row, f, r);
           row++;
         }
         return next != null;
       }
 
       @Override
-      public LabeledRecord next() {
+      public R next() {
         if (!hasNext()) {
           throw new NoSuchElementException();
         }
-        LabeledRecord r = next;
+        R r = next;
         next = null;
         return r;
       }

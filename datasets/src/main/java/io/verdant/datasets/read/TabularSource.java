@@ -25,9 +25,11 @@ abstract class TabularSource<T> implements FeatureSource {
 
   /**
    * An opened input. {@code featureCount} is the features per row when the layout fixes it, 0 when the scan
-   * decides it (see {@link #featureCount}); {@code unit} is what errors count ("line", "row").
+   * decides it (see {@link #featureCount}); {@code unit} is what errors count ("line", "row"); {@code featureNames}
+   * the features' names in order, null when the format has none.
    */
-  record Opened<T>(JavaRDD<T> train, JavaRDD<T> test, TabularScan.Parser<T> parser, String unit, int featureCount) {}
+  record Opened<T>(JavaRDD<T> train, JavaRDD<T> test, TabularScan.Parser<T> parser, String unit, int featureCount,
+      List<String> featureNames) {}
 
   /**
    * @param format the format's name, for the manifest
@@ -82,7 +84,7 @@ abstract class TabularSource<T> implements FeatureSource {
     if (test != null) {
       files.addAll(InputFiles.describe("test", test, conf));
     }
-    return new SourceData(format, train, trainRecords, testRecords, n, List.of(n), coder.task(), coder.numClasses(),
+    return new SourceData(format, train, trainRecords, testRecords, n, in.featureNames(), List.of(n), coder.task(), coder.numClasses(),
         coder.classNames(), null, files);
   }
 

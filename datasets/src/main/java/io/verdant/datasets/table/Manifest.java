@@ -32,6 +32,7 @@ public record Manifest(
     String format,
     String task,
     int featureCount,
+    List<String> featureNames,
     List<Integer> shape,
     int numClasses,
     List<String> classNames,

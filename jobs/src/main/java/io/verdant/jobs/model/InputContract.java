@@ -18,7 +18,8 @@ public record InputContract(String task, int featureCount, List<String> featureN
 
   /** The contract of a model trained on the table this manifest describes. */
   public static InputContract of(Manifest m) {
-    return new InputContract(m.task(), m.featureCount(), null, m.shape(), m.numClasses(), m.classNames(), m.normalization());
+    return new InputContract(m.task(), m.featureCount(), m.featureNames(), m.shape(), m.numClasses(), m.classNames(),
+        m.normalization());
   }
 
   @JsonIgnore

@@ -38,7 +38,7 @@ public final class RegistryFixtures {
   /** A feature table directory holding only its manifest, written by ingest run {@code runId}. */
   public static Manifest.Loaded table(Path dir, String dataset, String runId) throws IOException {
     Files.createDirectories(dir);
-    Manifest m = new Manifest(1, dataset, runId, Instant.now().toString(), "0.1", "3.5.7", "csv", "classification", 4,
+    Manifest m = new Manifest(1, dataset, runId, Instant.now().toString(), "0.1", "3.5.7", "csv", "classification", 4, null,
         List.of(4), 3, List.of("a", "b", "c"), "array<float>", "int", "table", List.of("split"), 42, 0.1, "file", null, null,
         Map.of(), List.of());
     org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(dir.resolve("manifest.json").toUri());

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReportChartsTest {
   private static final Run RUN = new Run("r1", "train", "succeeded", null, 1_000_000L, 20_000L, 0, 0, 0, 4, null,
-      List.of("export", "train"), Map.of("export", 5_000L, "train", 14_000L), 1.58, 475, "world", "default", "{}");
+      List.of("export", "train"), Map.of("export", 5_000L, "train", 14_000L), 1.58, 475, "world", "default", "{}", Map.of());
 
   @Test
   void tasksOverlappingOnAnExecutorGoOnSeparateSlotsAndAFreedSlotIsReused() {
@@ -63,9 +63,9 @@ class ReportChartsTest {
   @Test
   void aJobNamedByItsSparkApplicationGivesASafeFileName(@TempDir Path tmp) throws Exception {
     Run app = new Run("app-1", "Spark Pi / nightly", "succeeded", null, 0L, 1000L, 0, 0, 0, 0, null, List.of(), Map.of(), 1.58,
-        475, "world", "default", "{}");
+        475, "world", "default", "{}", Map.of());
     Run again = new Run("app-2", app.job(), "succeeded", null, 5000L, 1000L, 0, 0, 0, 0, null, List.of(), Map.of(), 1.58, 475,
-        "world", "default", "{}");
+        "world", "default", "{}", Map.of());
     List<RunData> runs = List.of(app, again).stream().map(r -> new RunData(r, LedgerSummary.lines(r, List.of()), List.of(),
         List.of(), null, null, null)).toList();
     ChartSink sink = new ChartSink(FileSystem.getLocal(new Configuration()), new org.apache.hadoop.fs.Path(tmp.toUri()));

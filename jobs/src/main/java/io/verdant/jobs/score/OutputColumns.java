@@ -1,0 +1,54 @@
+package io.verdant.jobs.score;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The columns of the predictions table (docs/score.md): the key, the prediction (a class index, or a value), the
+ * class name where the model has names, the class probabilities (classification), and the model and run.
+ */
+final class OutputColumns {
+  static final String ROW_ID = "row_id";
+  static final String PREDICTION = "prediction";
+  static final String PREDICTION_LABEL = "prediction_label";
+  static final String PROBABILITY = "probability";
+  static final String MODEL_NAME = "model_name";
+  static final String MODEL_VERSION = "model_version";
+  static final String MODEL_SHA256 = "model_sha256";
+  static final String SCORED_AT = "scored_at";
+  static final String RUN_ID = "run_id";
+  /** The Parquet writer setting that turns dictionary encoding off for the probabilities' elements. */
+  static final String NO_DICTIONARY = "parquet.enable.dictionary#" + PROBABILITY + ".list.element";
+
+  private OutputColumns() {}
+
+  /**
+   * @param key the key column passed through, or null for {@code row_id}
+   * @param classNames whether there is a {@code prediction_label} column
+   */
+  static StructType schema(StructField key, boolean classification, boolean classNames) {
+    List<StructField> f = new ArrayList<>();
+    f.add(key != null ? key : field(ROW_ID, DataTypes.LongType, false));
+    f.add(field(PREDICTION, classification ? DataTypes.IntegerType : DataTypes.DoubleType, false));
+    if (classNames) {
+      f.add(field(PREDICTION_LABEL, DataTypes.StringType, false));
+    }
+    if (classification) {
+      f.add(field(PROBABILITY, DataTypes.createArrayType(DataTypes.FloatType, false), false));
+    }
+    f.add(field(MODEL_NAME, DataTypes.StringType, false));
+    f.add(field(MODEL_VERSION, DataTypes.StringType, true));
+    f.add(field(MODEL_SHA256, DataTypes.StringType, false));
+    f.add(field(SCORED_AT, DataTypes.TimestampType, false));
+    f.add(field(RUN_ID, DataTypes.StringType, false));
+    return new StructType(f.toArray(new StructField[0]));
+  }
+
+  private static StructField field(String name, org.apache.spark.sql.types.DataType type, boolean nullable) {
+    return new StructField(name, type, nullable, Metadata.empty());
+  }
+}

@@ -1,0 +1,63 @@
+package io.verdant.jobs.score;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.verdant.common.Json;
+import io.verdant.common.VerdantException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * {@code _score.json} beside the predictions (hidden from Parquet readers by its leading underscore): what a score
+ * run scored with which model, how many predictions it made, and their metrics where the rows had labels. Written
+ * last, it marks the output complete for reruns of the same run id.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record ScoreSummary(int schemaVersion, String runId, String scoredAt, String verdantVersion, Model model,
+    Input input, long predictions, int batchSize, Metrics metrics) {
+
+  public static final int CURRENT_SCHEMA_VERSION = 1;
+  public static final String FILE = "_score.json";
+
+  /** The model: as referenced, its file, name, version (null without the registry), SHA-256, kind and engine. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Model(String reference, String file, String name, String version, String sha256, String kind,
+      String engine, long bytes) {}
+
+  /** The rows scored: a feature table or raw data, the key column, whether they had labels. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Input(String description, String keyColumn, boolean labeled) {}
+
+  /**
+   * The predictions against the labels: accuracy and macro F1 (classification), or RMSE, MAE and R² (regression,
+   * R² absent when the labels do not vary); all absent without labels.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Metrics(long labeled, Double accuracy, Double macroF1, Double rmse, Double mae, Double r2) {}
+
+  /** Reads the summary in a score output directory, or null when there is none. */
+  public static ScoreSummary read(String dir, Configuration conf) {
+    Path file = new Path(dir, FILE);
+    try {
+      FileSystem fs = file.getFileSystem(conf);
+      if (!fs.exists(file)) {
+        return null;
+      }
+      try (InputStream in = fs.open(file)) {
+        return Json.MAPPER.readValue(in, ScoreSummary.class);
+      } catch (IOException e) {
+        throw VerdantException.of("%s: not a valid score summary: %s", file, e.getMessage());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + file, e);
+    }
+  }
+}
