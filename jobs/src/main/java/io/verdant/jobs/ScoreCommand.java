@@ -13,7 +13,10 @@ import io.verdant.jobs.score.ScoreJob;
 import io.verdant.jobs.score.ScoreSummary;
 import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
+import io.verdant.jobs.registry.RegistryLocation;
+import io.verdant.jobs.score.ScoreInput;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code verdant score}: a model's predictions for new rows, written as Parquet, with their cost in the ledger. */
@@ -29,7 +32,7 @@ public final class ScoreCommand extends JobCommand {
   static final int MAX_BATCH_SIZE = 65_536;
 
   @Option(names = "--model", required = true, paramLabel = "MODEL",
-      description = "A trained model directory (model.zip, model.json), a compressed .vdcm file, or a compress output directory.")
+      description = "A trained model directory (model.zip, model.json), a compressed .vdcm file, a compress output directory, or a registered model: models:/NAME@ALIAS or models:/NAME/VERSION.")
   String model;
 
   @Option(names = "--data", paramLabel = "DIR", description = "A feature table written by `verdant ingest` (its rows are normalized already).")
@@ -66,6 +69,11 @@ public final class ScoreCommand extends JobCommand {
   @Option(names = "--overwrite", description = "Replace an existing output (atomically, once the new one is complete).")
   boolean overwrite;
 
+  /** Where models:/ references are looked up (docs/models.md). */
+  @Mixin
+  RegistryLocation registry = new RegistryLocation();
+
+  private ScoreInput scoreInput;
   private ScoreJob.Settings settings;
   private ScoreJob.Result result;
 
@@ -97,8 +105,14 @@ public final class ScoreCommand extends JobCommand {
           labelColumn);
     }
     Checks.between("--batch-size", batchSize, 1, MAX_BATCH_SIZE);
-    settings = new ScoreJob.Settings(ModelRef.resolve(model, "--model"), data != null ? ScoreJob.table(data, split)
-        : ScoreJob.raw(format, input, labels, labelColumn, keyColumn), out, overwrite, batchSize);
+    scoreInput = data != null ? ScoreJob.table(data, split) : ScoreJob.raw(format, input, labels, labelColumn, keyColumn);
+  }
+
+  /** The model, through the registry (a models:/ reference, or the registered version of a path). */
+  @Override
+  protected void checkInputs() {
+    ModelRef.Resolved m = ModelRef.resolve(model, "--model", registry.root(), new Configuration());
+    settings = new ScoreJob.Settings(m, scoreInput, out, overwrite, batchSize);
   }
 
   private boolean given(String option) {

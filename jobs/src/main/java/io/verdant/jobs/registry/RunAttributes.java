@@ -13,7 +13,7 @@ public final class RunAttributes {
   /** SHA-256 of the model file (model.zip or the compressed file), as the registry records it. */
   public static final String MODEL_SHA256 = "model_sha256";
   /** Number of predictions a score run made, a decimal integer. */
-  public static final String PREDICTIONS = "predictions";
+  public static final String PREDICTIONS = io.verdant.common.run.JobRun.PREDICTIONS;
 
   private RunAttributes() {}
 }

@@ -2,6 +2,8 @@ package io.verdant.jobs.score;
 
 import io.verdant.common.VerdantException;
 import io.verdant.jobs.model.ModelFiles;
+import io.verdant.jobs.registry.ModelResolver;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -29,22 +31,28 @@ public final class ModelRef {
       throw VerdantException.of("%s must name a model directory, a .vdcm file or a compress output directory, cannot be"
           + " blank", option);
     }
-    if (reference.startsWith(REGISTRY_PREFIX)) {
-      throw VerdantException.of("%s %s: model registry references are not available in this build; give a model"
-          + " directory, a .vdcm file or a compress output directory", option, reference);
-    }
   }
 
-  /** The model a reference names: a path, named after its directory (or, for a bare .vdcm file, the file). */
-  public static Resolved resolve(String reference, String option) {
+  /**
+   * The model a reference names, through the registry: a {@code models:/} reference is looked up there, a path is
+   * matched to its registered version by SHA-256 where there is one. An unregistered path is named after its
+   * directory (or, for a bare .vdcm file, the file) and has no version.
+   */
+  public static Resolved resolve(String reference, String option, String registryRoot, Configuration conf) {
     check(reference, option);
-    Path p = new Path(reference);
+    ModelResolver.Resolved r = ModelResolver.resolve(option, reference, registryRoot, conf);
+    String name = r.name() != null ? r.name() : nameOf(r.path());
+    return new Resolved(reference, r.path(), name, r.versionNumber() == null ? null : String.valueOf(r.versionNumber()));
+  }
+
+  private static String nameOf(String path) {
+    Path p = new Path(path);
     String name = p.getName();
     if (name.equals(ModelFiles.MODEL_FILE) && p.getParent() != null) {
       name = p.getParent().getName();
     } else if (name.endsWith(FILE_SUFFIX)) {
       name = name.substring(0, name.length() - FILE_SUFFIX.length());
     }
-    return new Resolved(reference, reference, name, null);
+    return name;
   }
 }

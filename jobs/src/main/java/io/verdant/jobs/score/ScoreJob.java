@@ -1,5 +1,6 @@
 package io.verdant.jobs.score;
 
+import io.verdant.jobs.registry.RunAttributes;
 import io.verdant.common.VerdantException;
 import io.verdant.common.Versions;
 import io.verdant.common.run.JobRun;
@@ -84,8 +85,11 @@ public final class ScoreJob {
   /** The run's attributes in the ledger: the model, the input, the predictions (which the ledger prices) and metrics. */
   private void record(ScoreSummary s) {
     run.attribute("model", s.model().reference());
-    run.attribute("modelName", s.model().name());
-    run.attribute("modelSha256", s.model().sha256());
+    run.attribute(RunAttributes.MODEL_NAME, s.model().name());
+    run.attribute(RunAttributes.MODEL_SHA256, s.model().sha256());
+    if (s.model().version() != null) {
+      run.attribute(RunAttributes.MODEL_VERSION, s.model().version());
+    }
     run.attribute("modelKind", s.model().kind());
     run.attribute("engine", s.model().engine());
     run.attribute("dataset", s.input().description());
