@@ -70,8 +70,7 @@ final class CompressionSection extends Section {
       ds.addSeries(series);
     }
     XYPlot plot = new XYPlot(ds, new NumberAxis("sparsity: weights of the layer pruned (%)"),
-        new NumberAxis("validation accuracy (%)"), lines(ds.getSeriesCount()));
-    ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
+        Palette.fitted("validation accuracy (%)", 1.0), lines(ds.getSeriesCount()));
     plot.addRangeMarker(marker(100 * s.validationAccuracyUnpruned(), "unpruned", 1));
     return new JFreeChart("Sensitivity of each layer, run " + d.id(), Palette.TITLE, plot, true);
   }

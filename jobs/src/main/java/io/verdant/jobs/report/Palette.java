@@ -18,6 +18,7 @@ import java.util.List;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.Axis;
 import org.jfree.chart.axis.AxisLocation;
+import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.CombinedDomainCategoryPlot;
 import org.jfree.chart.plot.Plot;
@@ -75,6 +76,17 @@ final class Palette {
     }
     g.dispose();
     return new TexturePaint(img, new Rectangle(0, 0, size, size));
+  }
+
+  /**
+   * A value axis fitted to its data rather than from zero, spanning at least {@code minimumRange}: a single value
+   * (one epoch, runs of equal accuracy) otherwise gets a range of zero width and unreadable ticks.
+   */
+  static NumberAxis fitted(String label, double minimumRange) {
+    NumberAxis a = new NumberAxis(label);
+    a.setAutoRangeIncludesZero(false);
+    a.setAutoRangeMinimumSize(minimumRange);
+    return a;
   }
 
   /** The colour of line series {@code i}. */
