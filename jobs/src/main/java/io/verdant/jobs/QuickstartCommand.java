@@ -1,6 +1,5 @@
 package io.verdant.jobs;
 
-import io.verdant.jobs.registry.RegistryLocation;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +42,7 @@ public final class QuickstartCommand implements Callable<Integer> {
     String model = Paths.get(work, "models", "mnist-" + MODEL + "-e" + epochs).toString();
     String compressed = Paths.get(work, "compressed", "mnist-" + MODEL + "-e" + epochs).toString();
     String ledger = Paths.get(work, "ledger").toString();
+    String registry = Paths.get(work, "registry").toString();
 
     List<String> ingest = new ArrayList<>(List.of("ingest", "--dataset", "mnist", "--out", table,
         "--run-id", "quickstart-ingest-mnist", "--ledger", ledger));
@@ -55,20 +55,20 @@ public final class QuickstartCommand implements Callable<Integer> {
     // L2 1e-4, as Deep Compression trains (weight decay): it keeps the small weights small, so the model loses
     // nothing when compressed below (docs/compress.md, "Train for compression").
     steps.add(List.of("train", "--data", table, "--model", MODEL, "--epochs", Integer.toString(epochs), "--l2", "0.0001",
-        "--out", model, "--run-id", "quickstart-train-" + MODEL + "-e" + epochs, "--resume", "--ledger", ledger));
+        "--out", model, "--run-id", "quickstart-train-" + MODEL + "-e" + epochs, "--resume", "--ledger", ledger, "--registry", registry));
     if (!skipCompress) {
       // Per-layer sparsities for LeNet-300-100 (6% / 14% / 50% kept; the paper: 8% / 9% / 26%) giving about 43x, and
       // 8 epochs of masked retraining with a halving learning rate (docs/compress.md, docs/benchmarks.md).
       steps.add(List.of("compress", "--model", model, "--data", table, "--out", compressed,
           "--sparsity", "layer0=0.94,layer1=0.86,layer2=0.5", "--retrain-epochs", "8", "--retrain-lr", "0.02",
           "--retrain-lr-schedule", "step:0.5:3",
-          "--run-id", "quickstart-compress-" + MODEL + "-e" + epochs, "--ledger", ledger));
+          "--run-id", "quickstart-compress-" + MODEL + "-e" + epochs, "--ledger", ledger, "--registry", registry));
     }
     List<String> runIds = steps.stream().map(s -> s.get(s.indexOf("--run-id") + 1)).toList();
     steps.add(List.of("ledger", "show", "--ledger", ledger, "--last", Integer.toString(steps.size())));
     // Last, the report of these runs (docs/report.md); it prints the path of its index.html.
     List<String> report = new ArrayList<>(List.of("report", "--ledger", ledger, "--out", Paths.get(work, "report").toString(),
-        "--overwrite", "--run-id", "quickstart-report", "--models", new RegistryLocation().root(), "--run"));
+        "--overwrite", "--run-id", "quickstart-report", "--models", registry, "--run"));
     report.addAll(runIds);
     steps.add(report);
     for (List<String> step : steps) {

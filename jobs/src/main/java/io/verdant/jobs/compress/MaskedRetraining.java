@@ -6,6 +6,7 @@ import io.verdant.jobs.train.TrainOptions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -79,7 +80,7 @@ public final class MaskedRetraining {
       SparkTrainer.EpochResult r = trainer.fitEpoch(SparkTrainer.epochOrder(trainPaths, s.seed(), e));
       double acc = validation.applyAsDouble(trainer.network());
       LOG.info("Masked retraining epoch {}/{}: loss {} (lr {}), validation accuracy {} in {} s", e, s.epochs(),
-          String.format("%.4f", r.loss()), lr, String.format("%.2f%%", 100 * acc), String.format("%.1f", r.seconds()));
+          String.format(Locale.ROOT, "%.4f", r.loss()), lr, String.format(Locale.ROOT, "%.2f%%", 100 * acc), String.format(Locale.ROOT, "%.1f", r.seconds()));
       if (acc >= bestAcc) {
         bestAcc = acc;
         bestEpoch = e;
@@ -88,7 +89,7 @@ public final class MaskedRetraining {
     }
     MultiLayerNetwork out = trainer.network();
     if (bestEpoch != s.epochs()) {
-      LOG.info("Masked retraining keeps epoch {} (validation accuracy {})", bestEpoch, String.format("%.2f%%", 100 * bestAcc));
+      LOG.info("Masked retraining keeps epoch {} (validation accuracy {})", bestEpoch, String.format(Locale.ROOT, "%.2f%%", 100 * bestAcc));
       out.setParams(best);
     }
     // The compressed model keeps the configuration it came with.

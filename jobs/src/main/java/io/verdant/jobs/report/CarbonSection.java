@@ -2,6 +2,7 @@ package io.verdant.jobs.report;
 
 import java.awt.Color;
 import java.text.SimpleDateFormat;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.TimeZone;
 import org.jfree.chart.JFreeChart;
@@ -70,7 +71,7 @@ final class CarbonSection extends Section {
     r.setSeriesPaint(0, Palette.line(0));
     r.setSeriesStroke(0, Palette.stroke(0));
     DateAxis time = new DateAxis("time (UTC)");
-    SimpleDateFormat f = new SimpleDateFormat("MM-dd HH:mm");
+    SimpleDateFormat f = new SimpleDateFormat("MM-dd HH:mm", Locale.ROOT);
     f.setTimeZone(TimeZone.getTimeZone("UTC"));
     time.setDateFormatOverride(f);
     time.setTimeZone(TimeZone.getTimeZone("UTC"));

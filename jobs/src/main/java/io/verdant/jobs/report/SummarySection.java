@@ -7,6 +7,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /** One row per run, its figures exactly as {@code verdant ledger show} prints them, then each run's phases. */
@@ -15,7 +16,7 @@ final class SummarySection extends Section {
       "co2e_g", "methods");
   private static final List<Integer> NUMERIC = List.of(4, 5, 6, 7);
   private static final List<String> CARBON_HEADER = List.of("run", "PUE", "grid gCO2e/kWh", "region", "intensity source");
-  private static final DateTimeFormatter STARTED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter STARTED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
   private static final List<String> PHASE_HEADER = List.of("phase", "wall_s", "cpu_s", "energy_Wh", "co2e_g", "methods");
 
   SummarySection() {

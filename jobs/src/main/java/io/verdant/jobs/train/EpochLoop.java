@@ -6,6 +6,7 @@ import io.verdant.jobs.model.EpochMetrics;
 import io.verdant.jobs.plan.GridPause;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.apache.spark.api.java.JavaRDD;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -140,22 +141,22 @@ final class EpochLoop {
     int done = epoch - startEpoch + 1;
     double left = elapsed / done * (o.epochs() - epoch);
     String metric = em.validationAccuracy() != null
-        ? String.format("validation accuracy %.2f%%, macro F1 %.4f", 100 * em.validationAccuracy(), em.validationMacroF1())
-        : em.validationRmse() != null ? String.format("validation RMSE %.5g, R^2 %.4f", em.validationRmse(), em.validationR2())
+        ? String.format(Locale.ROOT, "validation accuracy %.2f%%, macro F1 %.4f", 100 * em.validationAccuracy(), em.validationMacroF1())
+        : em.validationRmse() != null ? String.format(Locale.ROOT, "validation RMSE %.5g, R^2 %.4f", em.validationRmse(), em.validationR2())
         : "no validation split";
     LOG.info("Epoch {}/{}: train loss {}, {} (lr {}, train {} s, epoch {} s; elapsed {}, about {} left)", epoch, o.epochs(),
-        String.format("%.4f", em.trainLoss()), metric, em.learningRate(), String.format("%.1f", em.trainSeconds()),
-        String.format("%.1f", em.epochSeconds()), duration(elapsed), duration(left));
+        String.format(Locale.ROOT, "%.4f", em.trainLoss()), metric, em.learningRate(), String.format(Locale.ROOT, "%.1f", em.trainSeconds()),
+        String.format(Locale.ROOT, "%.1f", em.epochSeconds()), duration(elapsed), duration(left));
   }
 
   static String duration(double s) {
     long t = Math.round(s);
-    return t >= 60 ? String.format("%d min %02d s", t / 60, t % 60) : t + " s";
+    return t >= 60 ? String.format(Locale.ROOT, "%d min %02d s", t / 60, t % 60) : t + " s";
   }
 
   private VerdantException diverged(int epoch, String what, int lastGood) {
     String kept = lastGood > 0
-        ? String.format("the last good checkpoint (after epoch %d) is kept in %s", lastGood, o.checkpointDir())
+        ? String.format(Locale.ROOT, "the last good checkpoint (after epoch %d) is kept in %s", lastGood, o.checkpointDir())
         : "no checkpoint was written yet";
     return VerdantException.of("Training diverged in epoch %d: %s; %s. Lower --learning-rate (now %s) or add --l2, then rerun%s",
         epoch, what, kept, o.learningRate(), lastGood > 0 ? " (delete the checkpoint to start over with new options)" : "");

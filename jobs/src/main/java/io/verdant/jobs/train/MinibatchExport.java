@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
@@ -171,7 +172,7 @@ public final class MinibatchExport {
           y[i * outputs] = labels.get(i).floatValue();
         }
       }
-      Path p = fs.makeQualified(new Path(dir, String.format("part-%05d-%06d.vmb", partition, index)));
+      Path p = fs.makeQualified(new Path(dir, String.format(Locale.ROOT, "part-%05d-%06d.vmb", partition, index)));
       try (OutputStream os = open(fs, p)) {
         MinibatchFile.write(new java.io.BufferedOutputStream(os, 1 << 16), flat, n, width, y, outputs);
       } catch (IOException e) {

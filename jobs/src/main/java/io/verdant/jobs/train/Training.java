@@ -18,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.hadoop.conf.Configuration;
@@ -217,7 +218,7 @@ public final class Training {
   private static void logTest(ModelInfo.TestMetrics t, int bestEpoch) {
     if (t.accuracy() != null) {
       LOG.info("Test accuracy of the best model (epoch {}): {}%, macro F1 {}", bestEpoch,
-          String.format("%.2f", 100 * t.accuracy()), String.format("%.4f", t.macroF1()));
+          String.format(Locale.ROOT, "%.2f", 100 * t.accuracy()), String.format(Locale.ROOT, "%.4f", t.macroF1()));
     } else if (t.rmse() != null) {
       LOG.info("Test RMSE of the best model (epoch {}): {}, R^2 {}", bestEpoch, t.rmse(), t.r2());
     }
