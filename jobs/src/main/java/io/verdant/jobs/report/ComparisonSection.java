@@ -1,7 +1,6 @@
 package io.verdant.jobs.report;
 
 import java.awt.Color;
-import java.text.DecimalFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -68,7 +67,7 @@ final class ComparisonSection extends Section {
     r.setDrawBarOutline(true);
     r.setSeriesOutlinePaint(0, Color.DARK_GRAY);
     r.setMaximumBarWidth(0.6);
-    r.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator("{2}", new DecimalFormat(format)));
+    r.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator("{2}", Palette.number(format)));
     r.setDefaultItemLabelsVisible(true);
     r.setDefaultItemLabelFont(Palette.TICK);
     // The bars run left to right: each value just past the end of its bar.

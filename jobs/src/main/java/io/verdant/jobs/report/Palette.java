@@ -14,7 +14,10 @@ import java.awt.geom.Ellipse2D;
 import java.awt.geom.Path2D;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
 import java.util.List;
+import java.util.Locale;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.Axis;
 import org.jfree.chart.axis.AxisLocation;
@@ -87,6 +90,11 @@ final class Palette {
     a.setAutoRangeIncludesZero(false);
     a.setAutoRangeMinimumSize(minimumRange);
     return a;
+  }
+
+  /** A number format for labels and ticks, the same whatever the JVM's locale ({@code pattern}: a DecimalFormat pattern). */
+  static DecimalFormat number(String pattern) {
+    return new DecimalFormat(pattern, DecimalFormatSymbols.getInstance(Locale.ROOT));
   }
 
   /** The colour of line series {@code i}. */
