@@ -8,10 +8,14 @@ import java.util.function.ToDoubleFunction;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.labels.ItemLabelAnchor;
+import org.jfree.chart.labels.ItemLabelPosition;
+import org.jfree.chart.labels.StandardCategoryItemLabelGenerator;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.CombinedDomainCategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.renderer.category.BarRenderer;
+import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.category.DefaultCategoryDataset;
 
 /**
@@ -39,12 +43,10 @@ final class ComparisonSection extends Section {
 
   private static JFreeChart chart(String job, List<RunData> runs) {
     CombinedDomainCategoryPlot plot = new CombinedDomainCategoryPlot(new CategoryAxis("run"));
-    plot.add(bars(runs, "energy", "energy (Wh)", d -> d.total().energyWh(), 0), 1);
-    plot.add(bars(runs, "wall time", "wall time (s)", d -> d.total().wallMs() / 1000.0, 1), 1);
+    plot.add(bars(runs, "energy", "energy (Wh)", d -> d.total().energyWh(), 0, "0.00000"), 1);
+    plot.add(bars(runs, "wall time", "wall time (s)", d -> d.total().wallMs() / 1000.0, 1, "0.00"), 1);
     if (accuracies(runs)) {
-      CategoryPlot acc = bars(runs, "test accuracy", "test accuracy (%)", d -> 100 * d.testAccuracy(), 2);
-      ((NumberAxis) acc.getRangeAxis()).setAutoRangeIncludesZero(false);
-      plot.add(acc, 1);
+      plot.add(bars(runs, "test accuracy", "test accuracy (%)", d -> 100 * d.testAccuracy(), 2, "0.00"), 1);
     }
     plot.setOrientation(PlotOrientation.HORIZONTAL);
     plot.setGap(24);
@@ -55,7 +57,9 @@ final class ComparisonSection extends Section {
     return runs.stream().allMatch(d -> d.testAccuracy() != null);
   }
 
-  static CategoryPlot bars(List<RunData> runs, String series, String axis, ToDoubleFunction<RunData> value, int fill) {
+  /** One bar per run, labelled with its value ({@code format}: a DecimalFormat pattern), so close values read exactly. */
+  static CategoryPlot bars(List<RunData> runs, String series, String axis, ToDoubleFunction<RunData> value, int fill,
+      String format) {
     DefaultCategoryDataset ds = new DefaultCategoryDataset();
     runs.forEach(d -> ds.addValue(value.applyAsDouble(d), series, d.id()));
     BarRenderer r = new BarRenderer();
@@ -63,6 +67,13 @@ final class ComparisonSection extends Section {
     r.setDrawBarOutline(true);
     r.setSeriesOutlinePaint(0, Color.DARK_GRAY);
     r.setMaximumBarWidth(0.6);
-    return new CategoryPlot(ds, null, new NumberAxis(axis), r);
+    r.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator("{2}", Palette.number(format)));
+    r.setDefaultItemLabelsVisible(true);
+    r.setDefaultItemLabelFont(Palette.TICK);
+    // The bars run left to right: each value just past the end of its bar.
+    r.setDefaultPositiveItemLabelPosition(new ItemLabelPosition(ItemLabelAnchor.OUTSIDE3, TextAnchor.CENTER_LEFT));
+    NumberAxis a = new NumberAxis(axis);
+    a.setUpperMargin(0.4);
+    return new CategoryPlot(ds, null, a, r);
   }
 }

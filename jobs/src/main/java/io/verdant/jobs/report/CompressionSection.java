@@ -4,8 +4,6 @@ import io.verdant.jobs.compress.CompressionReport;
 import java.awt.Color;
 import java.awt.Shape;
 import java.awt.geom.AffineTransform;
-import java.text.DecimalFormat;
-import java.text.DecimalFormatSymbols;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -71,8 +69,7 @@ final class CompressionSection extends Section {
       ds.addSeries(series);
     }
     XYPlot plot = new XYPlot(ds, new NumberAxis("sparsity: weights of the layer pruned (%)"),
-        new NumberAxis("validation accuracy (%)"), lines(ds.getSeriesCount()));
-    ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
+        Palette.fitted("validation accuracy (%)", 1.0), lines(ds.getSeriesCount()));
     plot.addRangeMarker(marker(100 * s.validationAccuracyUnpruned(), "unpruned", 1));
     return new JFreeChart("Sensitivity of each layer, run " + d.id(), Palette.TITLE, plot, true);
   }
@@ -89,8 +86,8 @@ final class CompressionSection extends Section {
     for (int i = 0; i < ds.getSeriesCount(); i++) {
       r.setSeriesShape(i, scaled(Palette.shape(i)));
     }
-    r.setDefaultItemLabelGenerator(new StandardXYItemLabelGenerator("{2}%", new DecimalFormat("#,##0", DecimalFormatSymbols.getInstance(Locale.ROOT)),
-        new DecimalFormat("0.00", DecimalFormatSymbols.getInstance(Locale.ROOT))));
+    r.setDefaultItemLabelGenerator(new StandardXYItemLabelGenerator("{2}%", Palette.number("#,##0"),
+        Palette.number("0.00")));
     r.setDefaultItemLabelsVisible(true);
     r.setDefaultItemLabelFont(Palette.TICK);
     // The parameter blocks and the file are close in size: one label below its point, the others above.
@@ -132,7 +129,7 @@ final class CompressionSection extends Section {
     LogAxis a = new LogAxis(label);
     a.setSmallestValue(1);
     a.setTickUnit(new NumberTickUnit(1));
-    a.setNumberFormatOverride(new DecimalFormat("#,##0", DecimalFormatSymbols.getInstance(Locale.ROOT)));
+    a.setNumberFormatOverride(Palette.number("#,##0"));
     a.setMinorTickCount(9);
     a.setMinorTickMarksVisible(true);
     return a;

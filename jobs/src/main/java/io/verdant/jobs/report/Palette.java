@@ -14,10 +14,14 @@ import java.awt.geom.Ellipse2D;
 import java.awt.geom.Path2D;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
 import java.util.List;
+import java.util.Locale;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.Axis;
 import org.jfree.chart.axis.AxisLocation;
+import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.CombinedDomainCategoryPlot;
 import org.jfree.chart.plot.Plot;
@@ -75,6 +79,22 @@ final class Palette {
     }
     g.dispose();
     return new TexturePaint(img, new Rectangle(0, 0, size, size));
+  }
+
+  /**
+   * A value axis fitted to its data rather than from zero, spanning at least {@code minimumRange}: a single value
+   * (one epoch, runs of equal accuracy) otherwise gets a range of zero width and unreadable ticks.
+   */
+  static NumberAxis fitted(String label, double minimumRange) {
+    NumberAxis a = new NumberAxis(label);
+    a.setAutoRangeIncludesZero(false);
+    a.setAutoRangeMinimumSize(minimumRange);
+    return a;
+  }
+
+  /** A number format for labels and ticks, the same whatever the JVM's locale ({@code pattern}: a DecimalFormat pattern). */
+  static DecimalFormat number(String pattern) {
+    return new DecimalFormat(pattern, DecimalFormatSymbols.getInstance(Locale.ROOT));
   }
 
   /** The colour of line series {@code i}. */

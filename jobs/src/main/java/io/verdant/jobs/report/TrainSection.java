@@ -60,15 +60,16 @@ final class TrainSection extends Section {
     epoch.setRange(0.5, m.epochs().get(m.epochs().size() - 1).epoch() + 0.5);
     plot.setDomainAxis(epoch);
     plot.setDataset(0, series("training loss", m.epochs(), e -> e.trainLoss()));
-    NumberAxis loss = new NumberAxis("training loss");
-    loss.setAutoRangeIncludesZero(false);
+    double maxLoss = m.epochs().stream().mapToDouble(EpochMetrics::trainLoss).max().orElse(1);
+    NumberAxis loss = Palette.fitted("training loss", Math.max(1e-6, 0.05 * Math.abs(maxLoss)));
     plot.setRangeAxis(0, loss);
     plot.setRenderer(0, lines(0));
     if (accuracy || m.epochs().get(0).validationRmse() != null) {
       plot.setDataset(1, accuracy ? series("validation accuracy", m.epochs(), e -> 100 * e.validationAccuracy())
           : series("validation RMSE", m.epochs(), EpochMetrics::validationRmse));
-      NumberAxis metric = new NumberAxis(accuracy ? "validation accuracy (%)" : "validation RMSE");
-      metric.setAutoRangeIncludesZero(false);
+      NumberAxis metric = accuracy ? Palette.fitted("validation accuracy (%)", 1.0)
+          : Palette.fitted("validation RMSE", Math.max(1e-6, 0.05 * m.epochs().stream()
+              .mapToDouble(e -> e.validationRmse() == null ? 0 : e.validationRmse()).max().orElse(1)));
       plot.setRangeAxis(1, metric);
       plot.setRangeAxisLocation(1, AxisLocation.BOTTOM_OR_RIGHT);
       plot.mapDatasetToRangeAxis(1, 1);
