@@ -15,9 +15,9 @@ import picocli.CommandLine.Option;
  * checkpoint).
  */
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
-    description = {"Run the pipeline on MNIST in Spark local mode: fetch and ingest it, train lenet-300-100,",
-        "compress it, show the ledger, and write the report (<work-dir>/report/index.html). Each step is printed",
-        "as the command it runs; outputs go under --work-dir; a rerun reuses completed steps."})
+    description = {"Run the pipeline on MNIST in Spark local mode: fetch and ingest it, train lenet-300-100, compress it,",
+        "score the test split with both models, show the ledger, and write the report (<work-dir>/report/index.html).",
+        "Each step is printed as the command it runs; outputs go under --work-dir; a rerun reuses completed steps."})
 public final class QuickstartCommand implements Callable<Integer> {
   static final String MODEL = "lenet-300-100";
 
@@ -64,6 +64,12 @@ public final class QuickstartCommand implements Callable<Integer> {
           "--retrain-lr-schedule", "step:0.5:3",
           "--run-id", "quickstart-compress-" + MODEL + "-e" + epochs, "--ledger", ledger, "--registry", registry));
     }
+    // Score the test split with each form of the model: the predictions, and what 1,000 of them cost (docs/score.md).
+    steps.add(score(model, table, Paths.get(work, "scores", "mnist-dense").toString(), "quickstart-score-dense", ledger, registry));
+    if (!skipCompress) {
+      steps.add(score(compressed, table, Paths.get(work, "scores", "mnist-compressed").toString(), "quickstart-score-compressed",
+          ledger, registry));
+    }
     List<String> runIds = steps.stream().map(s -> s.get(s.indexOf("--run-id") + 1)).toList();
     steps.add(List.of("ledger", "show", "--ledger", ledger, "--last", Integer.toString(steps.size())));
     // Last, the report of these runs (docs/report.md); it prints the path of its index.html.
@@ -79,6 +85,11 @@ public final class QuickstartCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  private static List<String> score(String model, String table, String out, String runId, String ledger, String registry) {
+    return List.of("score", "--model", model, "--data", table, "--split", "test", "--out", out, "--overwrite", "--run-id", runId,
+        "--ledger", ledger, "--registry", registry);
   }
 
   private static int step(List<String> args) {
