@@ -3,8 +3,9 @@ package io.verdant.common;
 import java.util.Collection;
 
 /**
- * Option rules, declared once: each check throws a {@link VerdantException} whose message names the option, the rule
- * and the value ({@code --epochs must be at least 1, cannot be: 0}), as every command's {@code validate()} reports them.
+ * Option rules, declared once: each check throws a {@link VerdantException} whose message names the
+ * option, the rule and the value ({@code --epochs must be at least 1, cannot be: 0}), as every
+ * command's {@code validate()} reports them.
  */
 public final class Checks {
   private Checks() {}
@@ -22,41 +23,75 @@ public final class Checks {
 
   /** min <= value, finite; NaN fails. */
   public static void atLeast(String option, double value, double min) {
-    checkArgument(Double.isFinite(value) && value >= min, "%s must be at least %s, cannot be: %s", option, number(min), value);
+    checkArgument(
+        Double.isFinite(value) && value >= min,
+        "%s must be at least %s, cannot be: %s",
+        option,
+        number(min),
+        value);
   }
 
   /** min < value, finite; NaN fails. */
   public static void greaterThan(String option, double value, double min) {
-    checkArgument(Double.isFinite(value) && value > min, "%s must be greater than %s, cannot be: %s", option, number(min), value);
+    checkArgument(
+        Double.isFinite(value) && value > min,
+        "%s must be greater than %s, cannot be: %s",
+        option,
+        number(min),
+        value);
   }
 
   public static void between(String option, long value, long min, long max) {
-    checkArgument(value >= min && value <= max, "%s must be between %d and %d, cannot be: %d", option, min, max, value);
+    checkArgument(
+        value >= min && value <= max,
+        "%s must be between %d and %d, cannot be: %d",
+        option,
+        min,
+        max,
+        value);
   }
 
   /** min <= value <= max; NaN fails. */
   public static void between(String option, double value, double min, double max) {
-    checkArgument(value >= min && value <= max, "%s must be between %s and %s, cannot be: %s", option, number(min), number(max),
+    checkArgument(
+        value >= min && value <= max,
+        "%s must be between %s and %s, cannot be: %s",
+        option,
+        number(min),
+        number(max),
         value);
   }
 
   /** 0 < value <= max; NaN fails. */
   public static void positiveAtMost(String option, double value, double max) {
-    checkArgument(value > 0 && value <= max, "%s must be greater than 0 and at most %s, cannot be: %s", option, number(max), value);
+    checkArgument(
+        value > 0 && value <= max,
+        "%s must be greater than 0 and at most %s, cannot be: %s",
+        option,
+        number(max),
+        value);
   }
 
   /** min <= value < max; NaN fails. */
   public static void atLeastAndBelow(String option, double value, double min, double max) {
-    checkArgument(value >= min && value < max, "%s must be at least %s and less than %s, cannot be: %s", option, number(min),
-        number(max), value);
+    checkArgument(
+        value >= min && value < max,
+        "%s must be at least %s and less than %s, cannot be: %s",
+        option,
+        number(min),
+        number(max),
+        value);
   }
 
   public static void oneOf(String option, String value, Collection<String> allowed) {
-    checkArgument(allowed.contains(value), "%s must be one of %s, cannot be: %s", option, allowed, value);
+    checkArgument(
+        allowed.contains(value), "%s must be one of %s, cannot be: %s", option, allowed, value);
   }
 
   /** A number as a user writes it: 100 rather than 100.0. */
   public static String number(double d) {
-    return d == Math.rint(d) && !Double.isInfinite(d) ? String.valueOf((long) d) : String.valueOf(d);
+    return d == Math.rint(d) && !Double.isInfinite(d)
+        ? String.valueOf((long) d)
+        : String.valueOf(d);
   }
 }

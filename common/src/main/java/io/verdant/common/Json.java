@@ -5,9 +5,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 
 /** The one Jackson mapper Verdant writes its JSON (manifests, model metadata, reports) with. */
 public final class Json {
-  public static final ObjectMapper MAPPER = new ObjectMapper()
-      .enable(SerializationFeature.INDENT_OUTPUT)
-      .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+  public static final ObjectMapper MAPPER =
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
   private Json() {}
 
@@ -16,7 +17,8 @@ public final class Json {
     try {
       return MAPPER.writeValueAsBytes(value);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalArgumentException("Cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+      throw new IllegalArgumentException(
+          "Cannot write " + value.getClass().getSimpleName() + " as JSON", e);
     }
   }
 

@@ -1,9 +1,9 @@
 package io.verdant.common;
 
 /**
- * An error the user can act on: bad input, a bad option, a missing file. Its message states the rule
- * and the offending value, and names the file or option; the entry point prints the message alone
- * (no stack trace) and exits non-zero.
+ * An error the user can act on: bad input, a bad option, a missing file. Its message states the
+ * rule and the offending value, and names the file or option; the entry point prints the message
+ * alone (no stack trace) and exits non-zero.
  */
 public class VerdantException extends RuntimeException {
   public VerdantException(String message) {

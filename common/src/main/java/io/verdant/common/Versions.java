@@ -5,7 +5,10 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Properties;
 
-/** Versions of Verdant and of the stack it was built against, recorded in manifests, model files and the ledger. */
+/**
+ * Versions of Verdant and of the stack it was built against, recorded in manifests, model files and
+ * the ledger.
+ */
 public final class Versions {
   private static final Properties PROPS = load();
 
@@ -27,7 +30,10 @@ public final class Versions {
     return PROPS.getProperty("verdant.version", "unknown");
   }
 
-  /** The Spark version Verdant was built against; {@code org.apache.spark.SPARK_VERSION} gives the running one. */
+  /**
+   * The Spark version Verdant was built against; {@code org.apache.spark.SPARK_VERSION} gives the
+   * running one.
+   */
   public static String sparkBuilt() {
     return PROPS.getProperty("spark.version", "unknown");
   }

@@ -21,35 +21,42 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * The shape of every Spark job: parse and {@link #validate()} options before any Spark work, then start a
- * SparkSession and a {@link JobRun}, run the job, and stop Spark in {@code finally}. Failures propagate to a
- * non-zero exit; they are never swallowed.
+ * The shape of every Spark job: parse and {@link #validate()} options before any Spark work, then
+ * start a SparkSession and a {@link JobRun}, run the job, and stop Spark in {@code finally}.
+ * Failures propagate to a non-zero exit; they are never swallowed.
  */
 public abstract class JobCommand implements Callable<Integer> {
-  @Spec
-  protected CommandSpec spec;
+  @Spec protected CommandSpec spec;
 
-  @Option(names = "--run-id", paramLabel = "ID",
-      description = "Names this run's outputs and ledger rows; a rerun with the same id is idempotent. Default: <job>-<UTC time>-<random>.")
+  @Option(
+      names = "--run-id",
+      paramLabel = "ID",
+      description =
+          "Names this run's outputs and ledger rows; a rerun with the same id is idempotent. Default: <job>-<UTC time>-<random>.")
   protected String runId;
 
   /** Where and how the run is recorded in the ledger (--ledger, --pue, --grid-intensity, ...). */
-  @Mixin
-  protected LedgerOptions ledgerOptions = new LedgerOptions();
+  @Mixin protected LedgerOptions ledgerOptions = new LedgerOptions();
 
-  @Option(names = "--dry-run",
-      description = "Parse and check the options, print the effective options, and exit without starting Spark.")
+  @Option(
+      names = "--dry-run",
+      description =
+          "Parse and check the options, print the effective options, and exit without starting Spark.")
   protected boolean dryRun;
 
   /** The job's name: the subcommand, the ledger's job column. */
   protected abstract String job();
 
-  /** Checks options before Spark starts; throws {@link io.verdant.common.VerdantException} stating the rule and the value. */
+  /**
+   * Checks options before Spark starts; throws {@link io.verdant.common.VerdantException} stating
+   * the rule and the value.
+   */
   protected abstract void validate();
 
   /**
-   * Checks the job's inputs (manifests, model files) after the options and before Spark starts. Not run by
-   * {@code --dry-run}, which checks a command line whose inputs may not exist yet (an Airflow DAG's).
+   * Checks the job's inputs (manifests, model files) after the options and before Spark starts. Not
+   * run by {@code --dry-run}, which checks a command line whose inputs may not exist yet (an
+   * Airflow DAG's).
    */
   protected void checkInputs() {}
 
@@ -79,10 +86,13 @@ public abstract class JobCommand implements Callable<Integer> {
       return 0;
     }
     checkInputs();
-    // A session that already exists (the quickstart's, a test's, a notebook's) is reused and left running;
+    // A session that already exists (the quickstart's, a test's, a notebook's) is reused and left
+    // running;
     // one this command creates is stopped when it ends.
-    // (A stopped session can linger as the thread's active one after an earlier job: it does not count.)
-    boolean owned = !live(SparkSession.getActiveSession()) && !live(SparkSession.getDefaultSession());
+    // (A stopped session can linger as the thread's active one after an earlier job: it does not
+    // count.)
+    boolean owned =
+        !live(SparkSession.getActiveSession()) && !live(SparkSession.getDefaultSession());
     SparkConf conf = SparkSessions.defaults("verdant-" + job());
     configure(conf);
     if (ledgerOptions.enabled()) {

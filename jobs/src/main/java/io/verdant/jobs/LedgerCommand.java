@@ -8,30 +8,44 @@ import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code verdant ledger show}: reads the ledger (no Spark needed) and prints a summary per run and phase. */
-@Command(name = "ledger", mixinStandardHelpOptions = true,
+/**
+ * {@code verdant ledger show}: reads the ledger (no Spark needed) and prints a summary per run and
+ * phase.
+ */
+@Command(
+    name = "ledger",
+    mixinStandardHelpOptions = true,
     description = "Read the ledger of energy, carbon and utilization of Verdant's runs.",
     subcommands = {LedgerCommand.Show.class})
 public final class LedgerCommand implements Runnable {
-  @picocli.CommandLine.Spec
-  picocli.CommandLine.Model.CommandSpec spec;
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: show");
+    throw new picocli.CommandLine.ParameterException(
+        spec.commandLine(), "Missing subcommand: show");
   }
 
-  @Command(name = "show", mixinStandardHelpOptions = true,
-      description = "Print per run and phase: wall time, CPU-seconds, energy (Wh), CO2e (g) and the energy methods.")
+  @Command(
+      name = "show",
+      mixinStandardHelpOptions = true,
+      description =
+          "Print per run and phase: wall time, CPU-seconds, energy (Wh), CO2e (g) and the energy methods.")
   static final class Show implements Callable<Integer> {
-    @Option(names = "--ledger", paramLabel = "DIR",
-        description = "Ledger root (local path or Hadoop filesystem URI). Default: $VERDANT_LEDGER, else $VERDANT_WORK_DIR/ledger, else ./verdant-work/ledger.")
+    @Option(
+        names = "--ledger",
+        paramLabel = "DIR",
+        description =
+            "Ledger root (local path or Hadoop filesystem URI). Default: $VERDANT_LEDGER, else $VERDANT_WORK_DIR/ledger, else ./verdant-work/ledger.")
     String ledger;
 
     @Option(names = "--run", paramLabel = "ID", description = "Show this run only.")
     String run;
 
-    @Option(names = "--last", paramLabel = "N", defaultValue = "10",
+    @Option(
+        names = "--last",
+        paramLabel = "N",
+        defaultValue = "10",
         description = "Show the latest N runs, newest first. Default: ${DEFAULT-VALUE}.")
     int last;
 

@@ -17,17 +17,28 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code verdant models list|show|alias}: reads and moves aliases in the model registry (no Spark needed). */
-@Command(name = "models", mixinStandardHelpOptions = true,
-    description = {"The model registry: every model train and compress wrote, by name and version, with aliases (docs/models.md)."},
-    subcommands = {ModelsCommand.ListModels.class, ModelsCommand.Show.class, ModelsCommand.Alias.class})
+/**
+ * {@code verdant models list|show|alias}: reads and moves aliases in the model registry (no Spark
+ * needed).
+ */
+@Command(
+    name = "models",
+    mixinStandardHelpOptions = true,
+    description = {
+      "The model registry: every model train and compress wrote, by name and version, with aliases (docs/models.md)."
+    },
+    subcommands = {
+      ModelsCommand.ListModels.class,
+      ModelsCommand.Show.class,
+      ModelsCommand.Alias.class
+    })
 public final class ModelsCommand implements Runnable {
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: list, show or alias");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "Missing subcommand: list, show or alias");
   }
 
   private static void print(String text) {
@@ -35,11 +46,13 @@ public final class ModelsCommand implements Runnable {
     System.out.flush();
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true,
-      description = "Without NAME: every model, its versions and aliases. With NAME: every version of that model.")
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description =
+          "Without NAME: every model, its versions and aliases. With NAME: every version of that model.")
   static final class ListModels implements Callable<Integer> {
-    @Mixin
-    RegistryLocation registry = new RegistryLocation();
+    @Mixin RegistryLocation registry = new RegistryLocation();
 
     @Parameters(arity = "0..1", paramLabel = "NAME", description = "A model name.")
     String name;
@@ -47,23 +60,35 @@ public final class ModelsCommand implements Runnable {
     @Override
     public Integer call() {
       ModelRegistry r = ModelRegistry.open(registry.root(), new Configuration());
-      print(name == null ? RegistryReport.names(r) : RegistryReport.versions(r, ModelRef.checkName("NAME", name)));
+      print(
+          name == null
+              ? RegistryReport.names(r)
+              : RegistryReport.versions(r, ModelRef.checkName("NAME", name)));
       return 0;
     }
   }
 
-  @Command(name = "show", mixinStandardHelpOptions = true,
-      description = {"A version's details; its lineage's energy (Wh) and CO2e (g) from the ledger (ingest, train, compress runs);",
-          "and, once score runs used it, that footprint per 1,000 predictions beside the scoring's own."})
+  @Command(
+      name = "show",
+      mixinStandardHelpOptions = true,
+      description = {
+        "A version's details; its lineage's energy (Wh) and CO2e (g) from the ledger (ingest, train, compress runs);",
+        "and, once score runs used it, that footprint per 1,000 predictions beside the scoring's own."
+      })
   static final class Show implements Callable<Integer> {
-    @Mixin
-    RegistryLocation registry = new RegistryLocation();
+    @Mixin RegistryLocation registry = new RegistryLocation();
 
-    @Parameters(paramLabel = "MODEL", description = "NAME (its latest version), NAME/VERSION or NAME@ALIAS; models:/ before it is allowed.")
+    @Parameters(
+        paramLabel = "MODEL",
+        description =
+            "NAME (its latest version), NAME/VERSION or NAME@ALIAS; models:/ before it is allowed.")
     String model;
 
-    @Option(names = "--ledger", paramLabel = "DIR",
-        description = "Ledger root (local path or Hadoop filesystem URI). Default: $VERDANT_LEDGER, else $VERDANT_WORK_DIR/ledger, else ./verdant-work/ledger.")
+    @Option(
+        names = "--ledger",
+        paramLabel = "DIR",
+        description =
+            "Ledger root (local path or Hadoop filesystem URI). Default: $VERDANT_LEDGER, else $VERDANT_WORK_DIR/ledger, else ./verdant-work/ledger.")
     String ledger;
 
     @Override
@@ -74,24 +99,34 @@ public final class ModelsCommand implements Runnable {
       ModelVersion v = r.resolve(ref);
       String ledgerRoot = LedgerOptions.root(ledger, System.getenv());
       ModelFootprint footprint = ModelFootprint.of(v, new LedgerReader(ledgerRoot, conf));
-      print(RegistryReport.show(v, r.aliases(v.name()), RegistryReport.fileState(v, conf), footprint, ledgerRoot));
+      print(
+          RegistryReport.show(
+              v, r.aliases(v.name()), RegistryReport.fileState(v, conf), footprint, ledgerRoot));
       return 0;
     }
   }
 
-  @Command(name = "alias", mixinStandardHelpOptions = true,
-      description = "Point an alias of a model (e.g. champion) at one of its versions; the alias moves if it pointed elsewhere.")
+  @Command(
+      name = "alias",
+      mixinStandardHelpOptions = true,
+      description =
+          "Point an alias of a model (e.g. champion) at one of its versions; the alias moves if it pointed elsewhere.")
   static final class Alias implements Callable<Integer> {
-    @Mixin
-    RegistryLocation registry = new RegistryLocation();
+    @Mixin RegistryLocation registry = new RegistryLocation();
 
     @Parameters(index = "0", paramLabel = "NAME", description = "The model name.")
     String name;
 
-    @Parameters(index = "1", paramLabel = "ALIAS", description = "The alias: letters, digits, '_' or '-', starting with a letter.")
+    @Parameters(
+        index = "1",
+        paramLabel = "ALIAS",
+        description = "The alias: letters, digits, '_' or '-', starting with a letter.")
     String alias;
 
-    @Parameters(index = "2", paramLabel = "VERSION", description = "The version the alias points at from now on.")
+    @Parameters(
+        index = "2",
+        paramLabel = "VERSION",
+        description = "The version the alias points at from now on.")
     int version;
 
     @Override
@@ -101,8 +136,15 @@ public final class ModelsCommand implements Runnable {
       ModelRegistry r = ModelRegistry.open(registry.root(), new Configuration());
       Integer before = r.aliases(name).get(alias);
       ModelAlias a = r.alias(name, alias, version);
-      System.out.printf("%s%s@%s -> version %d%s%n", ModelRef.SCHEME, a.name(), a.alias(), a.version(),
-          before == null ? "" : before == version ? " (unchanged)" : " (was version " + before + ")");
+      System.out.printf(
+          "%s%s@%s -> version %d%s%n",
+          ModelRef.SCHEME,
+          a.name(),
+          a.alias(),
+          a.version(),
+          before == null
+              ? ""
+              : before == version ? " (unchanged)" : " (was version " + before + ")");
       return 0;
     }
   }

@@ -17,14 +17,20 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code verdant report}: a static HTML report of runs from the ledger and the model and compression files they
- * wrote: index.html with PNG charts, and charts.json with every charted number. The ledger and the files are read
- * and checked before Spark starts; the report is a run of its own (in the ledger like every job), so that
- * spark-submit in cluster mode finds the SparkContext it waits for.
+ * {@code verdant report}: a static HTML report of runs from the ledger and the model and
+ * compression files they wrote: index.html with PNG charts, and charts.json with every charted
+ * number. The ledger and the files are read and checked before Spark starts; the report is a run of
+ * its own (in the ledger like every job), so that spark-submit in cluster mode finds the
+ * SparkContext it waits for.
  */
-@Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Write a self-contained HTML report of runs from the ledger (--ledger): index.html, its PNG charts,",
-        "and charts.json with every charted number. It opens from disk: no script, no network."})
+@Command(
+    name = "report",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Write a self-contained HTML report of runs from the ledger (--ledger): index.html, its PNG charts,",
+      "and charts.json with every charted number. It opens from disk: no script, no network."
+    })
 public final class ReportCommand extends JobCommand {
   static final int DEFAULT_LAST = 10;
 
@@ -33,28 +39,46 @@ public final class ReportCommand extends JobCommand {
 
   /** Which runs: one of these options. */
   static final class Which {
-    @Option(names = "--run", paramLabel = "ID", arity = "1..*",
+    @Option(
+        names = "--run",
+        paramLabel = "ID",
+        arity = "1..*",
         description = "Report these runs (list several ids, or repeat the option).")
     List<String> runs;
 
-    @Option(names = "--last", paramLabel = "N",
-        description = "Report the latest N runs. Default when neither --run nor --since is given: " + DEFAULT_LAST + ".")
+    @Option(
+        names = "--last",
+        paramLabel = "N",
+        description =
+            "Report the latest N runs. Default when neither --run nor --since is given: "
+                + DEFAULT_LAST
+                + ".")
     Integer last;
 
-    @Option(names = "--since", paramLabel = "TIME",
-        description = "Report the runs started at or after TIME: ISO-8601 with offset (2026-11-22T17:00:00Z) or a UTC date (2026-11-22).")
+    @Option(
+        names = "--since",
+        paramLabel = "TIME",
+        description =
+            "Report the runs started at or after TIME: ISO-8601 with offset (2026-11-22T17:00:00Z) or a UTC date (2026-11-22).")
     String since;
   }
 
-  @Option(names = "--out", required = true, paramLabel = "DIR",
-      description = "The report directory (local path or Hadoop filesystem URI), written atomically.")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "DIR",
+      description =
+          "The report directory (local path or Hadoop filesystem URI), written atomically.")
   String out;
 
   @Option(names = "--overwrite", description = "Replace --out when it exists.")
   boolean overwrite;
 
-  @Option(names = "--models", paramLabel = "REGISTRY",
-      description = "A model registry (docs/models.md): adds the lineage (ingest, train, compress runs) energy and CO2e of each model version the reported runs registered.")
+  @Option(
+      names = "--models",
+      paramLabel = "REGISTRY",
+      description =
+          "A model registry (docs/models.md): adds the lineage (ingest, train, compress runs) energy and CO2e of each model version the reported runs registered.")
   String models;
 
   private RunSelection selection;
@@ -82,7 +106,10 @@ public final class ReportCommand extends JobCommand {
     }
   }
 
-  /** Reads the chosen runs and the files they name: an empty ledger, an unknown run or a missing file stops here. */
+  /**
+   * Reads the chosen runs and the files they name: an empty ledger, an unknown run or a missing
+   * file stops here.
+   */
   @Override
   protected void checkInputs() {
     data = ReportData.load(ledgerOptions.root(), new Configuration(), selection, models);
@@ -90,8 +117,12 @@ public final class ReportCommand extends JobCommand {
 
   @Override
   protected void execute(JobRun run) {
-    written = Report.write(run, data, new Report.Request(out, overwrite),
-        run.spark().sparkContext().hadoopConfiguration());
+    written =
+        Report.write(
+            run,
+            data,
+            new Report.Request(out, overwrite),
+            run.spark().sparkContext().hadoopConfiguration());
     run.attribute("report", written.index());
     run.attribute("charts", Integer.toString(written.charts()));
     System.out.println("Report: " + written.index());
@@ -100,10 +131,14 @@ public final class ReportCommand extends JobCommand {
 
   private static Instant since(String s) {
     try {
-      return s.length() == 10 ? LocalDate.parse(s).atStartOfDay(ZoneOffset.UTC).toInstant() : OffsetDateTime.parse(s).toInstant();
+      return s.length() == 10
+          ? LocalDate.parse(s).atStartOfDay(ZoneOffset.UTC).toInstant()
+          : OffsetDateTime.parse(s).toInstant();
     } catch (DateTimeParseException e) {
-      throw VerdantException.of("--since must be an ISO-8601 time with offset (2026-11-22T17:00:00Z) or a date (2026-11-22),"
-          + " cannot be: %s", s);
+      throw VerdantException.of(
+          "--since must be an ISO-8601 time with offset (2026-11-22T17:00:00Z) or a date (2026-11-22),"
+              + " cannot be: %s",
+          s);
     }
   }
 }

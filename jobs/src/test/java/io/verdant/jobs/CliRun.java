@@ -14,7 +14,10 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 
-/** Runs a command line as {@code main} would and keeps its exit code, standard output and error text. */
+/**
+ * Runs a command line as {@code main} would and keeps its exit code, standard output and error
+ * text.
+ */
 public record CliRun(int code, String out, String err) {
   public static CliRun of(String... args) {
     CommandLine cl = Verdant.commandLine();
@@ -32,7 +35,10 @@ public record CliRun(int code, String out, String err) {
     return new CliRun(code, out.toString(java.nio.charset.StandardCharsets.UTF_8), err.toString());
   }
 
-  /** Asserts a failure (exit 1) with exactly one error line: {@code verdant <cmd>: error: <message>}. */
+  /**
+   * Asserts a failure (exit 1) with exactly one error line: {@code verdant <cmd>: error:
+   * <message>}.
+   */
   public void assertError(String command, String message) {
     assertEquals(command + ": error: " + message, err.strip(), "stderr");
     assertEquals(1, code, "exit code");
@@ -49,8 +55,10 @@ public record CliRun(int code, String out, String err) {
       return;
     }
     try (Stream<Path> s = Files.list(out.getParent())) {
-      List<String> left = s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("." + out.getFileName() + "."))
-          .collect(Collectors.toList());
+      List<String> left =
+          s.map(p -> p.getFileName().toString())
+              .filter(n -> n.startsWith("." + out.getFileName() + "."))
+              .collect(Collectors.toList());
       assertTrue(left.isEmpty(), "temporary output left behind: " + left);
     }
   }

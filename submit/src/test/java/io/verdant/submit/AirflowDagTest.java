@@ -23,16 +23,22 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * submit/airflow/verdant_dag.py: it compiles, and every command line its tasks pass (SparkSubmitOperators and the
- * plan sensor) is accepted by Verdant's own parser ({@code --dry-run}: options parsed and validated, no Spark). Tasks whose subcommand
- * is not registered in {@link Verdant} yet are skipped by name, so the test gets stricter as jobs land.
+ * submit/airflow/verdant_dag.py: it compiles, and every command line its tasks pass
+ * (SparkSubmitOperators and the plan sensor) is accepted by Verdant's own parser ({@code
+ * --dry-run}: options parsed and validated, no Spark). Tasks whose subcommand is not registered in
+ * {@link Verdant} yet are skipped by name, so the test gets stricter as jobs land.
  */
 class AirflowDagTest {
   static final Path DAG = Scripts.submitDir().resolve("airflow/verdant_dag.py");
   static final Path RENDER = Scripts.submitDir().resolve("src/test/python/render_dag_args.py");
+
   /** Airflow run ids of each kind, rendered against one logical date. */
-  static final List<String> RUN_IDS = List.of("scheduled__2026-11-21T00:00:00+00:00",
-      "manual__2026-11-22T17:30:12.123456+00:00", "backfill__2026-01-03T00:00:00+00:00", "my run/with?odd*chars");
+  static final List<String> RUN_IDS =
+      List.of(
+          "scheduled__2026-11-21T00:00:00+00:00",
+          "manual__2026-11-22T17:30:12.123456+00:00",
+          "backfill__2026-01-03T00:00:00+00:00",
+          "my run/with?odd*chars");
 
   @TempDir Path tmp;
 
@@ -49,14 +55,21 @@ class AirflowDagTest {
   @Test
   void compiles() throws Exception {
     assumePython();
-    Scripts.Result r = Scripts.run(Map.of(), List.of("python3", "-c",
-        "import py_compile, sys; py_compile.compile(sys.argv[1], cfile=sys.argv[2], doraise=True)",
-        DAG.toString(), tmp.resolve("verdant_dag.pyc").toString()));
+    Scripts.Result r =
+        Scripts.run(
+            Map.of(),
+            List.of(
+                "python3",
+                "-c",
+                "import py_compile, sys; py_compile.compile(sys.argv[1], cfile=sys.argv[2], doraise=True)",
+                DAG.toString(),
+                tmp.resolve("verdant_dag.pyc").toString()));
     assertEquals(0, r.exitCode(), r.stderr());
   }
 
   static JsonNode render(String runId, String ds) throws Exception {
-    Scripts.Result r = Scripts.run(Map.of(), List.of("python3", RENDER.toString(), DAG.toString(), runId, ds));
+    Scripts.Result r =
+        Scripts.run(Map.of(), List.of("python3", RENDER.toString(), DAG.toString(), runId, ds));
     assertEquals(0, r.exitCode(), r.stderr());
     return StandaloneCluster.JSON.readTree(r.stdout());
   }
@@ -72,15 +85,20 @@ class AirflowDagTest {
         continue;
       }
       assertEquals("io.verdant.jobs.Verdant", t.path("java_class").asText());
-      assertTrue(t.path("application").asText().matches(".*/verdant-[^/]*-spark3\\.5\\.jar"), t.path("application").asText());
+      assertTrue(
+          t.path("application").asText().matches(".*/verdant-[^/]*-spark3\\.5\\.jar"),
+          t.path("application").asText());
       assertTrue(t.path("properties_file").asText().endsWith(".properties"));
       assertTrue(t.path("retries").asInt() >= 1, "retries");
       List<String> args = strings(t.path("args"));
       assertEquals(t.path("task_id").asText(), args.get(0), "the subcommand is the task");
       // Idempotent reruns: an explicit run id and an output partition of the logical date.
-      // evaluate writes no output: it scores the logical date's compressed model on that date's table.
+      // evaluate writes no output: it scores the logical date's compressed model on that date's
+      // table.
       int out = args.indexOf(args.contains("--out") ? "--out" : "--data");
-      assertTrue(out > 0 && args.get(out + 1).endsWith("/ds=2026-11-21"), "partition by logical date: " + args);
+      assertTrue(
+          out > 0 && args.get(out + 1).endsWith("/ds=2026-11-21"),
+          "partition by logical date: " + args);
       assertTrue(args.contains("--run-id"), args.toString());
     }
     assertEquals(List.of("ingest", "plan_train", "train", "compress", "evaluate", "report"), ids);
@@ -103,8 +121,9 @@ class AirflowDagTest {
   }
 
   /**
-   * train waits behind a plan --check sensor (reschedule mode, exit 3 = poke again, timeout at the deadline) that
-   * plans exactly train's command line; a paused train is retried, continuing from its checkpoint.
+   * train waits behind a plan --check sensor (reschedule mode, exit 3 = poke again, timeout at the
+   * deadline) that plans exactly train's command line; a paused train is retried, continuing from
+   * its checkpoint.
    */
   @Test
   void trainIsGatedByAPlanSensorAndRetriedAfterAPause() throws Exception {
@@ -115,20 +134,32 @@ class AirflowDagTest {
     assertEquals("BashSensor", gate.path("operator").asText());
     assertEquals("reschedule", gate.path("mode").asText());
     assertEquals(Verdant.EXIT_NOT_YET, gate.path("retry_exit_code").asInt());
-    assertTrue(gate.path("poke_interval").asInt() > 0 && gate.path("poke_interval").asInt() <= 600, "poke interval within --slack");
+    assertTrue(
+        gate.path("poke_interval").asInt() > 0 && gate.path("poke_interval").asInt() <= 600,
+        "poke interval within --slack");
     List<String> command = strings(gate.path("command"));
-    assertEquals(List.of("io.verdant.jobs.Verdant", tasks.get(0).path("application").asText()),
-        command.subList(command.size() - 2, command.size()), "the application jar's main class, no cluster");
+    assertEquals(
+        List.of("io.verdant.jobs.Verdant", tasks.get(0).path("application").asText()),
+        command.subList(command.size() - 2, command.size()),
+        "the application jar's main class, no cluster");
     List<String> plan = strings(gate.path("args"));
     List<String> trainArgs = strings(train.path("args"));
     assertEquals("plan", plan.get(0));
-    assertEquals(trainArgs, plan.subList(1, 1 + trainArgs.size()), "the plan is of train's own command line");
-    assertTrue(plan.contains("--check") && plan.contains("--signals") && plan.contains("--zone"), plan.toString());
+    assertEquals(
+        trainArgs,
+        plan.subList(1, 1 + trainArgs.size()),
+        "the plan is of train's own command line");
+    assertTrue(
+        plan.contains("--check") && plan.contains("--signals") && plan.contains("--zone"),
+        plan.toString());
     // The sensor gives up at the deadline: the end of the data interval plus its timeout.
     java.time.Instant deadline = java.time.Instant.parse(plan.get(plan.indexOf("--deadline") + 1));
-    assertEquals(java.time.Instant.parse("2026-11-22T00:00:00Z").plusSeconds(gate.path("timeout").asLong()), deadline);
+    assertEquals(
+        java.time.Instant.parse("2026-11-22T00:00:00Z").plusSeconds(gate.path("timeout").asLong()),
+        deadline);
     assertTrue(trainArgs.contains("--resume"), trainArgs.toString());
-    assertTrue(train.path("retries").asInt() >= 10, "a paused train is retried: " + train.path("retries"));
+    assertTrue(
+        train.path("retries").asInt() >= 10, "a paused train is retried: " + train.path("retries"));
   }
 
   @TestFactory
@@ -144,30 +175,43 @@ class AirflowDagTest {
         if (!registered.contains(job)) {
           skipped.add(job);
         }
-        tests.add(dynamicTest(t.path("task_id").asText() + " [" + runId + "]", () -> {
-          Assumptions.assumeTrue(registered.contains(job),
-              "verdant " + job + " is not registered yet (registered: " + registered + ")");
-          List<String> dry = new ArrayList<>(args);
-          dry.add("--dry-run");
-          int code;
-          ByteArrayOutputStream out = new ByteArrayOutputStream();
-          ByteArrayOutputStream err = new ByteArrayOutputStream();
-          PrintStream oldOut = System.out;
-          PrintStream oldErr = System.err;
-          try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            code = Verdant.run(dry.toArray(new String[0]));
-          } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-          }
-          assertEquals(0, code, "verdant " + String.join(" ", dry) + "\n" + err.toString(StandardCharsets.UTF_8));
-          assertTrue(out.toString(StandardCharsets.UTF_8).contains("options are valid"), out.toString(StandardCharsets.UTF_8));
-        }));
+        tests.add(
+            dynamicTest(
+                t.path("task_id").asText() + " [" + runId + "]",
+                () -> {
+                  Assumptions.assumeTrue(
+                      registered.contains(job),
+                      "verdant " + job + " is not registered yet (registered: " + registered + ")");
+                  List<String> dry = new ArrayList<>(args);
+                  dry.add("--dry-run");
+                  int code;
+                  ByteArrayOutputStream out = new ByteArrayOutputStream();
+                  ByteArrayOutputStream err = new ByteArrayOutputStream();
+                  PrintStream oldOut = System.out;
+                  PrintStream oldErr = System.err;
+                  try {
+                    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+                    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+                    code = Verdant.run(dry.toArray(new String[0]));
+                  } finally {
+                    System.setOut(oldOut);
+                    System.setErr(oldErr);
+                  }
+                  assertEquals(
+                      0,
+                      code,
+                      "verdant "
+                          + String.join(" ", dry)
+                          + "\n"
+                          + err.toString(StandardCharsets.UTF_8));
+                  assertTrue(
+                      out.toString(StandardCharsets.UTF_8).contains("options are valid"),
+                      out.toString(StandardCharsets.UTF_8));
+                }));
       }
     }
-    System.out.println("Airflow DAG tasks skipped until their job is registered in Verdant: " + skipped);
+    System.out.println(
+        "Airflow DAG tasks skipped until their job is registered in Verdant: " + skipped);
     return tests.stream();
   }
 

@@ -14,39 +14,70 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The Verdant command lines the cluster tests submit, and what they check afterwards: ingest of the MNIST slice,
- * then train of lenet-300-100 on it.
+ * The Verdant command lines the cluster tests submit, and what they check afterwards: ingest of the
+ * MNIST slice, then train of lenet-300-100 on it.
  */
 final class ClusterJobs {
   private ClusterJobs() {}
 
   static Path testData() {
-    return Paths.get(System.getProperty("verdant.testdata", Scripts.submitDir().resolve("../testdata").toString()))
-        .resolve("mnist-slice").toAbsolutePath().normalize();
+    return Paths.get(
+            System.getProperty(
+                "verdant.testdata", Scripts.submitDir().resolve("../testdata").toString()))
+        .resolve("mnist-slice")
+        .toAbsolutePath()
+        .normalize();
   }
 
-  /** ingest of testdata/mnist-slice (5,000 train + 1,000 test real MNIST images) into {@code out}. */
+  /**
+   * ingest of testdata/mnist-slice (5,000 train + 1,000 test real MNIST images) into {@code out}.
+   */
   static List<String> ingest(Path out, String runId) {
     Path d = testData();
-    return List.of("ingest", "--format", "idx",
-        "--train", d.resolve("train-images-idx3-ubyte.gz").toString(),
-        "--train-labels", d.resolve("train-labels-idx1-ubyte.gz").toString(),
-        "--test", d.resolve("t10k-images-idx3-ubyte.gz").toString(),
-        "--test-labels", d.resolve("t10k-labels-idx1-ubyte.gz").toString(),
-        "--out", out.toString(), "--run-id", runId);
+    return List.of(
+        "ingest",
+        "--format",
+        "idx",
+        "--train",
+        d.resolve("train-images-idx3-ubyte.gz").toString(),
+        "--train-labels",
+        d.resolve("train-labels-idx1-ubyte.gz").toString(),
+        "--test",
+        d.resolve("t10k-images-idx3-ubyte.gz").toString(),
+        "--test-labels",
+        d.resolve("t10k-labels-idx1-ubyte.gz").toString(),
+        "--out",
+        out.toString(),
+        "--run-id",
+        runId);
   }
 
-  /** Train of lenet-300-100 for {@value #TRAIN_EPOCHS} epochs on the ingested slice in {@code table}. */
+  /**
+   * Train of lenet-300-100 for {@value #TRAIN_EPOCHS} epochs on the ingested slice in {@code
+   * table}.
+   */
   static List<String> train(Path table, Path out, String runId) {
-    return List.of("train", "--data", table.toString(), "--model", "lenet-300-100",
-        "--epochs", Integer.toString(TRAIN_EPOCHS), "--averaging-frequency", "5", "--out", out.toString(), "--run-id", runId);
+    return List.of(
+        "train",
+        "--data",
+        table.toString(),
+        "--model",
+        "lenet-300-100",
+        "--epochs",
+        Integer.toString(TRAIN_EPOCHS),
+        "--averaging-frequency",
+        "5",
+        "--out",
+        out.toString(),
+        "--run-id",
+        runId);
   }
 
   static final int TRAIN_EPOCHS = 2;
 
   /**
-   * The jobs each deploy mode submits, in order, as named command lines (each is checked for success and work on
-   * both executors, then by {@link #assertDone}).
+   * The jobs each deploy mode submits, in order, as named command lines (each is checked for
+   * success and work on both executors, then by {@link #assertDone}).
    */
   static Map<String, List<String>> pipeline(Path work, String runId) {
     Map<String, List<String>> jobs = new java.util.LinkedHashMap<>();
@@ -65,8 +96,8 @@ final class ClusterJobs {
   }
 
   /**
-   * Checks a trained model: model.zip beside a model.json of this run that ran every epoch and scored the 1,000 test
-   * images well above chance (10%): a usable model.
+   * Checks a trained model: model.zip beside a model.json of this run that ran every epoch and
+   * scored the 1,000 test images well above chance (10%): a usable model.
    */
   static void assertTrained(Path out, String runId) throws IOException {
     assertTrue(java.nio.file.Files.size(out.resolve("model.zip")) > 100_000, "model.zip in " + out);
@@ -75,7 +106,9 @@ final class ClusterJobs {
     assertEquals(TRAIN_EPOCHS, m.path("training").path("epochsRun").asInt(), "epochs run");
     assertEquals(1_000, m.path("test").path("examples").asLong(), "test examples");
     double accuracy = m.path("test").path("accuracy").asDouble();
-    assertTrue(accuracy > 0.8, "test accuracy after " + TRAIN_EPOCHS + " epochs on the slice: " + accuracy);
+    assertTrue(
+        accuracy > 0.8,
+        "test accuracy after " + TRAIN_EPOCHS + " epochs on the slice: " + accuracy);
   }
 
   /** Checks the ingested table of mnist-slice: a manifest with every row and the run id. */

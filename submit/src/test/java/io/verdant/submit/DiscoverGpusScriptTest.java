@@ -13,7 +13,10 @@ import org.apache.spark.resource.ResourceInformation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** submit/gpu/discover-gpus.sh against fake nvidia-smi commands; its output is parsed as Spark parses it. */
+/**
+ * submit/gpu/discover-gpus.sh against fake nvidia-smi commands; its output is parsed as Spark
+ * parses it.
+ */
 class DiscoverGpusScriptTest {
   @TempDir Path tmp;
 
@@ -22,11 +25,13 @@ class DiscoverGpusScriptTest {
     if (smiLines.length > 0) {
       String[] script = new String[smiLines.length + 2];
       script[0] = "#!/usr/bin/env bash";
-      script[1] = "[[ \"$*\" == '--query-gpu=index --format=csv,noheader' ]] || { echo \"bad args: $*\" >&2; exit 9; }";
+      script[1] =
+          "[[ \"$*\" == '--query-gpu=index --format=csv,noheader' ]] || { echo \"bad args: $*\" >&2; exit 9; }";
       System.arraycopy(smiLines, 0, script, 2, smiLines.length);
       Scripts.executable(bin.resolve("nvidia-smi"), script);
     }
-    return Scripts.run(Map.of("PATH", bin + ":/usr/bin:/bin"),
+    return Scripts.run(
+        Map.of("PATH", bin + ":/usr/bin:/bin"),
         List.of(Scripts.submitDir().resolve("gpu/discover-gpus.sh").toString()));
   }
 
@@ -48,7 +53,9 @@ class DiscoverGpusScriptTest {
   /** What nvidia-smi 580.159.04 printed on an H100 for the script's query (testdata/nvidia-smi). */
   @Test
   void realH100Output() throws Exception {
-    String testdata = System.getProperty("verdant.testdata", Scripts.submitDir().resolve("../testdata").toString());
+    String testdata =
+        System.getProperty(
+            "verdant.testdata", Scripts.submitDir().resolve("../testdata").toString());
     Path fixture = Paths.get(testdata, "nvidia-smi", "h100-index.csv").toAbsolutePath().normalize();
     Scripts.Result r = discover("cat '" + fixture + "'");
     assertEquals(0, r.exitCode(), r.stderr());
@@ -76,7 +83,10 @@ class DiscoverGpusScriptTest {
 
   @Test
   void failingNvidiaSmiMeansNoGpus() throws Exception {
-    Scripts.Result r = discover("echo 'NVIDIA-SMI has failed because it could not communicate with the NVIDIA driver.'", "exit 9");
+    Scripts.Result r =
+        discover(
+            "echo 'NVIDIA-SMI has failed because it could not communicate with the NVIDIA driver.'",
+            "exit 9");
     assertEquals(0, r.exitCode(), r.stderr());
     assertEquals(0, parse(r.stdout()).addresses().length);
     assertTrue(r.stderr().contains("nvidia-smi failed"), r.stderr());
@@ -86,6 +96,7 @@ class DiscoverGpusScriptTest {
   void unexpectedOutputIsAnError() throws Exception {
     Scripts.Result r = discover("echo 'No devices were found'");
     assertEquals(1, r.exitCode());
-    assertTrue(r.stderr().contains("unexpected line from nvidia-smi: Nodeviceswerefound"), r.stderr());
+    assertTrue(
+        r.stderr().contains("unexpected line from nvidia-smi: Nodeviceswerefound"), r.stderr());
   }
 }

@@ -15,7 +15,9 @@ import java.util.concurrent.TimeUnit;
 final class Scripts {
   private Scripts() {}
 
-  /** The submit/ directory (set by the pom; falls back to the working directory of a module build). */
+  /**
+   * The submit/ directory (set by the pom; falls back to the working directory of a module build).
+   */
   static Path submitDir() {
     String dir = System.getProperty("verdant.submit.dir");
     return dir != null ? Paths.get(dir) : Paths.get("").toAbsolutePath();
@@ -23,7 +25,8 @@ final class Scripts {
 
   record Result(int exitCode, String stdout, String stderr, long pid) {}
 
-  static Result run(Map<String, String> env, List<String> command) throws IOException, InterruptedException {
+  static Result run(Map<String, String> env, List<String> command)
+      throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().clear();
     pb.environment().put("HOME", System.getProperty("java.io.tmpdir"));

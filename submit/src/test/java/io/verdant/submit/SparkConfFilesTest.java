@@ -15,11 +15,14 @@ import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.network.util.JavaUtils;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
-/** The Spark properties in submit/conf: Java 17 flags in sync, Kryo, DL4J's clock, ND4J memory and threads. */
+/**
+ * The Spark properties in submit/conf: Java 17 flags in sync, Kryo, DL4J's clock, ND4J memory and
+ * threads.
+ */
 class SparkConfFilesTest {
   static final String TIME_SOURCE =
       "-Dorg.deeplearning4j.spark.time.TimeSource=org.deeplearning4j.spark.time.SystemClockTimeSource";
@@ -44,15 +47,19 @@ class SparkConfFilesTest {
 
   @Test
   void parentPomFlagsMatchTheFlagFile() throws Exception {
-    String pomPath = System.getProperty("verdant.parent.pom", Scripts.submitDir().resolve("../pom.xml").toString());
+    String pomPath =
+        System.getProperty(
+            "verdant.parent.pom", Scripts.submitDir().resolve("../pom.xml").toString());
     String pom = Files.readString(Paths.get(pomPath));
-    Matcher m = Pattern.compile("<spark\\.java17\\.flags>([^<]*)</spark\\.java17\\.flags>").matcher(pom);
+    Matcher m =
+        Pattern.compile("<spark\\.java17\\.flags>([^<]*)</spark\\.java17\\.flags>").matcher(pom);
     assertTrue(m.find(), "spark.java17.flags in " + pomPath);
     List<String> pomFlags = Arrays.asList(m.group(1).trim().split("\\s+"));
     List<String> fileFlags = new ArrayList<>(flagFile());
     // The flag file adds DL4J's time source, which the pom keeps in verdant.test.jvm.flags.
     assertTrue(fileFlags.remove(TIME_SOURCE), "java17-jvm-flags sets DL4J's time source");
-    assertEquals(fileFlags, pomFlags, "parent pom spark.java17.flags vs submit/conf/java17-jvm-flags");
+    assertEquals(
+        fileFlags, pomFlags, "parent pom spark.java17.flags vs submit/conf/java17-jvm-flags");
     assertTrue(pom.contains(TIME_SOURCE), "the tests' JVM flags set DL4J's time source too");
     // And the build really used them (surefire passes the property in).
     String used = System.getProperty("verdant.spark.java17.flags");
@@ -62,7 +69,14 @@ class SparkConfFilesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"local.properties", "standalone.properties", "yarn.properties", "k8s.properties", "gpu.properties"})
+  @ValueSource(
+      strings = {
+        "local.properties",
+        "standalone.properties",
+        "yarn.properties",
+        "k8s.properties",
+        "gpu.properties"
+      })
   void everyEnvironmentIsComplete(String name) throws Exception {
     Properties p = load(name);
     boolean local = p.getProperty("spark.master", "").startsWith("local");
@@ -72,28 +86,43 @@ class SparkConfFilesTest {
       assertNotNull(opts, name + ": spark." + role + ".extraJavaOptions");
       List<String> tokens = Arrays.asList(opts.trim().split("\\s+"));
       for (String flag : flagFile()) {
-        assertTrue(tokens.contains(flag), name + ": spark." + role + ".extraJavaOptions lacks " + flag);
+        assertTrue(
+            tokens.contains(flag), name + ": spark." + role + ".extraJavaOptions lacks " + flag);
       }
       // ND4J off-heap sizing: JavaCPP's caps fit inside memory + memoryOverhead (the container).
       long heap = bytes(p, "spark." + role + ".memory", name);
       long overhead = bytes(p, "spark." + role + ".memoryOverhead", name);
-      long maxBytes = JavaUtils.byteStringAsBytes(option(tokens, "-Dorg.bytedeco.javacpp.maxbytes=", name));
-      long maxPhysical = JavaUtils.byteStringAsBytes(option(tokens, "-Dorg.bytedeco.javacpp.maxphysicalbytes=", name));
-      assertTrue(maxBytes < overhead, name + " " + role + ": javacpp.maxbytes must stay below memoryOverhead");
-      assertTrue(maxPhysical > heap + maxBytes / 2, name + " " + role + ": maxphysicalbytes leaves room for the heap and off-heap");
-      assertTrue(maxPhysical <= heap + overhead, name + " " + role + ": maxphysicalbytes must fit in memory + memoryOverhead");
+      long maxBytes =
+          JavaUtils.byteStringAsBytes(option(tokens, "-Dorg.bytedeco.javacpp.maxbytes=", name));
+      long maxPhysical =
+          JavaUtils.byteStringAsBytes(
+              option(tokens, "-Dorg.bytedeco.javacpp.maxphysicalbytes=", name));
+      assertTrue(
+          maxBytes < overhead,
+          name + " " + role + ": javacpp.maxbytes must stay below memoryOverhead");
+      assertTrue(
+          maxPhysical > heap + maxBytes / 2,
+          name + " " + role + ": maxphysicalbytes leaves room for the heap and off-heap");
+      assertTrue(
+          maxPhysical <= heap + overhead,
+          name + " " + role + ": maxphysicalbytes must fit in memory + memoryOverhead");
     }
-    assertEquals("org.apache.spark.serializer.KryoSerializer", p.getProperty("spark.serializer"), name);
+    assertEquals(
+        "org.apache.spark.serializer.KryoSerializer", p.getProperty("spark.serializer"), name);
     assertEquals("org.nd4j.kryo.Nd4jRegistrator", p.getProperty("spark.kryo.registrator"), name);
     if (local) {
       return;
     }
     // ND4J threads = cores per task slot = spark.task.cpus.
     String taskCpus = p.getProperty("spark.task.cpus", "1");
-    assertEquals(taskCpus, p.getProperty("spark.executorEnv.OMP_NUM_THREADS"), name + ": OMP_NUM_THREADS vs spark.task.cpus");
+    assertEquals(
+        taskCpus,
+        p.getProperty("spark.executorEnv.OMP_NUM_THREADS"),
+        name + ": OMP_NUM_THREADS vs spark.task.cpus");
     if (p.containsKey("spark.executor.cores")) {
       int cores = Integer.parseInt(p.getProperty("spark.executor.cores"));
-      assertEquals(0, cores % Integer.parseInt(taskCpus), name + ": executor cores divide into task slots");
+      assertEquals(
+          0, cores % Integer.parseInt(taskCpus), name + ": executor cores divide into task slots");
     }
   }
 
@@ -117,7 +146,10 @@ class SparkConfFilesTest {
   }
 
   private static String option(List<String> tokens, String prefix, String file) {
-    return tokens.stream().filter(t -> t.startsWith(prefix)).map(t -> t.substring(prefix.length())).findFirst()
+    return tokens.stream()
+        .filter(t -> t.startsWith(prefix))
+        .map(t -> t.substring(prefix.length()))
+        .findFirst()
         .orElseThrow(() -> new AssertionError(file + ": no " + prefix));
   }
 

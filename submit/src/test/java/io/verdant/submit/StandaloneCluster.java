@@ -26,10 +26,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Spark standalone cluster on 127.0.0.1: a Master and Workers as separate JVMs started from the build's own
- * jars. The Spark home is a directory whose {@code jars/} links every jar of target/spark-home-classpath.txt
- * (what a Spark distribution holds); Workers launch executors (and cluster-mode drivers) from it. Verdant comes
- * only from the application jar. {@link #close()} kills every process it started with its whole tree.
+ * A Spark standalone cluster on 127.0.0.1: a Master and Workers as separate JVMs started from the
+ * build's own jars. The Spark home is a directory whose {@code jars/} links every jar of
+ * target/spark-home-classpath.txt (what a Spark distribution holds); Workers launch executors (and
+ * cluster-mode drivers) from it. Verdant comes only from the application jar. {@link #close()}
+ * kills every process it started with its whole tree.
  */
 final class StandaloneCluster implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StandaloneCluster.class);
@@ -43,38 +44,68 @@ final class StandaloneCluster implements AutoCloseable {
   final int masterWebPort;
   private final List<Process> processes = new ArrayList<>();
   private final Thread shutdownHook;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private StandaloneCluster(Path dir) throws IOException {
     this.dir = dir;
     this.sparkHome = dir.resolve("spark-home");
     this.appJar = Paths.get(required("verdant.app.jar"));
-    this.javaCacheDir = System.getProperty("org.bytedeco.javacpp.cachedir",
-        dir.resolve("javacpp-cache").toString());
+    this.javaCacheDir =
+        System.getProperty(
+            "org.bytedeco.javacpp.cachedir", dir.resolve("javacpp-cache").toString());
     this.masterPort = freePort();
     this.masterWebPort = freePort();
     this.shutdownHook = new Thread(this::killAll, "standalone-cluster-teardown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
-  /** Starts a Master and {@code workers} Workers with the given cores and memory each; waits until all are ALIVE. */
-  static StandaloneCluster start(Path dir, int workers, int workerCores, String workerMemory) throws Exception {
+  /**
+   * Starts a Master and {@code workers} Workers with the given cores and memory each; waits until
+   * all are ALIVE.
+   */
+  static StandaloneCluster start(Path dir, int workers, int workerCores, String workerMemory)
+      throws Exception {
     if (!Files.isRegularFile(Paths.get(required("verdant.app.jar")))) {
-      throw new IllegalStateException("No application jar at " + required("verdant.app.jar") + ": run mvn package first");
+      throw new IllegalStateException(
+          "No application jar at " + required("verdant.app.jar") + ": run mvn package first");
     }
     StandaloneCluster c = new StandaloneCluster(dir);
     try {
       c.buildSparkHome();
-      c.spawn("master", List.of("-Xmx256m"), "org.apache.spark.deploy.master.Master",
-          List.of("--host", "127.0.0.1", "--port", String.valueOf(c.masterPort), "--webui-port",
+      c.spawn(
+          "master",
+          List.of("-Xmx256m"),
+          "org.apache.spark.deploy.master.Master",
+          List.of(
+              "--host",
+              "127.0.0.1",
+              "--port",
+              String.valueOf(c.masterPort),
+              "--webui-port",
               String.valueOf(c.masterWebPort)));
       for (int i = 1; i <= workers; i++) {
         Path work = Files.createDirectories(dir.resolve("worker-" + i));
-        c.spawn("worker-" + i, List.of("-Xmx256m"), "org.apache.spark.deploy.worker.Worker",
-            List.of("--host", "127.0.0.1", "--webui-port", String.valueOf(freePort()), "--cores",
-                String.valueOf(workerCores), "--memory", workerMemory, "--work-dir", work.toString(), c.masterUrl()));
+        c.spawn(
+            "worker-" + i,
+            List.of("-Xmx256m"),
+            "org.apache.spark.deploy.worker.Worker",
+            List.of(
+                "--host",
+                "127.0.0.1",
+                "--webui-port",
+                String.valueOf(freePort()),
+                "--cores",
+                String.valueOf(workerCores),
+                "--memory",
+                workerMemory,
+                "--work-dir",
+                work.toString(),
+                c.masterUrl()));
       }
-      c.awaitMaster("all " + workers + " workers ALIVE", Duration.ofSeconds(90),
+      c.awaitMaster(
+          "all " + workers + " workers ALIVE",
+          Duration.ofSeconds(90),
           m -> m.path("aliveworkers").asInt() == workers);
       return c;
     } catch (Exception | Error e) {
@@ -100,7 +131,10 @@ final class StandaloneCluster implements AutoCloseable {
     Files.createDirectories(sparkHome.resolve("conf"));
   }
 
-  /** The JVM flags every Spark process of the cluster gets: Java 17 opens, DL4J clock, natives cache. */
+  /**
+   * The JVM flags every Spark process of the cluster gets: Java 17 opens, DL4J clock, natives
+   * cache.
+   */
   List<String> jvmFlags() throws IOException {
     List<String> flags = new ArrayList<>(SparkConfFilesTest.flagFile());
     flags.add("-Dorg.bytedeco.javacpp.cachedir=" + javaCacheDir);
@@ -118,8 +152,12 @@ final class StandaloneCluster implements AutoCloseable {
         "HOME", dir.resolve("home").toString());
   }
 
-  /** Starts a JVM with the Spark home's jars; its stdout and stderr go to {@code <dir>/logs/<name>.log}. */
-  Process spawn(String name, List<String> jvmArgs, String mainClass, List<String> args) throws IOException {
+  /**
+   * Starts a JVM with the Spark home's jars; its stdout and stderr go to {@code
+   * <dir>/logs/<name>.log}.
+   */
+  Process spawn(String name, List<String> jvmArgs, String mainClass, List<String> args)
+      throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmFlags());
@@ -130,7 +168,8 @@ final class StandaloneCluster implements AutoCloseable {
     cmd.addAll(args);
     Path log = Files.createDirectories(dir.resolve("logs")).resolve(name + ".log");
     Files.createDirectories(dir.resolve("home"));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().putAll(env());
     LOG.info("Starting {}: {}", name, String.join(" ", cmd));
     Process p = pb.start();
@@ -140,10 +179,13 @@ final class StandaloneCluster implements AutoCloseable {
     return p;
   }
 
-  /** Writes submit/conf/standalone.properties with the given overrides (the cluster's small memory). */
+  /**
+   * Writes submit/conf/standalone.properties with the given overrides (the cluster's small memory).
+   */
   Path properties(String name, Map<String, String> overrides) throws IOException {
     Properties p = new Properties();
-    try (Reader r = Files.newBufferedReader(Scripts.submitDir().resolve("conf/standalone.properties"))) {
+    try (Reader r =
+        Files.newBufferedReader(Scripts.submitDir().resolve("conf/standalone.properties"))) {
       p.load(r);
     }
     for (String key : List.of("spark.driver.extraJavaOptions", "spark.executor.extraJavaOptions")) {
@@ -157,7 +199,10 @@ final class StandaloneCluster implements AutoCloseable {
     return file;
   }
 
-  /** Runs org.apache.spark.deploy.SparkSubmit in its own JVM (as bin/spark-submit would); returns its exit status. */
+  /**
+   * Runs org.apache.spark.deploy.SparkSubmit in its own JVM (as bin/spark-submit would); returns
+   * its exit status.
+   */
   Submission submit(String name, List<String> submitArgs, Duration timeout) throws Exception {
     Process p = spawn(name, List.of("-Xmx768m"), "org.apache.spark.deploy.SparkSubmit", submitArgs);
     return new Submission(name, p, dir.resolve("logs").resolve(name + ".log"), timeout);
@@ -192,7 +237,9 @@ final class StandaloneCluster implements AutoCloseable {
   static String tail(Path file, int lines) {
     try {
       List<String> all = Files.readAllLines(file);
-      return "--- last lines of " + file + " ---\n"
+      return "--- last lines of "
+          + file
+          + " ---\n"
           + String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     } catch (IOException e) {
       return "(no " + file + ": " + e + ")";
@@ -205,8 +252,10 @@ final class StandaloneCluster implements AutoCloseable {
   }
 
   JsonNode getJson(String url) throws IOException, InterruptedException {
-    HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-        HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<InputStream> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+            HttpResponse.BodyHandlers.ofInputStream());
     try (InputStream in = r.body()) {
       if (r.statusCode() != 200) {
         throw new IOException(url + " answered " + r.statusCode());
@@ -215,7 +264,8 @@ final class StandaloneCluster implements AutoCloseable {
     }
   }
 
-  JsonNode awaitMaster(String what, Duration timeout, Predicate<JsonNode> condition) throws Exception {
+  JsonNode awaitMaster(String what, Duration timeout, Predicate<JsonNode> condition)
+      throws Exception {
     long end = System.nanoTime() + timeout.toNanos();
     JsonNode last = null;
     Exception error = null;
@@ -230,22 +280,32 @@ final class StandaloneCluster implements AutoCloseable {
       }
       Thread.sleep(250);
     }
-    throw new AssertionError("Timed out waiting for " + what + "; last master status: " + last + " / " + error + "\n"
-        + tail(dir.resolve("logs/master.log"), 30));
+    throw new AssertionError(
+        "Timed out waiting for "
+            + what
+            + "; last master status: "
+            + last
+            + " / "
+            + error
+            + "\n"
+            + tail(dir.resolve("logs/master.log"), 30));
   }
 
   /** Executor JVMs (CoarseGrainedExecutorBackend) of an application, by executor id. */
   static Map<String, ProcessHandle> executorProcesses(String appId) {
     Map<String, ProcessHandle> out = new java.util.TreeMap<>();
-    ProcessHandle.allProcesses().forEach(ph -> {
-      List<String> args = ph.info().arguments().map(List::of).orElse(List.of());
-      if (args.contains("org.apache.spark.executor.CoarseGrainedExecutorBackend") && args.contains(appId)) {
-        int i = args.indexOf("--executor-id");
-        if (i >= 0 && i + 1 < args.size()) {
-          out.put(args.get(i + 1), ph);
-        }
-      }
-    });
+    ProcessHandle.allProcesses()
+        .forEach(
+            ph -> {
+              List<String> args = ph.info().arguments().map(List::of).orElse(List.of());
+              if (args.contains("org.apache.spark.executor.CoarseGrainedExecutorBackend")
+                  && args.contains(appId)) {
+                int i = args.indexOf("--executor-id");
+                if (i >= 0 && i + 1 < args.size()) {
+                  out.put(args.get(i + 1), ph);
+                }
+              }
+            });
     return out;
   }
 
@@ -255,7 +315,9 @@ final class StandaloneCluster implements AutoCloseable {
     synchronized (processes) {
       processes.forEach(p -> ours.add(p.pid()));
     }
-    for (java.util.Optional<ProcessHandle> p = java.util.Optional.of(h); p.isPresent(); p = p.get().parent()) {
+    for (java.util.Optional<ProcessHandle> p = java.util.Optional.of(h);
+        p.isPresent();
+        p = p.get().parent()) {
       if (ours.contains(p.get().pid())) {
         return true;
       }
@@ -315,7 +377,8 @@ final class StandaloneCluster implements AutoCloseable {
   static String required(String property) {
     String v = System.getProperty(property);
     if (v == null) {
-      throw new IllegalStateException("System property " + property + " is not set (run through mvn verify)");
+      throw new IllegalStateException(
+          "System property " + property + " is not set (run through mvn verify)");
     }
     return v;
   }
@@ -324,7 +387,9 @@ final class StandaloneCluster implements AutoCloseable {
   static List<JsonNode> events(Path eventDir, String appId) throws IOException {
     List<JsonNode> out = new ArrayList<>();
     try (Stream<Path> files = Files.list(eventDir)) {
-      for (Path f : (Iterable<Path>) files.filter(p -> p.getFileName().toString().startsWith(appId))::iterator) {
+      for (Path f :
+          (Iterable<Path>)
+              files.filter(p -> p.getFileName().toString().startsWith(appId))::iterator) {
         for (String line : Files.readAllLines(f)) {
           if (!line.isBlank()) {
             out.add(JSON.readTree(line));

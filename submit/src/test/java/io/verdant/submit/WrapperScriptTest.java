@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * submit/verdant in its spark-submit mode, with a fake spark-submit that records its argv (NUL-separated),
- * its pid and its environment, and exits with a chosen status.
+ * submit/verdant in its spark-submit mode, with a fake spark-submit that records its argv
+ * (NUL-separated), its pid and its environment, and exits with a chosen status.
  */
 class WrapperScriptTest {
   @TempDir Path tmp;
@@ -39,7 +39,8 @@ class WrapperScriptTest {
   }
 
   private void fakeSparkSubmit(Path file, String tag) throws Exception {
-    Scripts.executable(file,
+    Scripts.executable(
+        file,
         "#!/usr/bin/env bash",
         "printf '%s\\0' \"$@\" > \"$ARGV_FILE\"",
         "echo \"$$ " + tag + " OMP=${OMP_NUM_THREADS:-unset}\" > \"$PID_FILE\"",
@@ -63,19 +64,43 @@ class WrapperScriptTest {
   }
 
   private List<String> expected(String properties, String... rest) {
-    List<String> out = new ArrayList<>(List.of("--properties-file", conf.resolve(properties).toString()));
+    List<String> out =
+        new ArrayList<>(List.of("--properties-file", conf.resolve(properties).toString()));
     out.addAll(List.of(rest));
     return out;
   }
 
   @Test
-  void standaloneMasterPicksTheStandalonePropertiesAndPassesJobArgumentsVerbatim() throws Exception {
-    Scripts.Result r = run(env(), "--master", "spark://10.0.0.1:7077", "ingest", "--dataset", "mnist",
-        "--out", "/data/with space/t", "--run-id", "r-1");
+  void standaloneMasterPicksTheStandalonePropertiesAndPassesJobArgumentsVerbatim()
+      throws Exception {
+    Scripts.Result r =
+        run(
+            env(),
+            "--master",
+            "spark://10.0.0.1:7077",
+            "ingest",
+            "--dataset",
+            "mnist",
+            "--out",
+            "/data/with space/t",
+            "--run-id",
+            "r-1");
     assertEquals(0, r.exitCode(), r.stderr());
-    List<String> want = expected("standalone.properties", "--master", "spark://10.0.0.1:7077",
-        "--class", "io.verdant.jobs.Verdant", jar.toString(),
-        "ingest", "--dataset", "mnist", "--out", "/data/with space/t", "--run-id", "r-1");
+    List<String> want =
+        expected(
+            "standalone.properties",
+            "--master",
+            "spark://10.0.0.1:7077",
+            "--class",
+            "io.verdant.jobs.Verdant",
+            jar.toString(),
+            "ingest",
+            "--dataset",
+            "mnist",
+            "--out",
+            "/data/with space/t",
+            "--run-id",
+            "r-1");
     assertEquals(want, Scripts.nulSeparated(argvFile));
   }
 
@@ -84,22 +109,53 @@ class WrapperScriptTest {
     Map<String, String> env = env();
     env.put("VERDANT_MASTER", "yarn");
     env.put("VERDANT_DEPLOY_MODE", "cluster");
-    Scripts.Result r = run(env, "--conf", "spark.executor.instances=8", "--conf=spark.yarn.queue=ml",
-        "ingest", "--help");
+    Scripts.Result r =
+        run(
+            env,
+            "--conf",
+            "spark.executor.instances=8",
+            "--conf=spark.yarn.queue=ml",
+            "ingest",
+            "--help");
     assertEquals(0, r.exitCode(), r.stderr());
-    assertEquals(expected("yarn.properties", "--master", "yarn", "--deploy-mode", "cluster",
-        "--conf", "spark.executor.instances=8", "--conf", "spark.yarn.queue=ml",
-        "--class", "io.verdant.jobs.Verdant", jar.toString(), "ingest", "--help"), Scripts.nulSeparated(argvFile));
+    assertEquals(
+        expected(
+            "yarn.properties",
+            "--master",
+            "yarn",
+            "--deploy-mode",
+            "cluster",
+            "--conf",
+            "spark.executor.instances=8",
+            "--conf",
+            "spark.yarn.queue=ml",
+            "--class",
+            "io.verdant.jobs.Verdant",
+            jar.toString(),
+            "ingest",
+            "--help"),
+        Scripts.nulSeparated(argvFile));
   }
 
   @Test
   void commandLineOptionsWinOverTheEnvironment() throws Exception {
     Map<String, String> env = env();
     env.put("VERDANT_MASTER", "yarn");
-    Scripts.Result r = run(env, "--master=k8s://https://api:443", "--deploy-mode", "client", "ingest");
+    Scripts.Result r =
+        run(env, "--master=k8s://https://api:443", "--deploy-mode", "client", "ingest");
     assertEquals(0, r.exitCode(), r.stderr());
-    assertEquals(expected("k8s.properties", "--master", "k8s://https://api:443", "--deploy-mode", "client",
-        "--class", "io.verdant.jobs.Verdant", jar.toString(), "ingest"), Scripts.nulSeparated(argvFile));
+    assertEquals(
+        expected(
+            "k8s.properties",
+            "--master",
+            "k8s://https://api:443",
+            "--deploy-mode",
+            "client",
+            "--class",
+            "io.verdant.jobs.Verdant",
+            jar.toString(),
+            "ingest"),
+        Scripts.nulSeparated(argvFile));
   }
 
   @Test
@@ -109,8 +165,17 @@ class WrapperScriptTest {
     env.put("VERDANT_PROPERTIES", props.toString());
     Scripts.Result r = run(env, "ingest", "--dataset", "mnist");
     assertEquals(0, r.exitCode(), r.stderr());
-    assertEquals(List.of("--properties-file", props.toString(), "--class", "io.verdant.jobs.Verdant", jar.toString(),
-        "ingest", "--dataset", "mnist"), Scripts.nulSeparated(argvFile));
+    assertEquals(
+        List.of(
+            "--properties-file",
+            props.toString(),
+            "--class",
+            "io.verdant.jobs.Verdant",
+            jar.toString(),
+            "ingest",
+            "--dataset",
+            "mnist"),
+        Scripts.nulSeparated(argvFile));
   }
 
   @Test
@@ -123,10 +188,12 @@ class WrapperScriptTest {
     assertEquals(0, r.exitCode(), r.stderr());
     String[] pid = Files.readString(pidFile).trim().split(" ");
     assertEquals("home", pid[1], "ran $SPARK_HOME/bin/spark-submit");
-    assertEquals("OMP=1", pid[2], "one ND4J thread per task slot in the client-mode driver by default");
+    assertEquals(
+        "OMP=1", pid[2], "one ND4J thread per task slot in the client-mode driver by default");
     // exec: spark-submit runs as the wrapper's own process, so signals reach it directly.
     assertEquals(r.pid(), Long.parseLong(pid[0]));
-    assertEquals(conf.resolve("local.properties").toString(), Scripts.nulSeparated(argvFile).get(1));
+    assertEquals(
+        conf.resolve("local.properties").toString(), Scripts.nulSeparated(argvFile).get(1));
   }
 
   @Test
@@ -139,23 +206,28 @@ class WrapperScriptTest {
   @Test
   void usageErrorsGoToStderrWithStatus2AndSubmitNothing() throws Exception {
     String[][] bad = {
-        {},
-        {"--master"},
-        {"--master", "spark://m:7077"},
-        {"--master", "mesos://m:5050", "ingest"},
-        {"--master", "yarn", "--deploy-mode", "both", "ingest"},
-        {"--properties-file", "/nonexistent.properties", "ingest"},
-        {"--conf", "a=b", "ingest"},
+      {},
+      {"--master"},
+      {"--master", "spark://m:7077"},
+      {"--master", "mesos://m:5050", "ingest"},
+      {"--master", "yarn", "--deploy-mode", "both", "ingest"},
+      {"--properties-file", "/nonexistent.properties", "ingest"},
+      {"--conf", "a=b", "ingest"},
     };
     for (String[] args : bad) {
       Scripts.Result r = run(env(), args);
       assertEquals(2, r.exitCode(), String.join(" ", args));
-      assertTrue(r.stderr().contains("submit/verdant [--master URL]"), "usage on stderr for " + String.join(" ", args));
+      assertTrue(
+          r.stderr().contains("submit/verdant [--master URL]"),
+          "usage on stderr for " + String.join(" ", args));
       assertEquals("", r.stdout());
-      assertFalse(Files.exists(argvFile), "spark-submit must not run for " + String.join(" ", args));
+      assertFalse(
+          Files.exists(argvFile), "spark-submit must not run for " + String.join(" ", args));
     }
-    assertTrue(run(env(), "--master", "mesos://m:5050", "ingest").stderr()
-        .contains("no default properties file for master 'mesos://m:5050'"));
+    assertTrue(
+        run(env(), "--master", "mesos://m:5050", "ingest")
+            .stderr()
+            .contains("no default properties file for master 'mesos://m:5050'"));
   }
 
   @Test
@@ -164,6 +236,7 @@ class WrapperScriptTest {
     env.put("VERDANT_APP_JAR", tmp.resolve("nope.jar").toString());
     Scripts.Result r = run(env, "--master", "yarn", "ingest");
     assertEquals(2, r.exitCode());
-    assertTrue(r.stderr().contains("application jar not found: " + tmp.resolve("nope.jar")), r.stderr());
+    assertTrue(
+        r.stderr().contains("application jar not found: " + tmp.resolve("nope.jar")), r.stderr());
   }
 }

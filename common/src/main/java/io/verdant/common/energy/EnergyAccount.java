@@ -9,26 +9,32 @@ import java.util.Objects;
 import java.util.TreeSet;
 
 /**
- * Turns the sampled {@link Interval}s of a run into energy and carbon per phase, host, executor and component.
+ * Turns the sampled {@link Interval}s of a run into energy and carbon per phase, host, executor and
+ * component.
  *
  * <ul>
- *   <li>CPU, {@code rapl}: the machine's RAPL package energy in the interval times this process's share of the
- *   machine's busy CPU time ({@link Interval#cpuShare()}); shares of processes on one host add up to at most 1.
- *   <li>CPU, {@code tdp-model}: watts per core ({@link CpuPower}) times the CPU-seconds of this process.
+ *   <li>CPU, {@code rapl}: the machine's RAPL package energy in the interval times this process's
+ *       share of the machine's busy CPU time ({@link Interval#cpuShare()}); shares of processes on
+ *       one host add up to at most 1.
+ *   <li>CPU, {@code tdp-model}: watts per core ({@link CpuPower}) times the CPU-seconds of this
+ *       process.
  *   <li>Memory, {@code rapl}: the RAPL DRAM energy times this process's share of the memory in use.
  *   <li>Memory, {@code model}: watts per GiB times resident GiB times seconds.
- *   <li>GPU, {@code nvml}: the driver's energy counter; {@code nvml-power}: power samples times seconds. A host's
- *   GPUs are counted once, from the first executor of that host that reported them.
+ *   <li>GPU, {@code nvml}: the driver's energy counter; {@code nvml-power}: power samples times
+ *       seconds. A host's GPUs are counted once, from the first executor of that host that reported
+ *       them.
  * </ul>
- * An interval is clipped to the run's window and split across the phases it overlaps in proportion to time.
- * An interval is also cut where a grid-intensity time series changes, so carbon of each piece is its energy
- * times PUE times the grid intensity in force during it.
+ *
+ * An interval is clipped to the run's window and split across the phases it overlaps in proportion
+ * to time. An interval is also cut where a grid-intensity time series changes, so carbon of each
+ * piece is its energy times PUE times the grid intensity in force during it.
  */
 public final class EnergyAccount {
   /** A phase's time window, epoch milliseconds. */
   public record PhaseWindow(String name, long startMs, long endMs) {}
 
-  private record Key(String phase, String host, String executorId, String component, String device) {}
+  private record Key(
+      String phase, String host, String executorId, String component, String device) {}
 
   private static final class Acc {
     long start = Long.MAX_VALUE;
@@ -50,16 +56,21 @@ public final class EnergyAccount {
     this.settings = settings;
   }
 
-  public List<EnergyRow> account(List<Interval> intervals, long runStartMs, long runEndMs, List<PhaseWindow> phases) {
+  public List<EnergyRow> account(
+      List<Interval> intervals, long runStartMs, long runEndMs, List<PhaseWindow> phases) {
     Map<Key, Acc> acc = new LinkedHashMap<>();
     Map<String, String> gpuOwner = new HashMap<>();
     for (Interval i : intervals) {
       if (i.endMs() <= i.startMs()) {
         continue;
       }
-      boolean ownsGpus = !i.gpus().isEmpty()
-          && gpuOwner.computeIfAbsent(i.host(), h -> i.executorId() + "/" + i.pid()).equals(i.executorId() + "/" + i.pid());
-      for (long[] seg : segments(i.startMs(), i.endMs(), runStartMs, runEndMs, phases, settings.grid())) {
+      boolean ownsGpus =
+          !i.gpus().isEmpty()
+              && gpuOwner
+                  .computeIfAbsent(i.host(), h -> i.executorId() + "/" + i.pid())
+                  .equals(i.executorId() + "/" + i.pid());
+      for (long[] seg :
+          segments(i.startMs(), i.endMs(), runStartMs, runEndMs, phases, settings.grid())) {
         long a = seg[0];
         long b = seg[1];
         String phase = seg[2] < 0 ? null : phases.get((int) seg[2]).name();
@@ -70,20 +81,52 @@ public final class EnergyAccount {
         double cpuS = i.processCpuSeconds() * f;
         double cpuUtil = i.cores() > 0 ? Math.min(1.0, i.busyCores() / i.cores()) : 0;
         if (i.raplPackageUj() >= 0) {
-          add(acc, new Key(phase, i.host(), i.executorId(), "cpu", i.cpuModel()), a, b,
-              i.raplPackageUj() / 1e6 * i.cpuShare() * f, cpuS, cpuUtil, "rapl", intensity);
+          add(
+              acc,
+              new Key(phase, i.host(), i.executorId(), "cpu", i.cpuModel()),
+              a,
+              b,
+              i.raplPackageUj() / 1e6 * i.cpuShare() * f,
+              cpuS,
+              cpuUtil,
+              "rapl",
+              intensity);
         } else {
           CpuPower.PerCore w = CpuPower.wattsPerCore(settings.cpuWattsPerCore(), i.cpuModel());
-          add(acc, new Key(phase, i.host(), i.executorId(), "cpu", i.cpuModel()), a, b, w.watts() * cpuS, cpuS,
-              cpuUtil, "tdp-model", intensity);
+          add(
+              acc,
+              new Key(phase, i.host(), i.executorId(), "cpu", i.cpuModel()),
+              a,
+              b,
+              w.watts() * cpuS,
+              cpuS,
+              cpuUtil,
+              "tdp-model",
+              intensity);
         }
         // Memory
         if (i.raplDramUj() >= 0) {
-          add(acc, new Key(phase, i.host(), i.executorId(), "memory", "dram"), a, b,
-              i.raplDramUj() / 1e6 * i.memoryShare() * f, 0, i.memoryShare(), "rapl", intensity);
+          add(
+              acc,
+              new Key(phase, i.host(), i.executorId(), "memory", "dram"),
+              a,
+              b,
+              i.raplDramUj() / 1e6 * i.memoryShare() * f,
+              0,
+              i.memoryShare(),
+              "rapl",
+              intensity);
         } else if (i.rssBytes() >= 0) {
-          add(acc, new Key(phase, i.host(), i.executorId(), "memory", "dram"), a, b,
-              settings.memoryWattsPerGib() * (i.rssBytes() / GIB) * secs, 0, i.memoryShare(), "model", intensity);
+          add(
+              acc,
+              new Key(phase, i.host(), i.executorId(), "memory", "dram"),
+              a,
+              b,
+              settings.memoryWattsPerGib() * (i.rssBytes() / GIB) * secs,
+              0,
+              i.memoryShare(),
+              "model",
+              intensity);
         }
         // GPUs
         if (ownsGpus) {
@@ -101,15 +144,42 @@ public final class EnergyAccount {
       }
     }
     List<EnergyRow> rows = new ArrayList<>();
-    acc.forEach((k, v) -> rows.add(new EnergyRow(k.phase(), k.host(), k.executorId(), k.component(), k.device(),
-        v.start, v.end, v.seconds, v.energy, v.cpuS, v.seconds > 0 ? v.utilSeconds / v.seconds : 0,
-        String.join("+", v.methods), settings.pue(),
-        v.energy > 0 ? v.co2 / (v.energy / 3.6e6 * settings.pue()) : settings.grid().at(v.start),
-        settings.region(), settings.grid().source(), v.co2, v.samples)));
+    acc.forEach(
+        (k, v) ->
+            rows.add(
+                new EnergyRow(
+                    k.phase(),
+                    k.host(),
+                    k.executorId(),
+                    k.component(),
+                    k.device(),
+                    v.start,
+                    v.end,
+                    v.seconds,
+                    v.energy,
+                    v.cpuS,
+                    v.seconds > 0 ? v.utilSeconds / v.seconds : 0,
+                    String.join("+", v.methods),
+                    settings.pue(),
+                    v.energy > 0
+                        ? v.co2 / (v.energy / 3.6e6 * settings.pue())
+                        : settings.grid().at(v.start),
+                    settings.region(),
+                    settings.grid().source(),
+                    v.co2,
+                    v.samples)));
     return rows;
   }
 
-  private void add(Map<Key, Acc> acc, Key k, long a, long b, double energyJ, double cpuS, double util, String method,
+  private void add(
+      Map<Key, Acc> acc,
+      Key k,
+      long a,
+      long b,
+      double energyJ,
+      double cpuS,
+      double util,
+      String method,
       double intensity) {
     Acc v = acc.computeIfAbsent(k, x -> new Acc());
     v.start = Math.min(v.start, a);
@@ -125,11 +195,11 @@ public final class EnergyAccount {
   }
 
   /**
-   * The pieces of [s, e] inside the run window, cut at phase boundaries and where the grid intensity changes:
-   * {start, end, phase index or -1}.
+   * The pieces of [s, e] inside the run window, cut at phase boundaries and where the grid
+   * intensity changes: {start, end, phase index or -1}.
    */
-  static List<long[]> segments(long s, long e, long runStart, long runEnd, List<PhaseWindow> phases,
-      GridIntensity grid) {
+  static List<long[]> segments(
+      long s, long e, long runStart, long runEnd, List<PhaseWindow> phases, GridIntensity grid) {
     long a = Math.max(s, runStart);
     long b = Math.min(e, runEnd);
     List<long[]> out = new ArrayList<>();
@@ -174,6 +244,9 @@ public final class EnergyAccount {
   }
 
   public static double totalCpuSeconds(List<EnergyRow> rows) {
-    return rows.stream().filter(r -> Objects.equals(r.component(), "cpu")).mapToDouble(EnergyRow::cpuSeconds).sum();
+    return rows.stream()
+        .filter(r -> Objects.equals(r.component(), "cpu"))
+        .mapToDouble(EnergyRow::cpuSeconds)
+        .sum();
   }
 }

@@ -9,15 +9,22 @@ package io.verdant.common.energy;
  * @param grid grid carbon intensity over time
  * @param region the grid region label recorded on every row
  */
-public record EnergySettings(Double cpuWattsPerCore, double memoryWattsPerGib, double pue, GridIntensity grid,
+public record EnergySettings(
+    Double cpuWattsPerCore,
+    double memoryWattsPerGib,
+    double pue,
+    GridIntensity grid,
     String region) {
   /** Green Algorithms' memory power: 0.3725 W per GB of memory (Lannelongue et al., 2021). */
   public static final double DEFAULT_MEMORY_WATTS_PER_GIB = 0.3725;
+
   /** Uptime Institute Global Data Center Survey 2023: average annual PUE 1.58. */
   public static final double DEFAULT_PUE = 1.58;
+
   public static final String DEFAULT_REGION = "world";
 
   public static EnergySettings defaults() {
-    return new EnergySettings(null, DEFAULT_MEMORY_WATTS_PER_GIB, DEFAULT_PUE, GridIntensity.defaults(), DEFAULT_REGION);
+    return new EnergySettings(
+        null, DEFAULT_MEMORY_WATTS_PER_GIB, DEFAULT_PUE, GridIntensity.defaults(), DEFAULT_REGION);
   }
 }

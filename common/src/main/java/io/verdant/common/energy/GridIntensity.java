@@ -18,18 +18,21 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Grid carbon intensity in gCO2e per kWh, as a function of time: a constant, or a step function read from a
- * CSV file {@code timestamp,g_per_kwh} (header required; timestamps ISO-8601 with offset or Z, or epoch
- * seconds; any order). A time is given the value of the latest row at or before it, and times before the
- * first row the first row's value.
+ * Grid carbon intensity in gCO2e per kWh, as a function of time: a constant, or a step function
+ * read from a CSV file {@code timestamp,g_per_kwh} (header required; timestamps ISO-8601 with
+ * offset or Z, or epoch seconds; any order). A time is given the value of the latest row at or
+ * before it, and times before the first row the first row's value.
  */
 public final class GridIntensity {
   /**
-   * Default: 475 gCO2e/kWh, the world average carbon intensity of electricity generation in 2018 from the IEA's
-   * Global Energy &amp; CO2 Status Report 2019 (also CodeCarbon's world-average fallback).
+   * Default: 475 gCO2e/kWh, the world average carbon intensity of electricity generation in 2018
+   * from the IEA's Global Energy &amp; CO2 Status Report 2019 (also CodeCarbon's world-average
+   * fallback).
    */
   public static final double DEFAULT_G_PER_KWH = 475.0;
-  public static final String DEFAULT_SOURCE = "default: IEA Global Energy & CO2 Status Report 2019, world average 2018";
+
+  public static final String DEFAULT_SOURCE =
+      "default: IEA Global Energy & CO2 Status Report 2019, world average 2018";
 
   private final long[] timesMs;
   private final double[] values;
@@ -49,12 +52,18 @@ public final class GridIntensity {
     return constant(DEFAULT_G_PER_KWH, DEFAULT_SOURCE);
   }
 
-  /** Reads a {@code timestamp,g_per_kwh} CSV from a local path or Hadoop URI; errors name the option, file and line. */
+  /**
+   * Reads a {@code timestamp,g_per_kwh} CSV from a local path or Hadoop URI; errors name the
+   * option, file and line.
+   */
   public static GridIntensity csv(String file, Configuration conf) {
     return csv(file, conf, "--grid-intensity-csv");
   }
 
-  /** As {@link #csv(String, Configuration)}, naming {@code option} in errors (the file may come from another option). */
+  /**
+   * As {@link #csv(String, Configuration)}, naming {@code option} in errors (the file may come from
+   * another option).
+   */
   public static GridIntensity csv(String file, Configuration conf, String option) {
     Path p = new Path(file);
     java.util.List<long[]> times = new java.util.ArrayList<>();
@@ -65,10 +74,12 @@ public final class GridIntensity {
         throw VerdantException.of("%s file does not exist: %s", option, file);
       }
       try (FSDataInputStream in = fs.open(p);
-          BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+          BufferedReader r =
+              new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
         String header = r.readLine();
         if (header == null || !header.replace(" ", "").equalsIgnoreCase("timestamp,g_per_kwh")) {
-          throw VerdantException.of("%s %s must start with the header 'timestamp,g_per_kwh', cannot be: %s",
+          throw VerdantException.of(
+              "%s %s must start with the header 'timestamp,g_per_kwh', cannot be: %s",
               option, file, header);
         }
         String line;
@@ -80,7 +91,8 @@ public final class GridIntensity {
           }
           String[] f = line.split(",");
           if (f.length != 2) {
-            throw VerdantException.of("%s %s line %d must have 2 fields, cannot be: %s", option, file, n, line);
+            throw VerdantException.of(
+                "%s %s line %d must have 2 fields, cannot be: %s", option, file, n, line);
           }
           double v;
           long t;
@@ -88,11 +100,13 @@ public final class GridIntensity {
             t = parseTime(f[0].trim());
             v = Double.parseDouble(f[1].trim());
           } catch (DateTimeParseException | NumberFormatException e) {
-            throw VerdantException.of("%s %s line %d must be '<ISO-8601 time or epoch seconds>,<g/kWh>', cannot be: %s",
+            throw VerdantException.of(
+                "%s %s line %d must be '<ISO-8601 time or epoch seconds>,<g/kWh>', cannot be: %s",
                 option, file, n, line);
           }
           if (!(v >= 0) || Double.isInfinite(v)) {
-            throw VerdantException.of("%s %s line %d: g_per_kwh must be a number >= 0, cannot be: %s",
+            throw VerdantException.of(
+                "%s %s line %d: g_per_kwh must be a number >= 0, cannot be: %s",
                 option, file, n, f[1].trim());
           }
           times.add(new long[] {t, times.size()});
@@ -115,7 +129,9 @@ public final class GridIntensity {
     return new GridIntensity(ts, vs, "csv:" + file);
   }
 
-  /** An ISO-8601 time with offset or Z, or epoch seconds (fractions allowed), as epoch milliseconds. */
+  /**
+   * An ISO-8601 time with offset or Z, or epoch seconds (fractions allowed), as epoch milliseconds.
+   */
   public static long parseTime(String s) {
     if (s.matches("-?\\d+(\\.\\d+)?")) {
       return (long) (Double.parseDouble(s) * 1000);

@@ -4,8 +4,8 @@ import java.io.Serializable;
 import java.util.List;
 
 /**
- * What one JVM (an executor, or the driver) used between two samples. Executors send these to the driver
- * through the plugin's RPC; the driver's own sampler hands them over directly.
+ * What one JVM (an executor, or the driver) used between two samples. Executors send these to the
+ * driver through the plugin's RPC; the driver's own sampler hands them over directly.
  *
  * @param host the host name
  * @param executorId Spark's executor id ("driver" for the driver, and for local mode's single JVM)
@@ -15,17 +15,36 @@ import java.util.List;
  * @param cores CPU cores visible to the JVM
  * @param cpuModel the host's CPU model name
  * @param processCpuNs CPU time this process used in the interval, nanoseconds
- * @param machineBusyTicks busy CPU time of the whole machine in the interval, USER_HZ ticks (-1 if unknown)
- * @param machineTotalTicks all CPU time of the machine in the interval, USER_HZ ticks (-1 if unknown)
+ * @param machineBusyTicks busy CPU time of the whole machine in the interval, USER_HZ ticks (-1 if
+ *     unknown)
+ * @param machineTotalTicks all CPU time of the machine in the interval, USER_HZ ticks (-1 if
+ *     unknown)
  * @param rssBytes resident memory of the process at the end of the interval (-1 if unknown)
- * @param machineMemoryUsedBytes memory in use on the machine at the end of the interval (-1 if unknown)
- * @param raplPackageUj RAPL package energy of the whole machine in the interval, microjoules (-1 if unreadable)
- * @param raplDramUj RAPL DRAM energy of the whole machine in the interval, microjoules (-1 if unreadable)
+ * @param machineMemoryUsedBytes memory in use on the machine at the end of the interval (-1 if
+ *     unknown)
+ * @param raplPackageUj RAPL package energy of the whole machine in the interval, microjoules (-1 if
+ *     unreadable)
+ * @param raplDramUj RAPL DRAM energy of the whole machine in the interval, microjoules (-1 if
+ *     unreadable)
  * @param gpus the host's NVIDIA GPUs (empty if none)
  */
-public record Interval(String host, String executorId, long pid, long startMs, long endMs, int cores,
-    String cpuModel, long processCpuNs, long machineBusyTicks, long machineTotalTicks, long rssBytes,
-    long machineMemoryUsedBytes, long raplPackageUj, long raplDramUj, List<GpuSample> gpus) implements Serializable {
+public record Interval(
+    String host,
+    String executorId,
+    long pid,
+    long startMs,
+    long endMs,
+    int cores,
+    String cpuModel,
+    long processCpuNs,
+    long machineBusyTicks,
+    long machineTotalTicks,
+    long rssBytes,
+    long machineMemoryUsedBytes,
+    long raplPackageUj,
+    long raplDramUj,
+    List<GpuSample> gpus)
+    implements Serializable {
 
   public double seconds() {
     return Math.max(0, endMs - startMs) / 1000.0;
@@ -36,9 +55,9 @@ public record Interval(String host, String executorId, long pid, long startMs, l
   }
 
   /**
-   * This process's share of the machine's busy CPU time in the interval, in [0, 1]: process CPU seconds
-   * divided by machine busy seconds. With several executors on one host the shares add up to at most 1, so
-   * the package energy they are given never counts the same joules twice.
+   * This process's share of the machine's busy CPU time in the interval, in [0, 1]: process CPU
+   * seconds divided by machine busy seconds. With several executors on one host the shares add up
+   * to at most 1, so the package energy they are given never counts the same joules twice.
    */
   public double cpuShare() {
     if (machineBusyTicks <= 0) {
@@ -48,7 +67,9 @@ public record Interval(String host, String executorId, long pid, long startMs, l
     return Math.max(0.0, Math.min(1.0, processCpuSeconds() / machineBusySeconds));
   }
 
-  /** This process's share of the memory in use on the machine, in [0, 1] (its RSS over used memory). */
+  /**
+   * This process's share of the memory in use on the machine, in [0, 1] (its RSS over used memory).
+   */
   public double memoryShare() {
     if (rssBytes <= 0 || machineMemoryUsedBytes <= 0) {
       return 0.0;

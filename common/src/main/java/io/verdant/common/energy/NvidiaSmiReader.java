@@ -12,26 +12,35 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads NVIDIA GPUs through {@code nvidia-smi --query-gpu=... --format=csv,noheader,nounits}: power draw (W),
- * utilization (%), memory used and total (MiB), and the driver's cumulative energy counter
- * ({@code total_energy_consumption}, millijoules since the driver loaded, Volta and newer) where the installed
- * nvidia-smi offers that field. When it does not (the query fails or says "[N/A]"), energy is integrated from
- * the power samples instead. A missing nvidia-smi means "no GPU"; it is looked for once.
+ * Reads NVIDIA GPUs through {@code nvidia-smi --query-gpu=... --format=csv,noheader,nounits}: power
+ * draw (W), utilization (%), memory used and total (MiB), and the driver's cumulative energy
+ * counter ({@code total_energy_consumption}, millijoules since the driver loaded, Volta and newer)
+ * where the installed nvidia-smi offers that field. When it does not (the query fails or says
+ * "[N/A]"), energy is integrated from the power samples instead. A missing nvidia-smi means "no
+ * GPU"; it is looked for once.
  *
- * <p>nvidia-smi 580.159.04 on an H100 (docs/gpu.md, testdata/nvidia-smi) offers no such field: it prints
- * {@code Field "total_energy_consumption" is not a valid field to query.} and exits 2. The reader then asks for
- * the base fields alone from the next query on, so there GPU energy is {@code power.draw} (on Ampere and newer the
- * average over the last second) integrated over the sampling intervals.
+ * <p>nvidia-smi 580.159.04 on an H100 (docs/gpu.md, testdata/nvidia-smi) offers no such field: it
+ * prints {@code Field "total_energy_consumption" is not a valid field to query.} and exits 2. The
+ * reader then asks for the base fields alone from the next query on, so there GPU energy is {@code
+ * power.draw} (on Ampere and newer the average over the last second) integrated over the sampling
+ * intervals.
  */
 public final class NvidiaSmiReader {
   private static final Logger LOG = LoggerFactory.getLogger(NvidiaSmiReader.class);
-  static final String BASE_FIELDS = "index,name,power.draw,utilization.gpu,memory.used,memory.total";
+  static final String BASE_FIELDS =
+      "index,name,power.draw,utilization.gpu,memory.used,memory.total";
   static final String ENERGY_FIELD = "total_energy_consumption";
   private static final long MIB = 1024L * 1024L;
 
   /** One reading of one GPU; energyCounterMj is NaN when not available. */
-  public record Reading(int index, String name, double powerW, double energyCounterMj, double utilizationPct,
-      long memoryUsedBytes, long memoryTotalBytes) {}
+  public record Reading(
+      int index,
+      String name,
+      double powerW,
+      double energyCounterMj,
+      double utilizationPct,
+      long memoryUsedBytes,
+      long memoryTotalBytes) {}
 
   private final String command;
   private boolean available;
@@ -69,8 +78,8 @@ public final class NvidiaSmiReader {
   }
 
   /**
-   * The GPUs' use since the previous call: energy from the counter's delta when both readings have it,
-   * else NaN (the accountant then integrates power). Empty when no GPU.
+   * The GPUs' use since the previous call: energy from the counter's delta when both readings have
+   * it, else NaN (the accountant then integrates power). Empty when no GPU.
    */
   public List<GpuSample> sample() {
     if (!available) {
@@ -84,20 +93,31 @@ public final class NvidiaSmiReader {
     for (Reading r : now) {
       Reading before = last.put(r.index(), r);
       double energy = Double.NaN;
-      if (before != null && !Double.isNaN(before.energyCounterMj()) && !Double.isNaN(r.energyCounterMj())
+      if (before != null
+          && !Double.isNaN(before.energyCounterMj())
+          && !Double.isNaN(r.energyCounterMj())
           && r.energyCounterMj() >= before.energyCounterMj()) {
         energy = (r.energyCounterMj() - before.energyCounterMj()) / 1000.0;
       }
-      out.add(new GpuSample(r.index(), r.name(), r.powerW(), energy, r.utilizationPct(), r.memoryUsedBytes(),
-          r.memoryTotalBytes()));
+      out.add(
+          new GpuSample(
+              r.index(),
+              r.name(),
+              r.powerW(),
+              energy,
+              r.utilizationPct(),
+              r.memoryUsedBytes(),
+              r.memoryTotalBytes()));
     }
     return out;
   }
 
   private List<Reading> run(String fields) {
     try {
-      Process p = new ProcessBuilder(command, "--query-gpu=" + fields, "--format=csv,noheader,nounits")
-          .redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(command, "--query-gpu=" + fields, "--format=csv,noheader,nounits")
+              .redirectErrorStream(true)
+              .start();
       String text;
       try (InputStream in = p.getInputStream()) {
         text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -129,8 +149,15 @@ public final class NvidiaSmiReader {
         return null;
       }
       try {
-        out.add(new Reading(Integer.parseInt(f[0].trim()), f[1].trim(), num(f[2]),
-            withEnergy ? num(f[6]) : Double.NaN, num(f[3]), (long) (num(f[4]) * MIB), (long) (num(f[5]) * MIB)));
+        out.add(
+            new Reading(
+                Integer.parseInt(f[0].trim()),
+                f[1].trim(),
+                num(f[2]),
+                withEnergy ? num(f[6]) : Double.NaN,
+                num(f[3]),
+                (long) (num(f[4]) * MIB),
+                (long) (num(f[5]) * MIB)));
       } catch (NumberFormatException e) {
         return null;
       }

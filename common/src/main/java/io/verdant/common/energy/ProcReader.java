@@ -10,8 +10,8 @@ import java.util.List;
 /**
  * Reads CPU and memory counters of the machine and of this process from the proc filesystem.
  * Machine CPU time comes from the first ({@code cpu}) line of {@code /proc/stat}, in USER_HZ ticks
- * (100 per second on every mainstream Linux build); this process's CPU time from the JVM
- * ({@code OperatingSystemMXBean.getProcessCpuTime}, nanoseconds).
+ * (100 per second on every mainstream Linux build); this process's CPU time from the JVM ({@code
+ * OperatingSystemMXBean.getProcessCpuTime}, nanoseconds).
  */
 public final class ProcReader {
   /** USER_HZ: the unit of /proc/stat. */
@@ -95,7 +95,8 @@ public final class ProcReader {
     static MachineCpu parse(String line) {
       String[] f = line.trim().split("\\s+");
       long total = 0;
-      // user nice system idle iowait irq softirq steal [guest guest_nice]: guest time is already in user/nice.
+      // user nice system idle iowait irq softirq steal [guest guest_nice]: guest time is already in
+      // user/nice.
       int n = Math.min(f.length - 1, 8);
       for (int i = 1; i <= n; i++) {
         total += Long.parseLong(f[i]);

@@ -10,12 +10,13 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Reads Intel/AMD RAPL energy counters from the Linux powercap tree ({@code /sys/class/powercap/intel-rapl:N}
- * for packages, {@code intel-rapl:N:M} for their sub-zones; the kernel names both vendors' zones so). Each
- * zone's {@code energy_uj} is a cumulative counter in microjoules that wraps at {@code max_energy_range_uj};
- * {@link #delta} turns two readings into the energy used between them, wraparound included. Package zones are
- * named {@code package-N}, memory zones {@code dram}. Since 2020 kernels make {@code energy_uj} readable by
- * root only: an unreadable counter means "no RAPL" and the model methods are used instead.
+ * Reads Intel/AMD RAPL energy counters from the Linux powercap tree ({@code
+ * /sys/class/powercap/intel-rapl:N} for packages, {@code intel-rapl:N:M} for their sub-zones; the
+ * kernel names both vendors' zones so). Each zone's {@code energy_uj} is a cumulative counter in
+ * microjoules that wraps at {@code max_energy_range_uj}; {@link #delta} turns two readings into the
+ * energy used between them, wraparound included. Package zones are named {@code package-N}, memory
+ * zones {@code dram}. Since 2020 kernels make {@code energy_uj} readable by root only: an
+ * unreadable counter means "no RAPL" and the model methods are used instead.
  */
 public final class RaplReader {
   private static final Pattern ZONE_DIR = Pattern.compile("intel-rapl:\\d+(:\\d+)?");
@@ -66,11 +67,15 @@ public final class RaplReader {
     if (after >= before) {
       return after - before;
     }
-    // The counter passed max_energy_range_uj and restarted from 0 (at most once between two samples).
+    // The counter passed max_energy_range_uj and restarted from 0 (at most once between two
+    // samples).
     return maxRangeUj > 0 ? maxRangeUj - before + after : -1;
   }
 
-  /** Sums the deltas of the package (or DRAM) zones between two readings, in microjoules; -1 when none. */
+  /**
+   * Sums the deltas of the package (or DRAM) zones between two readings, in microjoules; -1 when
+   * none.
+   */
   public long sum(long[] before, long[] after, boolean dram) {
     long total = -1;
     for (int i = 0; i < zones.size(); i++) {

@@ -7,8 +7,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The driver's meeting point for samples: the driver plugin publishes the intervals executors send and the
- * driver's own sampler publishes the driver's; every running ledger recorder subscribes for its run's duration.
+ * The driver's meeting point for samples: the driver plugin publishes the intervals executors send
+ * and the driver's own sampler publishes the driver's; every running ledger recorder subscribes for
+ * its run's duration.
  */
 public final class SampleHub {
   private static final Logger LOG = LoggerFactory.getLogger(SampleHub.class);

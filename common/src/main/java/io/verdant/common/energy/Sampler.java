@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
- * Takes snapshots of this process and its machine and turns each pair of consecutive snapshots into an
- * {@link Interval}. Not thread-safe: one thread (the {@link SamplingThread}) drives it.
+ * Takes snapshots of this process and its machine and turns each pair of consecutive snapshots into
+ * an {@link Interval}. Not thread-safe: one thread (the {@link SamplingThread}) drives it.
  */
 public final class Sampler {
   private final String host;
@@ -31,7 +31,12 @@ public final class Sampler {
   }
 
   /** For tests: the process CPU time and the clock are injected along with the file trees. */
-  public Sampler(String host, String executorId, SystemPaths paths, LongSupplier processCpuNanos, LongSupplier clockMs) {
+  public Sampler(
+      String host,
+      String executorId,
+      SystemPaths paths,
+      LongSupplier processCpuNanos,
+      LongSupplier clockMs) {
     this.host = host;
     this.executorId = executorId;
     this.pid = ProcessHandle.current().pid();
@@ -78,9 +83,23 @@ public final class Sampler {
       busy = Math.max(0, machine.busyTicks() - lastMachine.busyTicks());
       total = Math.max(0, machine.totalTicks() - lastMachine.totalTicks());
     }
-    Interval out = new Interval(host, executorId, pid, lastMs, now, cores, cpuModel,
-        cpuNs >= 0 && lastCpuNs >= 0 ? Math.max(0, cpuNs - lastCpuNs) : 0, busy, total, proc.rssBytes(),
-        proc.machineMemoryUsedBytes(), rapl.sum(lastRapl, raplNow, false), rapl.sum(lastRapl, raplNow, true), g);
+    Interval out =
+        new Interval(
+            host,
+            executorId,
+            pid,
+            lastMs,
+            now,
+            cores,
+            cpuModel,
+            cpuNs >= 0 && lastCpuNs >= 0 ? Math.max(0, cpuNs - lastCpuNs) : 0,
+            busy,
+            total,
+            proc.rssBytes(),
+            proc.machineMemoryUsedBytes(),
+            rapl.sum(lastRapl, raplNow, false),
+            rapl.sum(lastRapl, raplNow, true),
+            g);
     lastMs = now;
     lastCpuNs = cpuNs;
     lastMachine = machine;

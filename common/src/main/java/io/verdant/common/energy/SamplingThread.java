@@ -8,10 +8,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one sampler of this JVM: a daemon thread that samples every interval and hands each {@link Interval}
- * to a sink. There is at most one per JVM, whoever asks for it (the driver plugin, the executor plugin, a
- * ledger recorder in a session without the plugin), so a JVM is never counted twice; users are counted and
- * the thread stops when the last one releases it.
+ * The one sampler of this JVM: a daemon thread that samples every interval and hands each {@link
+ * Interval} to a sink. There is at most one per JVM, whoever asks for it (the driver plugin, the
+ * executor plugin, a ledger recorder in a session without the plugin), so a JVM is never counted
+ * twice; users are counted and the thread stops when the last one releases it.
  */
 public final class SamplingThread {
   private static final Logger LOG = LoggerFactory.getLogger(SamplingThread.class);
@@ -36,13 +36,18 @@ public final class SamplingThread {
   }
 
   /** Starts this JVM's sampler, or joins the one already running (its sink and interval stay). */
-  public static synchronized SamplingThread acquire(String executorId, SystemPaths paths, long intervalMs,
-      Consumer<Interval> sink) {
+  public static synchronized SamplingThread acquire(
+      String executorId, SystemPaths paths, long intervalMs, Consumer<Interval> sink) {
     if (current == null) {
       current = new SamplingThread(new Sampler(executorId, paths), sink, Math.max(10, intervalMs));
       current.thread.start();
-      LOG.info("Sampling executor {} every {} ms (RAPL package: {}, RAPL dram: {}, NVIDIA GPU: {})", executorId,
-          intervalMs, current.sampler.raplPackage(), current.sampler.raplDram(), current.sampler.gpu());
+      LOG.info(
+          "Sampling executor {} every {} ms (RAPL package: {}, RAPL dram: {}, NVIDIA GPU: {})",
+          executorId,
+          intervalMs,
+          current.sampler.raplPackage(),
+          current.sampler.raplDram(),
+          current.sampler.gpu());
     }
     current.users++;
     return current;
@@ -88,7 +93,10 @@ public final class SamplingThread {
     }
   }
 
-  /** CPU time spent taking and delivering samples in this JVM so far (the ledger's own cost), in nanoseconds. */
+  /**
+   * CPU time spent taking and delivering samples in this JVM so far (the ledger's own cost), in
+   * nanoseconds.
+   */
   public long cpuNanos() {
     return cpuNanos.sum();
   }

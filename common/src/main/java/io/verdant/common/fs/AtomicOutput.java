@@ -10,10 +10,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A directory output that appears at its final path only when complete. Work is written under a hidden
- * sibling ({@code .<name>.tmp-<runId>}) and renamed into place by {@link #commit()}; {@link #close()}
- * without a commit deletes the temporary directory, so a failed run leaves nothing a reader takes for output.
- * Works on any Hadoop filesystem; the rename is atomic on local disks and HDFS.
+ * A directory output that appears at its final path only when complete. Work is written under a
+ * hidden sibling ({@code .<name>.tmp-<runId>}) and renamed into place by {@link #commit()}; {@link
+ * #close()} without a commit deletes the temporary directory, so a failed run leaves nothing a
+ * reader takes for output. Works on any Hadoop filesystem; the rename is atomic on local disks and
+ * HDFS.
  */
 public final class AtomicOutput implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AtomicOutput.class);
@@ -32,16 +33,18 @@ public final class AtomicOutput implements AutoCloseable {
   }
 
   /**
-   * Prepares a temporary directory for {@code target}. Fails before any work when the target exists and
-   * {@code overwrite} is false, naming the option that allows it.
+   * Prepares a temporary directory for {@code target}. Fails before any work when the target exists
+   * and {@code overwrite} is false, naming the option that allows it.
    */
-  public static AtomicOutput begin(String target, String runId, boolean overwrite, String optionName, Configuration conf) {
+  public static AtomicOutput begin(
+      String target, String runId, boolean overwrite, String optionName, Configuration conf) {
     try {
       Path t = new Path(target);
       FileSystem fs = t.getFileSystem(conf);
       t = fs.makeQualified(t);
       if (fs.exists(t) && !overwrite) {
-        throw VerdantException.of("%s already exists: %s (pass --overwrite to replace it)", optionName, t);
+        throw VerdantException.of(
+            "%s already exists: %s (pass --overwrite to replace it)", optionName, t);
       }
       Path parent = t.getParent();
       Path temp = new Path(parent, "." + t.getName() + ".tmp-" + runId);
@@ -82,13 +85,17 @@ public final class AtomicOutput implements AutoCloseable {
     return fs;
   }
 
-  /** Moves the completed work into place, replacing an existing target only when overwrite was allowed. */
+  /**
+   * Moves the completed work into place, replacing an existing target only when overwrite was
+   * allowed.
+   */
   public void commit() {
     try {
       Path old = null;
       if (fs.exists(target)) {
         if (!overwrite) {
-          throw VerdantException.of("Output appeared while this run was writing: %s; not replaced", target);
+          throw VerdantException.of(
+              "Output appeared while this run was writing: %s; not replaced", target);
         }
         old = new Path(target.getParent(), "." + target.getName() + ".old-" + temp.getName());
         if (!fs.rename(target, old)) {

@@ -11,9 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The check every job makes before any work, which makes a rerun with the same run id idempotent: when the output
- * directory's marker file (the last file an {@link AtomicOutput} holds, such as a manifest or model.json) records this
- * run id, the output is complete and is returned as it is.
+ * The check every job makes before any work, which makes a rerun with the same run id idempotent:
+ * when the output directory's marker file (the last file an {@link AtomicOutput} holds, such as a
+ * manifest or model.json) records this run id, the output is complete and is returned as it is.
  */
 public final class CompletedOutput {
   private static final Logger LOG = LoggerFactory.getLogger(CompletedOutput.class);
@@ -21,10 +21,16 @@ public final class CompletedOutput {
   private CompletedOutput() {}
 
   /**
-   * The output of run {@code runId} at {@code out}, read by {@code read} (given the output directory), when its
-   * {@code marker} exists and {@code runIdOf} of what was read equals {@code runId}; empty otherwise.
+   * The output of run {@code runId} at {@code out}, read by {@code read} (given the output
+   * directory), when its {@code marker} exists and {@code runIdOf} of what was read equals {@code
+   * runId}; empty otherwise.
    */
-  public static <T> Optional<T> of(String out, String marker, String runId, Configuration conf, Function<String, T> read,
+  public static <T> Optional<T> of(
+      String out,
+      String marker,
+      String runId,
+      Configuration conf,
+      Function<String, T> read,
       Function<T, String> runIdOf) {
     Path target = new Path(out);
     try {

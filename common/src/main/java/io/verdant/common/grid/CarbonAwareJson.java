@@ -21,15 +21,19 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * The Green Software Foundation Carbon Aware SDK's JSON emissions file: {@code {"Emissions":[{"Location", "Time",
- * "Rating", "Duration"}]}} (or the bare array), Rating in gCO2e/kWh. Location is the zone; Duration is a .NET
- * TimeSpan ({@code 01:00:00}); without it a value lasts until the location's next Time. Times without an offset
- * are UTC. The rows are actuals (the file has no issue time).
+ * The Green Software Foundation Carbon Aware SDK's JSON emissions file: {@code
+ * {"Emissions":[{"Location", "Time", "Rating", "Duration"}]}} (or the bare array), Rating in
+ * gCO2e/kWh. Location is the zone; Duration is a .NET TimeSpan ({@code 01:00:00}); without it a
+ * value lasts until the location's next Time. Times without an offset are UTC. The rows are actuals
+ * (the file has no issue time).
  */
 final class CarbonAwareJson implements SignalFormat {
   @JsonIgnoreProperties(ignoreUnknown = true)
-  record Emission(@JsonProperty("Location") String location, @JsonProperty("Time") String time,
-      @JsonProperty("Rating") Double rating, @JsonProperty("Duration") String duration) {}
+  record Emission(
+      @JsonProperty("Location") String location,
+      @JsonProperty("Time") String time,
+      @JsonProperty("Rating") Double rating,
+      @JsonProperty("Duration") String duration) {}
 
   @Override
   public List<SignalRow> read(FileSystem fs, Path path, Source source) throws IOException {
@@ -37,21 +41,25 @@ final class CarbonAwareJson implements SignalFormat {
     List<Emission> emissions;
     try (InputStream in = fs.open(path)) {
       JsonNode root = Json.MAPPER.readTree(in);
-      JsonNode list = root != null && root.isArray() ? root : root == null ? null : root.get("Emissions");
+      JsonNode list =
+          root != null && root.isArray() ? root : root == null ? null : root.get("Emissions");
       if (list == null || !list.isArray()) {
-        throw VerdantException.of("%s must hold {\"Emissions\": [...]} or an array of emissions (Carbon Aware SDK JSON)",
+        throw VerdantException.of(
+            "%s must hold {\"Emissions\": [...]} or an array of emissions (Carbon Aware SDK JSON)",
             label);
       }
       emissions = Json.MAPPER.convertValue(list, new TypeReference<List<Emission>>() {});
     } catch (JsonProcessingException | IllegalArgumentException e) {
-      throw VerdantException.of("%s is not a Carbon Aware SDK emissions file: %s", label, e.getMessage().split("\n")[0]);
+      throw VerdantException.of(
+          "%s is not a Carbon Aware SDK emissions file: %s", label, e.getMessage().split("\n")[0]);
     }
     Map<String, List<Emission>> byLocation = new LinkedHashMap<>();
     for (int i = 0; i < emissions.size(); i++) {
       Emission e = emissions.get(i);
       String where = label + " Emissions[" + i + "]";
       if (e.location() == null || e.time() == null || e.rating() == null) {
-        throw VerdantException.of("%s: Location, Time and Rating are required, cannot be: %s", where, e);
+        throw VerdantException.of(
+            "%s: Location, Time and Rating are required, cannot be: %s", where, e);
       }
       byLocation.computeIfAbsent(e.location(), k -> new ArrayList<>()).add(e);
     }
@@ -65,13 +73,25 @@ final class CarbonAwareJson implements SignalFormat {
     List<Emission> sorted = new ArrayList<>(list);
     sorted.sort(Comparator.comparingLong(e -> time(e.time(), where)));
     long[] starts = sorted.stream().mapToLong(e -> time(e.time(), where)).toArray();
-    long[] ends = sorted.stream().allMatch(e -> e.duration() != null) ? null : SignalFile.endsOfSteps(starts, where);
+    long[] ends =
+        sorted.stream().allMatch(e -> e.duration() != null)
+            ? null
+            : SignalFile.endsOfSteps(starts, where);
     List<SignalRow> rows = new ArrayList<>();
     for (int i = 0; i < sorted.size(); i++) {
       Emission e = sorted.get(i);
       Long duration = e.duration() == null ? null : timeSpan(e.duration(), where);
-      rows.add(SignalRow.checked(where + " Time " + e.time(), location, Signal.CARBON_INTENSITY, null, starts[i],
-          duration == null ? ends[i] : null, duration, e.rating(), null));
+      rows.add(
+          SignalRow.checked(
+              where + " Time " + e.time(),
+              location,
+              Signal.CARBON_INTENSITY,
+              null,
+              starts[i],
+              duration == null ? ends[i] : null,
+              duration,
+              e.rating(),
+              null));
     }
     return rows;
   }
@@ -92,7 +112,8 @@ final class CarbonAwareJson implements SignalFormat {
     try {
       return Times.timeSpan(s);
     } catch (IllegalArgumentException e) {
-      throw VerdantException.of("%s: Duration must be a TimeSpan like 01:00:00, cannot be: %s", where, s);
+      throw VerdantException.of(
+          "%s: Duration must be a TimeSpan like 01:00:00, cannot be: %s", where, s);
     }
   }
 }

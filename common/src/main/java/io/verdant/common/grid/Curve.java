@@ -6,9 +6,9 @@ import java.util.OptionalLong;
 import java.util.TreeSet;
 
 /**
- * A grid signal as a step function of time, as far as some rows give it: where rows overlap, the later row in the
- * given order wins; where none covers a moment, the curve has a gap. Times are epoch milliseconds; an integral is in
- * value x milliseconds.
+ * A grid signal as a step function of time, as far as some rows give it: where rows overlap, the
+ * later row in the given order wins; where none covers a moment, the curve has a gap. Times are
+ * epoch milliseconds; an integral is in value x milliseconds.
  */
 public final class Curve {
   /** The issue time recorded for values that come from actuals (rows without issued_at). */
@@ -58,10 +58,15 @@ public final class Curve {
         return OptionalLong.of(Math.max(a, bounds[i]));
       }
     }
-    return b > bounds[bounds.length - 1] ? OptionalLong.of(Math.max(a, bounds[bounds.length - 1])) : OptionalLong.empty();
+    return b > bounds[bounds.length - 1]
+        ? OptionalLong.of(Math.max(a, bounds[bounds.length - 1]))
+        : OptionalLong.empty();
   }
 
-  /** The integral of the value over [a, b), value x ms; moments without a value count 0 (check {@link #firstGap}). */
+  /**
+   * The integral of the value over [a, b), value x ms; moments without a value count 0 (check
+   * {@link #firstGap}).
+   */
   public double integral(long a, long b) {
     double sum = 0;
     for (int i = segmentAt(a); i < values.length && bounds[i] < b; i++) {
@@ -87,7 +92,10 @@ public final class Curve {
     return covered[i] ? values[i] : Double.NaN;
   }
 
-  /** The issue time of the value at a moment ({@link #ACTUAL} for an actual); only where {@link #valueAt} is a number. */
+  /**
+   * The issue time of the value at a moment ({@link #ACTUAL} for an actual); only where {@link
+   * #valueAt} is a number.
+   */
   public long issuedAt(long t) {
     return issued[segmentAt(t)];
   }
@@ -97,7 +105,10 @@ public final class Curve {
     return Arrays.stream(bounds).filter(t -> t >= a && t <= b).toArray();
   }
 
-  /** The earliest issue time of the forecasts giving values in [a, b), or {@link Long#MAX_VALUE} if only actuals do. */
+  /**
+   * The earliest issue time of the forecasts giving values in [a, b), or {@link Long#MAX_VALUE} if
+   * only actuals do.
+   */
   public long oldestIssue(long a, long b) {
     long oldest = Long.MAX_VALUE;
     for (int i = segmentAt(a); i < values.length && bounds[i] < b; i++) {

@@ -18,9 +18,10 @@ import org.apache.parquet.schema.LogicalTypeAnnotation.TimestampLogicalTypeAnnot
 import org.apache.parquet.schema.PrimitiveType;
 
 /**
- * The signal columns in Parquet: one file, or a directory of part files (hidden and {@code _} files skipped, as
- * Spark writes them). Times may be Parquet timestamps (millis, micros, nanos, or Spark's INT96), strings as in the
- * CSV, or int64 epoch seconds; {@code duration} a string as in the CSV or integer seconds.
+ * The signal columns in Parquet: one file, or a directory of part files (hidden and {@code _} files
+ * skipped, as Spark writes them). Times may be Parquet timestamps (millis, micros, nanos, or
+ * Spark's INT96), strings as in the CSV, or int64 epoch seconds; {@code duration} a string as in
+ * the CSV or integer seconds.
  */
 final class ParquetSignals implements SignalFormat {
   private static final long JULIAN_DAY_OF_EPOCH = 2_440_588L;
@@ -30,14 +31,22 @@ final class ParquetSignals implements SignalFormat {
     String label = source.label();
     List<SignalRow> rows = new ArrayList<>();
     for (FileStatus f : files(fs, path)) {
-      String file = label + (f.getPath().equals(fs.makeQualified(path)) ? "" : " file " + f.getPath().getName());
-      try (ParquetReader<Group> r = ParquetReader.builder(new GroupReadSupport(), f.getPath()).withConf(fs.getConf()).build()) {
+      String file =
+          label
+              + (f.getPath().equals(fs.makeQualified(path))
+                  ? ""
+                  : " file " + f.getPath().getName());
+      try (ParquetReader<Group> r =
+          ParquetReader.builder(new GroupReadSupport(), f.getPath())
+              .withConf(fs.getConf())
+              .build()) {
         Group g;
         int n = 0;
         while ((g = r.read()) != null) {
           n++;
           if (n == 1) {
-            SignalColumns.check(g.getType().getFields().stream().map(t -> t.getName()).toList(), file);
+            SignalColumns.check(
+                g.getType().getFields().stream().map(t -> t.getName()).toList(), file);
           }
           rows.add(row(g, file + " row " + n));
         }
@@ -67,8 +76,15 @@ final class ParquetSignals implements SignalFormat {
     if (from == null) {
       throw VerdantException.of("%s: valid_from must not be empty", where);
     }
-    return SignalRow.checked(where, string(g, SignalColumns.ZONE, where), signal, string(g, SignalColumns.CURRENCY, where),
-        from, time(g, SignalColumns.VALID_TO, where), duration(g, where), value(g, where),
+    return SignalRow.checked(
+        where,
+        string(g, SignalColumns.ZONE, where),
+        signal,
+        string(g, SignalColumns.CURRENCY, where),
+        from,
+        time(g, SignalColumns.VALID_TO, where),
+        duration(g, where),
+        value(g, where),
         time(g, SignalColumns.ISSUED_AT, where));
   }
 
@@ -79,7 +95,8 @@ final class ParquetSignals implements SignalFormat {
   private static PrimitiveType type(Group g, String col, String where) {
     GroupType t = g.getType();
     if (!t.getType(col).isPrimitive()) {
-      throw VerdantException.of("%s: column %s must be a primitive column, cannot be: %s", where, col, t.getType(col));
+      throw VerdantException.of(
+          "%s: column %s must be a primitive column, cannot be: %s", where, col, t.getType(col));
     }
     return t.getType(col).asPrimitiveType();
   }
@@ -89,7 +106,8 @@ final class ParquetSignals implements SignalFormat {
       return null;
     }
     if (type(g, col, where).getPrimitiveTypeName() != PrimitiveType.PrimitiveTypeName.BINARY) {
-      throw VerdantException.of("%s: column %s must be a string, cannot be: %s", where, col, type(g, col, where));
+      throw VerdantException.of(
+          "%s: column %s must be a string, cannot be: %s", where, col, type(g, col, where));
     }
     return g.getString(col, 0);
   }
@@ -112,13 +130,15 @@ final class ParquetSignals implements SignalFormat {
         }
         return v * 1000;
       case INT96:
-        ByteBuffer b = ByteBuffer.wrap(g.getInt96(col, 0).getBytes()).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b =
+            ByteBuffer.wrap(g.getInt96(col, 0).getBytes()).order(ByteOrder.LITTLE_ENDIAN);
         long nanosOfDay = b.getLong();
         return (b.getInt() - JULIAN_DAY_OF_EPOCH) * 86_400_000L + nanosOfDay / 1_000_000L;
       case BINARY:
         return SignalCsv.time(g.getString(col, 0), col, where);
       default:
-        throw VerdantException.of("%s: column %s must be a timestamp, a string or int64 epoch seconds, cannot be: %s",
+        throw VerdantException.of(
+            "%s: column %s must be a timestamp, a string or int64 epoch seconds, cannot be: %s",
             where, col, t);
     }
   }
@@ -133,7 +153,9 @@ final class ParquetSignals implements SignalFormat {
       case INT32 -> g.getInteger(col, 0) * 1000L;
       case INT64 -> g.getLong(col, 0) * 1000L;
       case BINARY -> SignalCsv.duration(g.getString(col, 0), where);
-      default -> throw VerdantException.of("%s: column duration must be a string or integer seconds, cannot be: %s", where, t);
+      default ->
+          throw VerdantException.of(
+              "%s: column duration must be a string or integer seconds, cannot be: %s", where, t);
     };
   }
 
@@ -148,7 +170,9 @@ final class ParquetSignals implements SignalFormat {
       case FLOAT -> g.getFloat(col, 0);
       case INT32 -> g.getInteger(col, 0);
       case INT64 -> g.getLong(col, 0);
-      default -> throw VerdantException.of("%s: column value must be a double, float or integer, cannot be: %s", where, t);
+      default ->
+          throw VerdantException.of(
+              "%s: column value must be a double, float or integer, cannot be: %s", where, t);
     };
   }
 }

@@ -4,7 +4,9 @@ import io.verdant.common.VerdantException;
 import java.util.Arrays;
 import java.util.Locale;
 
-/** What a grid series measures: carbon intensity (gCO2e/kWh) or the energy price (currency per MWh). */
+/**
+ * What a grid series measures: carbon intensity (gCO2e/kWh) or the energy price (currency per MWh).
+ */
 public enum Signal {
   CARBON_INTENSITY("carbon_intensity", "gCO2e/kWh"),
   PRICE("price", "per MWh");
@@ -29,8 +31,13 @@ public enum Signal {
   /** The signal named in a file; {@code where} names the file and line for the error. */
   public static Signal parse(String name, String where) {
     String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
-    return Arrays.stream(values()).filter(s -> s.id.equals(n)).findFirst()
-        .orElseThrow(() -> VerdantException.of("%s: signal must be carbon_intensity or price, cannot be: '%s'", where, name));
+    return Arrays.stream(values())
+        .filter(s -> s.id.equals(n))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                VerdantException.of(
+                    "%s: signal must be carbon_intensity or price, cannot be: '%s'", where, name));
   }
 
   @Override

@@ -14,15 +14,17 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Verdant's signal CSV: a header naming the columns (any order, see {@link SignalColumns}), one row per value,
- * fields separated by commas without quoting; blank lines and lines starting with {@code #} are skipped.
+ * Verdant's signal CSV: a header naming the columns (any order, see {@link SignalColumns}), one row
+ * per value, fields separated by commas without quoting; blank lines and lines starting with {@code
+ * #} are skipped.
  */
 final class SignalCsv implements SignalFormat {
   @Override
   public List<SignalRow> read(FileSystem fs, Path path, Source source) throws IOException {
     String label = source.label();
     List<SignalRow> rows = new ArrayList<>();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(fs.open(path), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(new InputStreamReader(fs.open(path), StandardCharsets.UTF_8))) {
       List<String> header = null;
       String line;
       int n = 0;
@@ -33,7 +35,10 @@ final class SignalCsv implements SignalFormat {
         }
         String where = label + " line " + n;
         if (header == null) {
-          header = Arrays.stream(line.split(",", -1)).map(s -> s.trim().toLowerCase(Locale.ROOT)).toList();
+          header =
+              Arrays.stream(line.split(",", -1))
+                  .map(s -> s.trim().toLowerCase(Locale.ROOT))
+                  .toList();
           SignalColumns.check(header, where);
           continue;
         }
@@ -46,7 +51,8 @@ final class SignalCsv implements SignalFormat {
   private static SignalRow row(List<String> header, String line, String where) {
     String[] f = line.split(",", -1);
     if (f.length != header.size()) {
-      throw VerdantException.of("%s must have %d fields like the header, cannot be: %s", where, header.size(), line);
+      throw VerdantException.of(
+          "%s must have %d fields like the header, cannot be: %s", where, header.size(), line);
     }
     Signal signal = Signal.parse(field(header, f, SignalColumns.SIGNAL), where);
     String from = field(header, f, SignalColumns.VALID_FROM);
@@ -54,9 +60,15 @@ final class SignalCsv implements SignalFormat {
     String duration = field(header, f, SignalColumns.DURATION);
     String value = field(header, f, SignalColumns.VALUE);
     String issued = field(header, f, SignalColumns.ISSUED_AT);
-    return SignalRow.checked(where, field(header, f, SignalColumns.ZONE), signal, field(header, f, SignalColumns.CURRENCY),
-        time(from, SignalColumns.VALID_FROM, where), to == null ? null : time(to, SignalColumns.VALID_TO, where),
-        duration == null ? null : duration(duration, where), number(value, where),
+    return SignalRow.checked(
+        where,
+        field(header, f, SignalColumns.ZONE),
+        signal,
+        field(header, f, SignalColumns.CURRENCY),
+        time(from, SignalColumns.VALID_FROM, where),
+        to == null ? null : time(to, SignalColumns.VALID_TO, where),
+        duration == null ? null : duration(duration, where),
+        number(value, where),
         issued == null ? null : time(issued, SignalColumns.ISSUED_AT, where));
   }
 
@@ -73,7 +85,8 @@ final class SignalCsv implements SignalFormat {
     try {
       return Times.instant(s);
     } catch (DateTimeParseException | NumberFormatException e) {
-      throw VerdantException.of("%s: %s must be an ISO-8601 time with Z or an offset, or epoch seconds, cannot be: %s",
+      throw VerdantException.of(
+          "%s: %s must be an ISO-8601 time with Z or an offset, or epoch seconds, cannot be: %s",
           where, column, s);
     }
   }
@@ -82,7 +95,8 @@ final class SignalCsv implements SignalFormat {
     try {
       return Times.duration(s);
     } catch (IllegalArgumentException e) {
-      throw VerdantException.of("%s: duration must be ISO-8601 (PT1H) or like 1h, 30m, cannot be: %s", where, s);
+      throw VerdantException.of(
+          "%s: duration must be ISO-8601 (PT1H) or like 1h, 30m, cannot be: %s", where, s);
     }
   }
 
@@ -90,7 +104,8 @@ final class SignalCsv implements SignalFormat {
     try {
       return Double.parseDouble(s == null ? "" : s);
     } catch (NumberFormatException e) {
-      throw VerdantException.of("%s: value must be a number, cannot be: '%s'", where, s == null ? "" : s);
+      throw VerdantException.of(
+          "%s: value must be a number, cannot be: '%s'", where, s == null ? "" : s);
     }
   }
 }

@@ -14,14 +14,19 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Reads grid series from a local path or any Hadoop filesystem URI, in one of four formats chosen by the name and
- * the first line: Verdant's signal CSV, the same columns in Parquet (a file or a directory of part files), the
- * Carbon Aware SDK's JSON emissions file ({@code .json}), or the ledger's {@code timestamp,g_per_kwh} CSV.
+ * Reads grid series from a local path or any Hadoop filesystem URI, in one of four formats chosen
+ * by the name and the first line: Verdant's signal CSV, the same columns in Parquet (a file or a
+ * directory of part files), the Carbon Aware SDK's JSON emissions file ({@code .json}), or the
+ * ledger's {@code timestamp,g_per_kwh} CSV.
  */
 public final class SignalFile {
   /** The option that names signal files, for error messages. */
   public static final String OPTION = "--signals";
-  /** The zone of rows from a file without zones (the ledger's CSV): they apply to any zone asked for. */
+
+  /**
+   * The zone of rows from a file without zones (the ledger's CSV): they apply to any zone asked
+   * for.
+   */
   public static final String ANY_ZONE = "*";
 
   private SignalFile() {}
@@ -57,12 +62,15 @@ public final class SignalFile {
     if (name.endsWith(".json")) {
       return new CarbonAwareJson();
     }
-    return LedgerIntensityCsv.HEADER.equals(firstLine(fs, p)) ? new LedgerIntensityCsv() : new SignalCsv();
+    return LedgerIntensityCsv.HEADER.equals(firstLine(fs, p))
+        ? new LedgerIntensityCsv()
+        : new SignalCsv();
   }
 
   /** The first line that is neither blank nor a comment, without spaces, lower case. */
   private static String firstLine(FileSystem fs, Path p) throws IOException {
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(fs.open(p), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(new InputStreamReader(fs.open(p), StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null) {
         if (!line.isBlank() && !line.startsWith("#")) {
@@ -74,12 +82,13 @@ public final class SignalFile {
   }
 
   /**
-   * The ends of a series given only by start times (sorted): each value lasts until the next start, the last one
-   * for the series' median step.
+   * The ends of a series given only by start times (sorted): each value lasts until the next start,
+   * the last one for the series' median step.
    */
   static long[] endsOfSteps(long[] starts, String label) {
     if (starts.length < 2) {
-      throw VerdantException.of("%s: a series of one time cannot say how long its value lasts; give at least two times",
+      throw VerdantException.of(
+          "%s: a series of one time cannot say how long its value lasts; give at least two times",
           label);
     }
     long[] steps = new long[starts.length - 1];

@@ -11,8 +11,10 @@ import java.util.regex.Pattern;
 public final class Times {
   private static final Pattern SHORT = Pattern.compile("(\\d+(?:\\.\\d+)?)([dhms])");
   private static final Pattern SHORT_ALL = Pattern.compile("(?:\\d+(?:\\.\\d+)?[dhms])+");
+
   /** A .NET TimeSpan as the Carbon Aware SDK writes it: [d.]hh:mm[:ss[.fff]]. */
-  private static final Pattern TIME_SPAN = Pattern.compile("(?:(\\d+)\\.)?(\\d{1,2}):(\\d{2})(?::(\\d{2})(?:\\.(\\d+))?)?");
+  private static final Pattern TIME_SPAN =
+      Pattern.compile("(?:(\\d+)\\.)?(\\d{1,2}):(\\d{2})(?::(\\d{2})(?:\\.(\\d+))?)?");
 
   private Times() {}
 
@@ -26,8 +28,8 @@ public final class Times {
   }
 
   /**
-   * A duration in milliseconds: ISO-8601 ({@code PT1H30M}, {@code P1D}) or the short form {@code 1h30m}, {@code 90m},
-   * {@code 1d}, {@code 45s}.
+   * A duration in milliseconds: ISO-8601 ({@code PT1H30M}, {@code P1D}) or the short form {@code
+   * 1h30m}, {@code 90m}, {@code 1d}, {@code 45s}.
    *
    * @throws IllegalArgumentException when it is neither
    */
@@ -38,12 +40,14 @@ public final class Times {
       Matcher m = SHORT.matcher(t);
       while (m.find()) {
         double v = Double.parseDouble(m.group(1));
-        ms += v * switch (m.group(2)) {
-          case "d" -> 86_400_000L;
-          case "h" -> 3_600_000L;
-          case "m" -> 60_000L;
-          default -> 1_000L;
-        };
+        ms +=
+            v
+                * switch (m.group(2)) {
+                  case "d" -> 86_400_000L;
+                  case "h" -> 3_600_000L;
+                  case "m" -> 60_000L;
+                  default -> 1_000L;
+                };
       }
       return Math.round(ms);
     }
@@ -54,7 +58,10 @@ public final class Times {
     }
   }
 
-  /** A duration in the short form {@link #duration} reads: {@code 3h}, {@code 1h30m}, {@code 1d2h}, {@code 45s}. */
+  /**
+   * A duration in the short form {@link #duration} reads: {@code 3h}, {@code 1h30m}, {@code 1d2h},
+   * {@code 45s}.
+   */
   public static String format(long ms) {
     long s = Math.round(ms / 1000.0);
     StringBuilder b = new StringBuilder();
@@ -87,6 +94,8 @@ public final class Times {
     long days = m.group(1) == null ? 0 : Long.parseLong(m.group(1));
     long secs = m.group(4) == null ? 0 : Long.parseLong(m.group(4));
     long ms = m.group(5) == null ? 0 : Math.round(Double.parseDouble("0." + m.group(5)) * 1000);
-    return ((days * 24 + Long.parseLong(m.group(2))) * 60 + Long.parseLong(m.group(3))) * 60_000L + secs * 1000 + ms;
+    return ((days * 24 + Long.parseLong(m.group(2))) * 60 + Long.parseLong(m.group(3))) * 60_000L
+        + secs * 1000
+        + ms;
   }
 }

@@ -16,8 +16,9 @@ import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.apache.parquet.schema.GroupType;
 
 /**
- * Reads the ledger without Spark (for {@code verdant ledger show}): the visible Parquet files of a table,
- * as Parquet example {@link Group}s. Hidden files (temporaries, crashed writes) are skipped as Spark skips them.
+ * Reads the ledger without Spark (for {@code verdant ledger show}): the visible Parquet files of a
+ * table, as Parquet example {@link Group}s. Hidden files (temporaries, crashed writes) are skipped
+ * as Spark skips them.
  */
 public final class LedgerReader {
   private final Path root;
@@ -29,13 +30,14 @@ public final class LedgerReader {
   }
 
   /**
-   * Fails unless the ledger's root exists: a mistyped path is an error, while an existing ledger without runs is
-   * just empty.
+   * Fails unless the ledger's root exists: a mistyped path is an error, while an existing ledger
+   * without runs is just empty.
    */
   public void requireRoot() {
     try {
       if (!root.getFileSystem(conf).exists(root)) {
-        throw VerdantException.of("No ledger at %s: the path does not exist (give the ledger's root with --ledger or $VERDANT_LEDGER)",
+        throw VerdantException.of(
+            "No ledger at %s: the path does not exist (give the ledger's root with --ledger or $VERDANT_LEDGER)",
             root);
       }
     } catch (IOException e) {
@@ -45,7 +47,10 @@ public final class LedgerReader {
 
   /** Every row of a table, or of one run (all its segments) when {@code runId} is given. */
   public <T> List<T> read(String table, String runId, Function<Group, T> map) {
-    String file = runId == null ? "part-*.parquet" : "part-" + runId + "{," + LedgerWriter.SEGMENT + "*}.parquet";
+    String file =
+        runId == null
+            ? "part-*.parquet"
+            : "part-" + runId + "{," + LedgerWriter.SEGMENT + "*}.parquet";
     List<T> out = new ArrayList<>();
     try {
       FileSystem fs = root.getFileSystem(conf);
@@ -54,7 +59,8 @@ public final class LedgerReader {
         return out;
       }
       for (FileStatus f : files) {
-        try (ParquetReader<Group> r = ParquetReader.builder(new GroupReadSupport(), f.getPath()).withConf(conf).build()) {
+        try (ParquetReader<Group> r =
+            ParquetReader.builder(new GroupReadSupport(), f.getPath()).withConf(conf).build()) {
           Group g;
           while ((g = r.read()) != null) {
             out.add(map.apply(g));
@@ -62,7 +68,8 @@ public final class LedgerReader {
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read the ledger's " + table + " table under " + root, e);
+      throw new UncheckedIOException(
+          "Cannot read the ledger's " + table + " table under " + root, e);
     }
     return out;
   }

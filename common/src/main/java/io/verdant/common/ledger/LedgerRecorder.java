@@ -29,14 +29,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Records one job run in the ledger: subscribes to the samples of the driver and the executors, records every
- * task of the run, tracks the phases' time windows, and at the end attributes energy and carbon and writes the
- * run's rows (also when the job failed or stopped for its budget).
+ * Records one job run in the ledger: subscribes to the samples of the driver and the executors,
+ * records every task of the run, tracks the phases' time windows, and at the end attributes energy
+ * and carbon and writes the run's rows (also when the job failed or stopped for its budget).
  */
 public final class LedgerRecorder implements JobRunListener, io.verdant.common.run.EnergyMeter {
   private static final Logger LOG = LoggerFactory.getLogger(LedgerRecorder.class);
-  /** The attributes the ledger adds to a run that counted its predictions: joules and gCO2e per 1,000 of them. */
+
+  /**
+   * The attributes the ledger adds to a run that counted its predictions: joules and gCO2e per
+   * 1,000 of them.
+   */
   public static final String ENERGY_PER_1000_PREDICTIONS = "energyJPer1000Predictions";
+
   public static final String CO2E_PER_1000_PREDICTIONS = "co2eGPer1000Predictions";
 
   private final String root;
@@ -65,7 +70,8 @@ public final class LedgerRecorder implements JobRunListener, io.verdant.common.r
 
   /**
    * @param sc the Spark context to listen to, or null for the run's session's
-   * @param allTasks record every task of the context (a whole application), not only those of the run's id
+   * @param allTasks record every task of the context (a whole application), not only those of the
+   *     run's id
    */
   public LedgerRecorder(LedgerOptions options, SparkContext sc, boolean allTasks) {
     this.options = options;
@@ -84,12 +90,17 @@ public final class LedgerRecorder implements JobRunListener, io.verdant.common.r
 
   @Override
   public void onStart(JobRun run) {
-    sc = givenContext != null ? givenContext : run.spark() != null ? run.spark().sparkContext() : null;
+    sc =
+        givenContext != null
+            ? givenContext
+            : run.spark() != null ? run.spark().sparkContext() : null;
     SparkConf conf = sc != null ? sc.getConf() : new SparkConf(false);
     hadoopConf = sc != null ? sc.hadoopConfiguration() : new Configuration();
     sampling = SamplingConf.from(conf);
     SampleHub.subscribe(subscriber);
-    sampler = SamplingThread.acquire("driver", sampling.paths(), sampling.intervalMs(), SampleHub::publish);
+    sampler =
+        SamplingThread.acquire(
+            "driver", sampling.paths(), sampling.intervalMs(), SampleHub::publish);
     samplerCpuAtStart = sampler.cpuNanos();
     samplesAtStart = sampler.samples();
     sampler.sampleNow();
@@ -137,24 +148,41 @@ public final class LedgerRecorder implements JobRunListener, io.verdant.common.r
     long startMs = run.start().toEpochMilli();
     List<EnergyRow> energy = account(settings, startMs, runEndMs);
     RunRow row = runRow(run, sc, status, error, startMs, runEndMs, energy, taskRows, settings);
-    // A paused run's rows are a segment of their own: the run's later segments (same id) add to them.
-    new LedgerWriter(root, hadoopConf).write(row, energy, taskRows,
-        status.isPause() ? LedgerWriter.segmentId(run.runId(), startMs) : run.runId());
-    LOG.info("Ledger rows of run {} written {} ms after its end ({} ms waiting for samples and task events)",
-        run.runId(), System.currentTimeMillis() - runEndMs, waitedMs);
-    // The ledger's own work beside the job (the write above is the part on the job's path); each executor JVM
+    // A paused run's rows are a segment of their own: the run's later segments (same id) add to
+    // them.
+    new LedgerWriter(root, hadoopConf)
+        .write(
+            row,
+            energy,
+            taskRows,
+            status.isPause() ? LedgerWriter.segmentId(run.runId(), startMs) : run.runId());
+    LOG.info(
+        "Ledger rows of run {} written {} ms after its end ({} ms waiting for samples and task events)",
+        run.runId(),
+        System.currentTimeMillis() - runEndMs,
+        waitedMs);
+    // The ledger's own work beside the job (the write above is the part on the job's path); each
+    // executor JVM
     // spends the same per sample.
-    LOG.info("Ledger work during run {} on the driver: {} ms CPU taking {} samples, {} ms recording {} tasks",
-        run.runId(), Math.round(samplerCpuNanos / 1e5) / 10.0, samples,
-        tasks != null ? Math.round(tasks.busyNanos() / 1e5) / 10.0 : 0.0, taskRows.size());
+    LOG.info(
+        "Ledger work during run {} on the driver: {} ms CPU taking {} samples, {} ms recording {} tasks",
+        run.runId(),
+        Math.round(samplerCpuNanos / 1e5) / 10.0,
+        samples,
+        tasks != null ? Math.round(tasks.busyNanos() / 1e5) / 10.0 : 0.0,
+        taskRows.size());
   }
 
-  /** Energy of the run until now, from the samples received so far (a fresh one of the driver's JVM included). */
+  /**
+   * Energy of the run until now, from the samples received so far (a fresh one of the driver's JVM
+   * included).
+   */
   @Override
   public double energySoFarJ(JobRun run) {
     sampler.sampleNow();
     return EnergyAccount.totalEnergyJ(
-        account(options.settings(hadoopConf), run.start().toEpochMilli(), System.currentTimeMillis()));
+        account(
+            options.settings(hadoopConf), run.start().toEpochMilli(), System.currentTimeMillis()));
   }
 
   /** Energy rows of the samples and phases received so far, over [startMs, endMs]. */
@@ -170,12 +198,16 @@ public final class LedgerRecorder implements JobRunListener, io.verdant.common.r
     return new EnergyAccount(settings).account(snapshot, startMs, endMs, windows);
   }
 
-  /** Remote executors report every interval; wait (at most two intervals) until each has reported past the end. */
+  /**
+   * Remote executors report every interval; wait (at most two intervals) until each has reported
+   * past the end.
+   */
   private void awaitExecutors() {
     long deadline = System.currentTimeMillis() + 2 * sampling.intervalMs() + 500;
     synchronized (intervals) {
       while (System.currentTimeMillis() < deadline
-          && latestEnd.entrySet().stream().anyMatch(e -> !e.getKey().startsWith("driver@") && e.getValue() < runEndMs)) {
+          && latestEnd.entrySet().stream()
+              .anyMatch(e -> !e.getKey().startsWith("driver@") && e.getValue() < runEndMs)) {
         try {
           intervals.wait(Math.max(1, deadline - System.currentTimeMillis()));
         } catch (InterruptedException e) {
@@ -190,12 +222,22 @@ public final class LedgerRecorder implements JobRunListener, io.verdant.common.r
     try {
       sc.listenerBus().waitUntilEmpty(30_000);
     } catch (Exception e) {
-      LOG.warn("Spark's listener bus did not drain; the ledger may miss the last tasks: {}", e.toString());
+      LOG.warn(
+          "Spark's listener bus did not drain; the ledger may miss the last tasks: {}",
+          e.toString());
     }
   }
 
-  static RunRow runRow(JobRun run, SparkContext sc, JobRun.Status status, Throwable error, long startMs, long endMs,
-      List<EnergyRow> energy, List<TaskRow> tasks, EnergySettings settings) {
+  static RunRow runRow(
+      JobRun run,
+      SparkContext sc,
+      JobRun.Status status,
+      Throwable error,
+      long startMs,
+      long endMs,
+      List<EnergyRow> energy,
+      List<TaskRow> tasks,
+      EnergySettings settings) {
     String message = null;
     if (error != null) {
       VerdantException ve = VerdantException.find(error);
@@ -203,22 +245,42 @@ public final class LedgerRecorder implements JobRunListener, io.verdant.common.r
     }
     double energyJ = EnergyAccount.totalEnergyJ(energy);
     double co2 = EnergyAccount.totalCo2eG(energy);
-    return new RunRow(run.runId(), run.job(), run.phases(), new LinkedHashMap<>(run.phaseWallMs()),
-        json(JobRun.masked(run.options())), run.attributes().get("dataset"), run.attributes().get("model"),
-        json(attributes(run.attributes(), energyJ, co2)), statusName(status), message, startMs, endMs, energyJ, co2,
-        EnergyAccount.totalCpuSeconds(energy), tasks.size(), methods(energy), settings.pue(),
-        energyJ > 0 ? co2 / (energyJ / 3.6e6 * settings.pue()) : settings.grid().at(startMs), settings.region(),
-        settings.grid().source(), sc != null ? sc.applicationId() : null,
-        sc != null ? sc.master() : null, Versions.verdant(),
-        sc != null ? sc.version() : org.apache.spark.package$.MODULE$.SPARK_VERSION(), Versions.dl4j(),
+    return new RunRow(
+        run.runId(),
+        run.job(),
+        run.phases(),
+        new LinkedHashMap<>(run.phaseWallMs()),
+        json(JobRun.masked(run.options())),
+        run.attributes().get("dataset"),
+        run.attributes().get("model"),
+        json(attributes(run.attributes(), energyJ, co2)),
+        statusName(status),
+        message,
+        startMs,
+        endMs,
+        energyJ,
+        co2,
+        EnergyAccount.totalCpuSeconds(energy),
+        tasks.size(),
+        methods(energy),
+        settings.pue(),
+        energyJ > 0 ? co2 / (energyJ / 3.6e6 * settings.pue()) : settings.grid().at(startMs),
+        settings.region(),
+        settings.grid().source(),
+        sc != null ? sc.applicationId() : null,
+        sc != null ? sc.master() : null,
+        Versions.verdant(),
+        sc != null ? sc.version() : org.apache.spark.package$.MODULE$.SPARK_VERSION(),
+        Versions.dl4j(),
         Versions.java());
   }
 
   /**
-   * A run's attributes and, when it counted predictions ({@link JobRun#PREDICTIONS}), its energy and carbon per 1,000
-   * of them: known only here, once the run's energy is.
+   * A run's attributes and, when it counted predictions ({@link JobRun#PREDICTIONS}), its energy
+   * and carbon per 1,000 of them: known only here, once the run's energy is.
    */
-  static Map<String, String> attributes(Map<String, String> attributes, double energyJ, double co2eG) {
+  static Map<String, String> attributes(
+      Map<String, String> attributes, double energyJ, double co2eG) {
     Map<String, String> out = new TreeMap<>(attributes);
     long n;
     try {
@@ -264,7 +326,10 @@ public final class LedgerRecorder implements JobRunListener, io.verdant.common.r
   /** A string map as one-line JSON, keys sorted (the options and attributes columns). */
   public static String json(Map<String, String> map) {
     try {
-      return Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(new TreeMap<>(map));
+      return Json.MAPPER
+          .writer()
+          .without(SerializationFeature.INDENT_OUTPUT)
+          .writeValueAsString(new TreeMap<>(map));
     } catch (JsonProcessingException e) {
       return null;
     }

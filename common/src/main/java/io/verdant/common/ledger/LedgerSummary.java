@@ -2,8 +2,8 @@ package io.verdant.common.ledger;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.verdant.common.Json;
-import io.verdant.common.run.JobRun;
 import io.verdant.common.VerdantException;
+import io.verdant.common.run.JobRun;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -16,14 +16,31 @@ import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
 
 /**
- * The readable summary {@code verdant ledger show} prints: per run, one line per phase with wall time,
- * CPU-seconds, energy (Wh), CO2e (g) and the energy methods per component, then the run's total.
+ * The readable summary {@code verdant ledger show} prints: per run, one line per phase with wall
+ * time, CPU-seconds, energy (Wh), CO2e (g) and the energy methods per component, then the run's
+ * total.
  */
 public final class LedgerSummary {
   /** The runs-table fields the summary shows. */
-  public record Run(String runId, String job, String status, String error, long startMs, long wallMs, double energyJ,
-      double co2eG, double cpuS, long tasks, String methods, List<String> phases, Map<String, Long> phaseWallMs,
-      double pue, double intensity, String region, String source, String optionsJson,
+  public record Run(
+      String runId,
+      String job,
+      String status,
+      String error,
+      long startMs,
+      long wallMs,
+      double energyJ,
+      double co2eG,
+      double cpuS,
+      long tasks,
+      String methods,
+      List<String> phases,
+      Map<String, Long> phaseWallMs,
+      double pue,
+      double intensity,
+      String region,
+      String source,
+      String optionsJson,
       Map<String, String> attributes) {
 
     /** PUE as {@code ledger show} prints it. */
@@ -37,15 +54,26 @@ public final class LedgerSummary {
     }
   }
 
-  /** One energy row of a run: a phase, executor and component, with its method, energy, carbon and CPU time. */
-  public record EnergyPart(String phase, String executorId, String component, String method, double energyJ,
-      double co2eG, double cpuS) {}
+  /**
+   * One energy row of a run: a phase, executor and component, with its method, energy, carbon and
+   * CPU time.
+   */
+  public record EnergyPart(
+      String phase,
+      String executorId,
+      String component,
+      String method,
+      double energyJ,
+      double co2eG,
+      double cpuS) {}
 
   /**
-   * One line of the summary: a phase (or {@code total}) with its wall time, CPU-seconds (of the cpu rows), energy,
-   * CO2e and the methods per component; the text methods give each figure as {@code ledger show} prints it.
+   * One line of the summary: a phase (or {@code total}) with its wall time, CPU-seconds (of the cpu
+   * rows), energy, CO2e and the methods per component; the text methods give each figure as {@code
+   * ledger show} prints it.
    */
-  public record Line(String name, long wallMs, double cpuS, double energyJ, double co2eG, String methods) {
+  public record Line(
+      String name, long wallMs, double cpuS, double energyJ, double co2eG, String methods) {
     public String wallText() {
       return String.format(Locale.ROOT, "%.2f", wallMs / 1000.0);
     }
@@ -69,19 +97,36 @@ public final class LedgerSummary {
 
   /** The name of energy rows outside every phase of their run. */
   public static final String OUTSIDE_PHASES = "(outside phases)";
+
   public static final String TOTAL = "total";
 
   private LedgerSummary() {}
 
   public static List<Run> runs(LedgerReader reader) {
-    return reader.read(LedgerTables.RUNS, null, g -> new Run(LedgerReader.string(g, "run_id"),
-        LedgerReader.string(g, "job"), LedgerReader.string(g, "status"), LedgerReader.string(g, "error_message"),
-        LedgerReader.lng(g, "start_time"), LedgerReader.lng(g, "wall_ms"), LedgerReader.dbl(g, "energy_j"),
-        LedgerReader.dbl(g, "co2e_g"), LedgerReader.dbl(g, "cpu_s"), LedgerReader.lng(g, "task_count"),
-        LedgerReader.string(g, "methods"), LedgerReader.list(g, "phases"), LedgerReader.longMap(g, "phase_wall_ms"),
-        LedgerReader.dbl(g, "pue"), LedgerReader.dbl(g, "grid_intensity_g_per_kwh"), LedgerReader.string(g, "region"),
-        LedgerReader.string(g, "intensity_source"), LedgerReader.string(g, "options_json"),
-        attributes(LedgerReader.string(g, "attributes_json"))));
+    return reader.read(
+        LedgerTables.RUNS,
+        null,
+        g ->
+            new Run(
+                LedgerReader.string(g, "run_id"),
+                LedgerReader.string(g, "job"),
+                LedgerReader.string(g, "status"),
+                LedgerReader.string(g, "error_message"),
+                LedgerReader.lng(g, "start_time"),
+                LedgerReader.lng(g, "wall_ms"),
+                LedgerReader.dbl(g, "energy_j"),
+                LedgerReader.dbl(g, "co2e_g"),
+                LedgerReader.dbl(g, "cpu_s"),
+                LedgerReader.lng(g, "task_count"),
+                LedgerReader.string(g, "methods"),
+                LedgerReader.list(g, "phases"),
+                LedgerReader.longMap(g, "phase_wall_ms"),
+                LedgerReader.dbl(g, "pue"),
+                LedgerReader.dbl(g, "grid_intensity_g_per_kwh"),
+                LedgerReader.string(g, "region"),
+                LedgerReader.string(g, "intensity_source"),
+                LedgerReader.string(g, "options_json"),
+                attributes(LedgerReader.string(g, "attributes_json"))));
   }
 
   private static Map<String, String> attributes(String json) {
@@ -97,27 +142,39 @@ public final class LedgerSummary {
 
   /** The energy rows of one run. */
   public static List<EnergyPart> energy(LedgerReader reader, String runId) {
-    return reader.read(LedgerTables.ENERGY, runId, g -> new EnergyPart(LedgerReader.string(g, "phase"),
-        LedgerReader.string(g, "executor_id"), LedgerReader.string(g, "component"), LedgerReader.string(g, "method"),
-        LedgerReader.dbl(g, "energy_j"), LedgerReader.dbl(g, "co2e_g"), LedgerReader.dbl(g, "cpu_s")));
+    return reader.read(
+        LedgerTables.ENERGY,
+        runId,
+        g ->
+            new EnergyPart(
+                LedgerReader.string(g, "phase"),
+                LedgerReader.string(g, "executor_id"),
+                LedgerReader.string(g, "component"),
+                LedgerReader.string(g, "method"),
+                LedgerReader.dbl(g, "energy_j"),
+                LedgerReader.dbl(g, "co2e_g"),
+                LedgerReader.dbl(g, "cpu_s")));
   }
 
   /**
-   * Every run once, oldest first, each as the list of its segments in the order they started: a run paused for
-   * the grid and continued has one row per segment, a run that was not paused one.
+   * Every run once, oldest first, each as the list of its segments in the order they started: a run
+   * paused for the grid and continued has one row per segment, a run that was not paused one.
    */
   public static Map<String, List<Run>> byRun(LedgerReader reader) {
     Map<String, List<Run>> byId = new LinkedHashMap<>();
-    runs(reader).stream().sorted(Comparator.comparingLong(Run::startMs))
+    runs(reader).stream()
+        .sorted(Comparator.comparingLong(Run::startMs))
         .forEach(r -> byId.computeIfAbsent(r.runId(), k -> new ArrayList<>()).add(r));
     return byId;
   }
 
   /**
-   * The summary of one run ({@code runId} given) or of the latest {@code last} runs, newest first. A run paused for
-   * the grid and continued has one row per segment: it is shown once, its segments listed, its figures summed.
+   * The summary of one run ({@code runId} given) or of the latest {@code last} runs, newest first.
+   * A run paused for the grid and continued has one row per segment: it is shown once, its segments
+   * listed, its figures summed.
    *
-   * @throws VerdantException when the ledger's root does not exist, or the given run is not in the ledger
+   * @throws VerdantException when the ledger's root does not exist, or the given run is not in the
+   *     ledger
    */
   public static String show(String root, Configuration conf, String runId, int last) {
     LedgerReader reader = new LedgerReader(root, conf);
@@ -131,7 +188,10 @@ public final class LedgerSummary {
       chosen.add(byId.get(runId));
     } else {
       List<List<Run>> all = new ArrayList<>(byId.values());
-      all.sort(Comparator.comparingLong((List<Run> segments) -> segments.get(segments.size() - 1).startMs()).reversed());
+      all.sort(
+          Comparator.comparingLong(
+                  (List<Run> segments) -> segments.get(segments.size() - 1).startMs())
+              .reversed());
       chosen.addAll(all.subList(0, Math.min(last, all.size())));
     }
     if (chosen.isEmpty()) {
@@ -140,7 +200,8 @@ public final class LedgerSummary {
     StringBuilder sb = new StringBuilder();
     for (List<Run> segments : chosen) {
       Run r = merge(segments);
-      format(sb, r, segments.size() > 1 ? segments : List.of(), lines(r, energy(reader, r.runId())));
+      format(
+          sb, r, segments.size() > 1 ? segments : List.of(), lines(r, energy(reader, r.runId())));
     }
     return sb.toString();
   }
@@ -156,12 +217,26 @@ public final class LedgerSummary {
     }
     double energyJ = segments.stream().mapToDouble(Run::energyJ).sum();
     double co2 = segments.stream().mapToDouble(Run::co2eG).sum();
-    return new Run(lastSegment.runId(), lastSegment.job(), lastSegment.status(), lastSegment.error(),
-        segments.get(0).startMs(), segments.stream().mapToLong(Run::wallMs).sum(), energyJ, co2,
-        segments.stream().mapToDouble(Run::cpuS).sum(), segments.stream().mapToLong(Run::tasks).sum(),
-        lastSegment.methods(), phases, walls, lastSegment.pue(),
-        energyJ > 0 ? co2 / (energyJ / 3.6e6 * lastSegment.pue()) : lastSegment.intensity(), lastSegment.region(),
-        lastSegment.source(), lastSegment.optionsJson(), lastSegment.attributes());
+    return new Run(
+        lastSegment.runId(),
+        lastSegment.job(),
+        lastSegment.status(),
+        lastSegment.error(),
+        segments.get(0).startMs(),
+        segments.stream().mapToLong(Run::wallMs).sum(),
+        energyJ,
+        co2,
+        segments.stream().mapToDouble(Run::cpuS).sum(),
+        segments.stream().mapToLong(Run::tasks).sum(),
+        lastSegment.methods(),
+        phases,
+        walls,
+        lastSegment.pue(),
+        energyJ > 0 ? co2 / (energyJ / 3.6e6 * lastSegment.pue()) : lastSegment.intensity(),
+        lastSegment.region(),
+        lastSegment.source(),
+        lastSegment.optionsJson(),
+        lastSegment.attributes());
   }
 
   /** The run's phases in the order they ran (then time outside them), and its total last. */
@@ -171,54 +246,102 @@ public final class LedgerSummary {
       byPhase.computeIfAbsent(p, k -> new ArrayList<>());
     }
     for (EnergyPart e : parts) {
-      byPhase.computeIfAbsent(e.phase() == null ? OUTSIDE_PHASES : e.phase(), k -> new ArrayList<>()).add(e);
+      byPhase
+          .computeIfAbsent(e.phase() == null ? OUTSIDE_PHASES : e.phase(), k -> new ArrayList<>())
+          .add(e);
     }
     List<Line> out = new ArrayList<>();
     long inPhases = r.phaseWallMs().values().stream().mapToLong(Long::longValue).sum();
     for (Map.Entry<String, List<EnergyPart>> e : byPhase.entrySet()) {
       Long wall = r.phaseWallMs().get(e.getKey());
-      out.add(line(e.getKey(), wall != null ? wall : Math.max(0, r.wallMs() - inPhases), e.getValue()));
+      out.add(
+          line(e.getKey(), wall != null ? wall : Math.max(0, r.wallMs() - inPhases), e.getValue()));
     }
     out.add(line(TOTAL, r.wallMs(), parts));
     return out;
   }
 
   private static void format(StringBuilder sb, Run r, List<Run> segments, List<Line> lines) {
-    sb.append(String.format(Locale.ROOT, "run %s  job %s  status %s  started %s%s%n", r.runId(), r.job(), r.status(),
-        Instant.ofEpochMilli(r.startMs()), segments.isEmpty() ? "" : "  (" + segments.size() + " segments)"));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "run %s  job %s  status %s  started %s%s%n",
+            r.runId(),
+            r.job(),
+            r.status(),
+            Instant.ofEpochMilli(r.startMs()),
+            segments.isEmpty() ? "" : "  (" + segments.size() + " segments)"));
     for (int i = 0; i < segments.size(); i++) {
       Run s = segments.get(i);
-      sb.append(String.format(Locale.ROOT, "  segment %d  started %s  wall_s %.2f  energy_Wh %.5f  co2e_g %.4f  %s%s%n",
-          i + 1, Instant.ofEpochMilli(s.startMs()), s.wallMs() / 1000.0, s.energyJ() / 3600.0, s.co2eG(), s.status(),
-          s.error() == null ? "" : ": " + s.error()));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "  segment %d  started %s  wall_s %.2f  energy_Wh %.5f  co2e_g %.4f  %s%s%n",
+              i + 1,
+              Instant.ofEpochMilli(s.startMs()),
+              s.wallMs() / 1000.0,
+              s.energyJ() / 3600.0,
+              s.co2eG(),
+              s.status(),
+              s.error() == null ? "" : ": " + s.error()));
     }
     if (r.error() != null && segments.isEmpty()) {
       sb.append("  error: ").append(r.error()).append('\n');
     }
-    sb.append(String.format(Locale.ROOT, "  %-22s %9s %9s %11s %10s  %s%n", "phase", "wall_s", "cpu_s", "energy_Wh",
-        "co2e_g", "methods"));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "  %-22s %9s %9s %11s %10s  %s%n",
+            "phase",
+            "wall_s",
+            "cpu_s",
+            "energy_Wh",
+            "co2e_g",
+            "methods"));
     for (Line l : lines) {
-      sb.append(String.format(Locale.ROOT, "  %-22s %9s %9s %11s %10s  %s%n", l.name(), l.wallText(), l.cpuText(),
-          l.energyWhText(), l.co2eText(), l.methods()));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "  %-22s %9s %9s %11s %10s  %s%n",
+              l.name(),
+              l.wallText(),
+              l.cpuText(),
+              l.energyWhText(),
+              l.co2eText(),
+              l.methods()));
     }
-    sb.append(String.format(Locale.ROOT, "  tasks %d; grid %s gCO2e/kWh (%s), region %s, PUE %s%n", r.tasks(),
-        r.intensityText(), r.source(), r.region(), r.pueText()));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "  tasks %d; grid %s gCO2e/kWh (%s), region %s, PUE %s%n",
+            r.tasks(),
+            r.intensityText(),
+            r.source(),
+            r.region(),
+            r.pueText()));
     String predictions = r.attributes().get(JobRun.PREDICTIONS);
     String joules = r.attributes().get(LedgerRecorder.ENERGY_PER_1000_PREDICTIONS);
     String carbon = r.attributes().get(LedgerRecorder.CO2E_PER_1000_PREDICTIONS);
     if (predictions != null && joules != null && carbon != null) {
-      sb.append(String.format(Locale.ROOT, "  predictions %,d: %.4f J and %.6f gCO2e per 1,000 predictions%n",
-          Long.parseLong(predictions), Double.parseDouble(joules), Double.parseDouble(carbon)));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "  predictions %,d: %.4f J and %.6f gCO2e per 1,000 predictions%n",
+              Long.parseLong(predictions),
+              Double.parseDouble(joules),
+              Double.parseDouble(carbon)));
     }
     sb.append('\n');
   }
 
   private static Line line(String name, long wallMs, List<EnergyPart> parts) {
-    double cpu = parts.stream().filter(p -> "cpu".equals(p.component())).mapToDouble(EnergyPart::cpuS).sum();
+    double cpu =
+        parts.stream().filter(p -> "cpu".equals(p.component())).mapToDouble(EnergyPart::cpuS).sum();
     double j = parts.stream().mapToDouble(EnergyPart::energyJ).sum();
     double g = parts.stream().mapToDouble(EnergyPart::co2eG).sum();
     Map<String, TreeSet<String>> methods = new TreeMap<>();
-    parts.forEach(p -> methods.computeIfAbsent(p.component(), k -> new TreeSet<>()).add(p.method()));
+    parts.forEach(
+        p -> methods.computeIfAbsent(p.component(), k -> new TreeSet<>()).add(p.method()));
     List<String> m = new ArrayList<>();
     methods.forEach((k, v) -> m.add(k + "=" + String.join("+", v)));
     return new Line(name, wallMs, cpu, j, g, String.join(", ", m));

@@ -27,14 +27,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes one run's rows into the ledger: one Parquet file per table, {@code <root>/<table>/date=<YYYY-MM-DD>/
- * part-<runId>.parquet}, the date being the run's start (UTC). Each file is written under a hidden name
- * ({@code .part-<runId>.parquet.<uuid>.tmp}, which Spark and Parquet readers skip) and renamed into place when
- * complete. Runs with different ids never touch each other's files, so concurrent runs cannot lose or corrupt
- * rows; a rerun with the same id replaces exactly that run's files (in whatever date partition they were); a
- * crash leaves only hidden files. The {@code runs} file is written last, so a run's row appears only once its
- * energy and utilization rows are in place. A run paused for the grid writes its rows as a segment,
- * {@code part-<runId>.seg-<start ms>.parquet}, which the run's later segments (same id) leave in place.
+ * Writes one run's rows into the ledger: one Parquet file per table, {@code
+ * <root>/<table>/date=<YYYY-MM-DD>/ part-<runId>.parquet}, the date being the run's start (UTC).
+ * Each file is written under a hidden name ({@code .part-<runId>.parquet.<uuid>.tmp}, which Spark
+ * and Parquet readers skip) and renamed into place when complete. Runs with different ids never
+ * touch each other's files, so concurrent runs cannot lose or corrupt rows; a rerun with the same
+ * id replaces exactly that run's files (in whatever date partition they were); a crash leaves only
+ * hidden files. The {@code runs} file is written last, so a run's row appears only once its energy
+ * and utilization rows are in place. A run paused for the grid writes its rows as a segment, {@code
+ * part-<runId>.seg-<start ms>.parquet}, which the run's later segments (same id) leave in place.
  */
 public final class LedgerWriter {
   private static final Logger LOG = LoggerFactory.getLogger(LedgerWriter.class);
@@ -58,8 +59,8 @@ public final class LedgerWriter {
   }
 
   /**
-   * The file id of one segment of a run paused for the grid, {@code <runId>.seg-<start ms>}: never replaced by the
-   * run's later segments, which add to it.
+   * The file id of one segment of a run paused for the grid, {@code <runId>.seg-<start ms>}: never
+   * replaced by the run's later segments, which add to it.
    */
   public static String segmentId(String runId, long startMs) {
     return runId + SEGMENT + startMs;
@@ -68,31 +69,44 @@ public final class LedgerWriter {
   static final String SEGMENT = ".seg-";
 
   /**
-   * Writes (or replaces) one run's rows in all three tables. The utilization and energy files are written at the
-   * same time (each on its own thread); the runs file is written after both are in place.
+   * Writes (or replaces) one run's rows in all three tables. The utilization and energy files are
+   * written at the same time (each on its own thread); the runs file is written after both are in
+   * place.
    */
   public void write(RunRow run, List<EnergyRow> energy, List<TaskRow> tasks) {
     write(run, energy, tasks, run.runId());
   }
 
   /**
-   * As {@link #write(RunRow, List, List)}, under the file id {@code fileId}: the run id, or a {@link #segmentId} for a
-   * paused segment (a rerun of the run id replaces only the files of the same id).
+   * As {@link #write(RunRow, List, List)}, under the file id {@code fileId}: the run id, or a
+   * {@link #segmentId} for a paused segment (a rerun of the run id replaces only the files of the
+   * same id).
    */
   public void write(RunRow run, List<EnergyRow> energy, List<TaskRow> tasks, String fileId) {
     String date = date(run.startMs());
     AtomicReference<Throwable> failed = new AtomicReference<>();
-    Thread utilization = new Thread(() -> {
-      try {
-        writeTable(LedgerTables.UTILIZATION, fileId, date,
-            tasks.stream().map(t -> LedgerTables.taskGroup(run.runId(), run.job(), t)).toList());
-      } catch (Throwable t) {
-        failed.set(t);
-      }
-    }, "verdant-ledger-utilization");
+    Thread utilization =
+        new Thread(
+            () -> {
+              try {
+                writeTable(
+                    LedgerTables.UTILIZATION,
+                    fileId,
+                    date,
+                    tasks.stream()
+                        .map(t -> LedgerTables.taskGroup(run.runId(), run.job(), t))
+                        .toList());
+              } catch (Throwable t) {
+                failed.set(t);
+              }
+            },
+            "verdant-ledger-utilization");
     utilization.start();
     try {
-      writeTable(LedgerTables.ENERGY, fileId, date,
+      writeTable(
+          LedgerTables.ENERGY,
+          fileId,
+          date,
           energy.stream().map(r -> LedgerTables.energyGroup(run.runId(), run.job(), r)).toList());
     } finally {
       joinUninterruptibly(utilization);
@@ -104,7 +118,12 @@ public final class LedgerWriter {
       throw err;
     }
     writeTable(LedgerTables.RUNS, fileId, date, List.of(LedgerTables.runGroup(run)));
-    LOG.info("Ledger {}: run {} ({} energy rows, {} task rows)", root, run.runId(), energy.size(), tasks.size());
+    LOG.info(
+        "Ledger {}: run {} ({} energy rows, {} task rows)",
+        root,
+        run.runId(),
+        energy.size(),
+        tasks.size());
   }
 
   private static void joinUninterruptibly(Thread t) {
@@ -138,13 +157,19 @@ public final class LedgerWriter {
         fs.mkdirs(dir);
         out = HadoopOutputFile.fromPath(temp, conf);
       }
-      try (ParquetWriter<Group> w = ExampleParquetWriter.builder(out)
-          .withConf(conf)
-          .withType(schema)
-          .withCompressionCodec(CompressionCodecName.SNAPPY)
-          .withWriteMode(ParquetFileWriter.Mode.CREATE)
-          .withExtraMetaData(Map.of(META_SCHEMA_VERSION, String.valueOf(LedgerTables.SCHEMA_VERSION), META_TABLE, table))
-          .build()) {
+      try (ParquetWriter<Group> w =
+          ExampleParquetWriter.builder(out)
+              .withConf(conf)
+              .withType(schema)
+              .withCompressionCodec(CompressionCodecName.SNAPPY)
+              .withWriteMode(ParquetFileWriter.Mode.CREATE)
+              .withExtraMetaData(
+                  Map.of(
+                      META_SCHEMA_VERSION,
+                      String.valueOf(LedgerTables.SCHEMA_VERSION),
+                      META_TABLE,
+                      table))
+              .build()) {
         for (Group g : rows) {
           w.write(g);
         }
@@ -152,7 +177,8 @@ public final class LedgerWriter {
         fs.delete(temp, false);
         throw ex;
       }
-      // Earlier files of this run id: in another date partition (a rerun on a later day) or at the target itself.
+      // Earlier files of this run id: in another date partition (a rerun on a later day) or at the
+      // target itself.
       FileStatus[] old = fs.globStatus(new Path(tableDir, "date=*/" + fileName(runId)));
       if (old != null) {
         for (FileStatus s : old) {
@@ -165,7 +191,8 @@ public final class LedgerWriter {
       }
       removeLeftovers(fs, dir, runId);
     } catch (IOException ex) {
-      throw new UncheckedIOException("Cannot write the ledger's " + table + " rows of run " + runId + " to " + target, ex);
+      throw new UncheckedIOException(
+          "Cannot write the ledger's " + table + " rows of run " + runId + " to " + target, ex);
     }
   }
 

@@ -10,10 +10,11 @@ import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.PositionOutputStream;
 
 /**
- * A Parquet output file on the local filesystem, written with java.nio. Hadoop's local filesystem sets every new
- * file's permissions by running {@code chmod} in a child process when Hadoop's native library is absent (as in the
- * embedded jobs), which costs tens of milliseconds per file; the ledger writes three files as a run ends, so a local
- * ledger writes them this way instead (no process, no {@code .crc} side file).
+ * A Parquet output file on the local filesystem, written with java.nio. Hadoop's local filesystem
+ * sets every new file's permissions by running {@code chmod} in a child process when Hadoop's
+ * native library is absent (as in the embedded jobs), which costs tens of milliseconds per file;
+ * the ledger writes three files as a run ends, so a local ledger writes them this way instead (no
+ * process, no {@code .crc} side file).
  */
 final class LocalOutputFile implements OutputFile {
   private final Path path;

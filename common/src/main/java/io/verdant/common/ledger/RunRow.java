@@ -4,8 +4,31 @@ import java.util.List;
 import java.util.Map;
 
 /** One job run: the row of the ledger's {@code runs} table (see docs/ledger.md). */
-public record RunRow(String runId, String job, List<String> phases, Map<String, Long> phaseWallMs,
-    String optionsJson, String datasetId, String modelId, String attributesJson, String status, String errorMessage,
-    long startMs, long endMs, double energyJ, double co2eG, double cpuSeconds, long taskCount, String methods,
-    double pue, double gridIntensityGPerKwh, String region, String intensitySource, String sparkAppId,
-    String sparkMaster, String verdantVersion, String sparkVersion, String dl4jVersion, String javaVersion) {}
+public record RunRow(
+    String runId,
+    String job,
+    List<String> phases,
+    Map<String, Long> phaseWallMs,
+    String optionsJson,
+    String datasetId,
+    String modelId,
+    String attributesJson,
+    String status,
+    String errorMessage,
+    long startMs,
+    long endMs,
+    double energyJ,
+    double co2eG,
+    double cpuSeconds,
+    long taskCount,
+    String methods,
+    double pue,
+    double gridIntensityGPerKwh,
+    String region,
+    String intensitySource,
+    String sparkAppId,
+    String sparkMaster,
+    String verdantVersion,
+    String sparkVersion,
+    String dl4jVersion,
+    String javaVersion) {}

@@ -15,8 +15,9 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.scheduler.TaskInfo;
 
 /**
- * Records every task of one run. A stage belongs to the run when the Spark job that submitted it carries the
- * run's id in its local properties ({@link JobRun#PROP_RUN_ID}); its phase is the job's {@link JobRun#PROP_PHASE}.
+ * Records every task of one run. A stage belongs to the run when the Spark job that submitted it
+ * carries the run's id in its local properties ({@link JobRun#PROP_RUN_ID}); its phase is the job's
+ * {@link JobRun#PROP_PHASE}.
  */
 public final class TaskRecorder extends SparkListener {
   private record Stage(String name, String phase, int jobId) {}
@@ -27,7 +28,9 @@ public final class TaskRecorder extends SparkListener {
   private final List<TaskRow> rows = new ArrayList<>();
   private final LongAdder busyNanos = new LongAdder();
 
-  /** @param runId the run whose tasks to record, or null for every task */
+  /**
+   * @param runId the run whose tasks to record, or null for every task
+   */
   public TaskRecorder(String runId) {
     this.runId = runId;
   }
@@ -46,8 +49,9 @@ public final class TaskRecorder extends SparkListener {
   public void onStageSubmitted(SparkListenerStageSubmitted e) {
     if (ours(e.properties())) {
       int id = e.stageInfo().stageId();
-      stages.put(id, new Stage(e.stageInfo().name(), phase(e.properties()),
-          stageJob.getOrDefault(id, -1)));
+      stages.put(
+          id,
+          new Stage(e.stageInfo().name(), phase(e.properties()), stageJob.getOrDefault(id, -1)));
     }
   }
 
@@ -74,7 +78,10 @@ public final class TaskRecorder extends SparkListener {
     }
   }
 
-  /** Time spent recording tasks, on Spark's listener bus thread (the ledger's own cost; not the job's path). */
+  /**
+   * Time spent recording tasks, on Spark's listener bus thread (the ledger's own cost; not the
+   * job's path).
+   */
   public long busyNanos() {
     return busyNanos.sum();
   }
@@ -89,18 +96,73 @@ public final class TaskRecorder extends SparkListener {
     String status = ti.successful() ? "succeeded" : ti.killed() ? "killed" : "failed";
     TaskRow row;
     if (m == null) {
-      row = new TaskRow(s.phase(), s.jobId(), e.stageId(), e.stageAttemptId(), s.name(), ti.taskId(), ti.index(),
-          ti.attemptNumber(), ti.executorId(), ti.host(), status, ti.launchTime(), ti.finishTime(), ti.duration(),
-          0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+      row =
+          new TaskRow(
+              s.phase(),
+              s.jobId(),
+              e.stageId(),
+              e.stageAttemptId(),
+              s.name(),
+              ti.taskId(),
+              ti.index(),
+              ti.attemptNumber(),
+              ti.executorId(),
+              ti.host(),
+              status,
+              ti.launchTime(),
+              ti.finishTime(),
+              ti.duration(),
+              0,
+              0,
+              0,
+              0,
+              0,
+              0,
+              0,
+              0,
+              0,
+              0,
+              0,
+              0,
+              0,
+              0,
+              0,
+              0,
+              0);
     } else {
-      row = new TaskRow(s.phase(), s.jobId(), e.stageId(), e.stageAttemptId(), s.name(), ti.taskId(), ti.index(),
-          ti.attemptNumber(), ti.executorId(), ti.host(), status, ti.launchTime(), ti.finishTime(), ti.duration(),
-          m.executorRunTime(), m.executorCpuTime() / 1e6, m.jvmGCTime(), m.executorDeserializeTime(),
-          m.resultSerializationTime(), m.inputMetrics().bytesRead(), m.inputMetrics().recordsRead(),
-          m.outputMetrics().bytesWritten(), m.outputMetrics().recordsWritten(), m.shuffleReadMetrics().totalBytesRead(),
-          m.shuffleReadMetrics().recordsRead(), m.shuffleWriteMetrics().bytesWritten(),
-          m.shuffleWriteMetrics().recordsWritten(), m.memoryBytesSpilled(), m.diskBytesSpilled(),
-          m.peakExecutionMemory(), m.resultSize());
+      row =
+          new TaskRow(
+              s.phase(),
+              s.jobId(),
+              e.stageId(),
+              e.stageAttemptId(),
+              s.name(),
+              ti.taskId(),
+              ti.index(),
+              ti.attemptNumber(),
+              ti.executorId(),
+              ti.host(),
+              status,
+              ti.launchTime(),
+              ti.finishTime(),
+              ti.duration(),
+              m.executorRunTime(),
+              m.executorCpuTime() / 1e6,
+              m.jvmGCTime(),
+              m.executorDeserializeTime(),
+              m.resultSerializationTime(),
+              m.inputMetrics().bytesRead(),
+              m.inputMetrics().recordsRead(),
+              m.outputMetrics().bytesWritten(),
+              m.outputMetrics().recordsWritten(),
+              m.shuffleReadMetrics().totalBytesRead(),
+              m.shuffleReadMetrics().recordsRead(),
+              m.shuffleWriteMetrics().bytesWritten(),
+              m.shuffleWriteMetrics().recordsWritten(),
+              m.memoryBytesSpilled(),
+              m.diskBytesSpilled(),
+              m.peakExecutionMemory(),
+              m.resultSize());
     }
     synchronized (rows) {
       rows.add(row);

@@ -4,8 +4,9 @@ import java.util.Arrays;
 import java.util.PriorityQueue;
 
 /**
- * Canonical Huffman codes over a small alphabet (at most 256 symbols here). Only the code lengths are stored;
- * codes are assigned in (length, symbol) order, so writer and reader derive the same codes from the lengths.
+ * Canonical Huffman codes over a small alphabet (at most 256 symbols here). Only the code lengths
+ * are stored; codes are assigned in (length, symbol) order, so writer and reader derive the same
+ * codes from the lengths.
  */
 final class Huffman {
   /** The longest code the format allows. */
@@ -13,7 +14,10 @@ final class Huffman {
 
   private Huffman() {}
 
-  /** Code lengths for symbol frequencies: 0 for unused symbols, 1 for a lone symbol, all at most {@link #MAX_LENGTH}. */
+  /**
+   * Code lengths for symbol frequencies: 0 for unused symbols, 1 for a lone symbol, all at most
+   * {@link #MAX_LENGTH}.
+   */
   static int[] lengths(long[] freq) {
     long[] f = freq.clone();
     while (true) {
@@ -22,7 +26,8 @@ final class Huffman {
       if (max <= MAX_LENGTH) {
         return len;
       }
-      // Flatten the distribution and rebuild: halving keeps every used symbol's frequency at least 1.
+      // Flatten the distribution and rebuild: halving keeps every used symbol's frequency at least
+      // 1.
       for (int i = 0; i < f.length; i++) {
         if (f[i] > 0) {
           f[i] = Math.max(1, f[i] >>> 1);
@@ -52,7 +57,9 @@ final class Huffman {
     // Nodes 0..n-1 are leaves, n.. are internal; parent links give each leaf's depth.
     int[] parent = new int[2 * n];
     long[] weight = new long[2 * n];
-    PriorityQueue<long[]> q = new PriorityQueue<>((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
+    PriorityQueue<long[]> q =
+        new PriorityQueue<>(
+            (a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
     for (int i = 0; i < n; i++) {
       if (f[i] > 0) {
         weight[i] = f[i];
@@ -113,7 +120,12 @@ final class Huffman {
       int used = 0;
       for (int l : lengths) {
         if (l < 0 || l > MAX_LENGTH) {
-          throw new ModelFileException(what + ": a Huffman code length must be between 0 and " + MAX_LENGTH + ", cannot be: " + l);
+          throw new ModelFileException(
+              what
+                  + ": a Huffman code length must be between 0 and "
+                  + MAX_LENGTH
+                  + ", cannot be: "
+                  + l);
         }
         count[l]++;
         if (l > 0) {
@@ -126,7 +138,8 @@ final class Huffman {
         left <<= 1;
         left -= count[l];
         if (left < 0) {
-          throw new ModelFileException(what + ": the Huffman code lengths are over-subscribed (not a prefix code)");
+          throw new ModelFileException(
+              what + ": the Huffman code lengths are over-subscribed (not a prefix code)");
         }
       }
       symbols = new int[used];

@@ -3,9 +3,10 @@ package io.verdant.common.modelfile;
 import java.util.List;
 
 /**
- * A compressed model as Verdant stores it (docs/model-format.md): a metadata JSON document (architecture,
- * dataset manifest checksum, the options of every stage, per-layer statistics), the network configuration
- * JSON that rebuilds the model, and its parameter tensors in flattened-parameter order.
+ * A compressed model as Verdant stores it (docs/model-format.md): a metadata JSON document
+ * (architecture, dataset manifest checksum, the options of every stage, per-layer statistics), the
+ * network configuration JSON that rebuilds the model, and its parameter tensors in
+ * flattened-parameter order.
  *
  * <p>{@link ModelFileWriter} encodes one; {@link ModelFileReader} decodes every version it knows.
  */

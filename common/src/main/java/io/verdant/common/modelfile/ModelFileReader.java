@@ -28,9 +28,10 @@ import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
 /**
- * Decodes model files of every version this code knows (dispatch on the version field). Every size read from
- * the file is checked against the bytes that remain before anything is allocated; any defect (truncation, a
- * CRC mismatch, an unknown version, sizes that do not fit) is a {@link ModelFileException} naming the file.
+ * Decodes model files of every version this code knows (dispatch on the version field). Every size
+ * read from the file is checked against the bytes that remain before anything is allocated; any
+ * defect (truncation, a CRC mismatch, an unknown version, sizes that do not fit) is a {@link
+ * ModelFileException} naming the file.
  */
 public final class ModelFileReader {
   private ModelFileReader() {}
@@ -40,12 +41,17 @@ public final class ModelFileReader {
 
   public static Decoded decode(byte[] bytes, String source) {
     if (bytes.length < HEADER + TRAILER) {
-      throw new ModelFileException(source + ": not a Verdant model file: " + bytes.length + " bytes, a model file has at least "
-          + (HEADER + TRAILER));
+      throw new ModelFileException(
+          source
+              + ": not a Verdant model file: "
+              + bytes.length
+              + " bytes, a model file has at least "
+              + (HEADER + TRAILER));
     }
     for (int i = 0; i < MAGIC.length; i++) {
       if (bytes[i] != MAGIC[i]) {
-        throw new ModelFileException(source + ": not a Verdant model file (its first bytes are not the model file magic)");
+        throw new ModelFileException(
+            source + ": not a Verdant model file (its first bytes are not the model file magic)");
       }
     }
     int version = ((bytes[VERSION_OFFSET] & 0xff) << 8) | (bytes[VERSION_OFFSET + 1] & 0xff);
@@ -53,8 +59,13 @@ public final class ModelFileReader {
       case 1:
         return new V1(bytes, source).read();
       default:
-        throw new ModelFileException(source + ": unknown model file format version " + version + "; this Verdant reads versions 1 to "
-            + ModelFile.CURRENT_VERSION + " (a newer Verdant wrote it?)");
+        throw new ModelFileException(
+            source
+                + ": unknown model file format version "
+                + version
+                + "; this Verdant reads versions 1 to "
+                + ModelFile.CURRENT_VERSION
+                + " (a newer Verdant wrote it?)");
     }
   }
 
@@ -98,15 +109,25 @@ public final class ModelFileReader {
       end = b.length;
       long declared = u32();
       if (declared != b.length) {
-        throw fail(declared > b.length
-            ? "truncated: the header declares " + declared + " bytes, the file has " + b.length
-            : "the header declares " + declared + " bytes, the file has " + b.length + " (trailing bytes or a corrupted header)");
+        throw fail(
+            declared > b.length
+                ? "truncated: the header declares " + declared + " bytes, the file has " + b.length
+                : "the header declares "
+                    + declared
+                    + " bytes, the file has "
+                    + b.length
+                    + " (trailing bytes or a corrupted header)");
       }
       CRC32 crc = new CRC32();
       crc.update(b, 0, b.length - TRAILER);
       long stored = u32At(b.length - TRAILER);
       if (crc.getValue() != stored) {
-        throw fail(String.format(Locale.ROOT, "file CRC32 mismatch (stored %08x, computed %08x): the file is corrupted", stored, crc.getValue()));
+        throw fail(
+            String.format(
+                Locale.ROOT,
+                "file CRC32 mismatch (stored %08x, computed %08x): the file is corrupted",
+                stored,
+                crc.getValue()));
       }
       end = b.length - TRAILER;
     }
@@ -115,19 +136,28 @@ public final class ModelFileReader {
       long blocks = u32();
       // Every block takes at least its head and its CRC.
       if (blocks < MIN_BLOCKS || blocks > (end - pos) / (BLOCK_HEAD + BLOCK_CRC)) {
-        throw fail("block count " + blocks + " does not fit the " + (end - pos) + " bytes that remain");
+        throw fail(
+            "block count " + blocks + " does not fit the " + (end - pos) + " bytes that remain");
       }
       return blocks;
     }
 
-    /** One block: its head and CRC32 are checked, then its payload is read within the payload's bounds. */
+    /**
+     * One block: its head and CRC32 are checked, then its payload is read within the payload's
+     * bounds.
+     */
     private void block() {
       int start = pos;
       need(BLOCK_HEAD);
       int type = u8();
       long len = u32();
       if (len > end - pos - BLOCK_CRC) {
-        throw fail("block length " + len + " does not fit the " + Math.max(0, end - pos - BLOCK_CRC) + " bytes that remain");
+        throw fail(
+            "block length "
+                + len
+                + " does not fit the "
+                + Math.max(0, end - pos - BLOCK_CRC)
+                + " bytes that remain");
       }
       int payloadEnd = pos + (int) len;
       checkBlockCrc(start, payloadEnd);
@@ -146,7 +176,12 @@ public final class ModelFileReader {
       crc.update(b, start, payloadEnd - start);
       long stored = u32At(payloadEnd);
       if (crc.getValue() != stored) {
-        throw fail(String.format(Locale.ROOT, "block CRC32 mismatch (stored %08x, computed %08x): the block is corrupted", stored, crc.getValue()));
+        throw fail(
+            String.format(
+                Locale.ROOT,
+                "block CRC32 mismatch (stored %08x, computed %08x): the block is corrupted",
+                stored,
+                crc.getValue()));
       }
     }
 
@@ -192,8 +227,12 @@ public final class ModelFileReader {
           throw fail("the compressed text does not decompress to its declared " + raw + " bytes");
         }
         pos = end;
-        return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(out)).toString();
+        return StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT)
+            .decode(ByteBuffer.wrap(out))
+            .toString();
       } catch (DataFormatException | CharacterCodingException e) {
         throw fail("the compressed text is corrupted: " + e.getMessage());
       } finally {
@@ -224,7 +263,10 @@ public final class ModelFileReader {
       return name;
     }
 
-    /** Rank and dimensions; the running product is checked after each dimension so that it cannot overflow. */
+    /**
+     * Rank and dimensions; the running product is checked after each dimension so that it cannot
+     * overflow.
+     */
     private int[] shape() {
       int rank = u8();
       if (rank < 1 || rank > MAX_RANK) {
@@ -235,7 +277,13 @@ public final class ModelFileReader {
       for (int i = 0; i < rank; i++) {
         long d = u32();
         if (d < 1 || d > Integer.MAX_VALUE) {
-          throw fail("dimension " + i + " must be between 1 and " + Integer.MAX_VALUE + ", cannot be: " + d);
+          throw fail(
+              "dimension "
+                  + i
+                  + " must be between 1 and "
+                  + Integer.MAX_VALUE
+                  + ", cannot be: "
+                  + d);
         }
         shape[i] = (int) d;
         count *= d;
@@ -256,7 +304,9 @@ public final class ModelFileReader {
       }
       Tensor t = Tensor.raw(name, shape, v);
       tensors.add(t);
-      stats.add(new TensorStats(name, Tensor.Encoding.RAW_F32, n, t.nonZero(), 0, 0, 32, 0, 0, 0, blockBytes));
+      stats.add(
+          new TensorStats(
+              name, Tensor.Encoding.RAW_F32, n, t.nonZero(), 0, 0, 32, 0, 0, 0, blockBytes));
     }
 
     private void sparseTensor(String name, int[] shape, int n, long blockBytes) {
@@ -265,22 +315,57 @@ public final class ModelFileReader {
       int[] assignment = new int[n];
       long fillers = decodeEntries(assignment, h, s);
       pos = end;
-      Tensor t = new Tensor(name, shape, Tensor.Encoding.SPARSE_SHARED, null, h.codebook(), assignment, h.weightBits(),
-          h.gapBits(), h.stride());
+      Tensor t =
+          new Tensor(
+              name,
+              shape,
+              Tensor.Encoding.SPARSE_SHARED,
+              null,
+              h.codebook(),
+              assignment,
+              h.weightBits(),
+              h.gapBits(),
+              h.stride());
       // Stream lengths in bits are not stored; bytes * 8 is the cost on disk.
-      stats.add(new TensorStats(name, Tensor.Encoding.SPARSE_SHARED, n, t.nonZero(), s.entries(), fillers, h.weightBits(),
-          h.gapBits(), s.indexBytes() * 8, s.gapBytes() * 8, blockBytes));
+      stats.add(
+          new TensorStats(
+              name,
+              Tensor.Encoding.SPARSE_SHARED,
+              n,
+              t.nonZero(),
+              s.entries(),
+              fillers,
+              h.weightBits(),
+              h.gapBits(),
+              s.indexBytes() * 8,
+              s.gapBytes() * 8,
+              blockBytes));
       tensors.add(t);
     }
 
     /** What a sparse tensor stores before its streams. */
-    private record SparseHead(int weightBits, int gapBits, int stride, float[] codebook, int[] indexLengths, int[] gapLengths) {}
+    private record SparseHead(
+        int weightBits,
+        int gapBits,
+        int stride,
+        float[] codebook,
+        int[] indexLengths,
+        int[] gapLengths) {}
 
     private SparseHead sparseHead(int n) {
       int weightBits = u8();
       int gapBits = u8();
-      if (weightBits < 1 || weightBits > Tensor.MAX_BITS || gapBits < 1 || gapBits > Tensor.MAX_BITS) {
-        throw fail("weight and gap bits must be between 1 and " + Tensor.MAX_BITS + ", cannot be: " + weightBits + " and " + gapBits);
+      if (weightBits < 1
+          || weightBits > Tensor.MAX_BITS
+          || gapBits < 1
+          || gapBits > Tensor.MAX_BITS) {
+        throw fail(
+            "weight and gap bits must be between 1 and "
+                + Tensor.MAX_BITS
+                + ", cannot be: "
+                + weightBits
+                + " and "
+                + gapBits);
       }
       long stride = u32();
       if (stride < 1 || stride > n || n % stride != 0) {
@@ -310,7 +395,10 @@ public final class ModelFileReader {
       return lengths;
     }
 
-    /** The entry count and the sizes of the gap and index streams, which fill the rest of the payload. */
+    /**
+     * The entry count and the sizes of the gap and index streams, which fill the rest of the
+     * payload.
+     */
     private record Streams(long entries, long gapBytes, long indexBytes) {}
 
     private Streams streams(int n, int gapBits) {
@@ -318,18 +406,35 @@ public final class ModelFileReader {
       long gapBytes = u32();
       long idxBytes = u32();
       if (gapBytes + idxBytes != end - pos) {
-        throw fail("stream sizes " + gapBytes + " + " + idxBytes + " do not match the " + (end - pos) + " bytes that remain");
+        throw fail(
+            "stream sizes "
+                + gapBytes
+                + " + "
+                + idxBytes
+                + " do not match the "
+                + (end - pos)
+                + " bytes that remain");
       }
       if (entries > gapBytes * 8 || entries > idxBytes * 8) {
-        throw fail(entries + " entries cannot fit streams of " + gapBytes + " and " + idxBytes + " bytes");
+        throw fail(
+            entries + " entries cannot fit streams of " + gapBytes + " and " + idxBytes + " bytes");
       }
       if (n > (entries + 1) * (1 << gapBits)) {
-        throw fail(n + " values cannot be covered by " + entries + " entries with " + gapBits + "-bit gaps");
+        throw fail(
+            n
+                + " values cannot be covered by "
+                + entries
+                + " entries with "
+                + gapBits
+                + "-bit gaps");
       }
       return new Streams(entries, gapBytes, idxBytes);
     }
 
-    /** Fills {@code assignment} from the two streams at {@code pos}; returns the filler entries (index 0) read. */
+    /**
+     * Fills {@code assignment} from the two streams at {@code pos}; returns the filler entries
+     * (index 0) read.
+     */
     private long decodeEntries(int[] assignment, SparseHead h, Streams s) {
       String gaps = source + ": " + where + " gaps";
       String indices = source + ": " + where + " indices";
@@ -346,7 +451,14 @@ public final class ModelFileReader {
         p += gd.decode(gr, gaps) + 1;
         int index = id.decode(ir, indices);
         if (p >= n) {
-          throw fail("entry " + e + " lies at position " + p + ", past the " + n + " values of the tensor");
+          throw fail(
+              "entry "
+                  + e
+                  + " lies at position "
+                  + p
+                  + ", past the "
+                  + n
+                  + " values of the tensor");
         }
         if (index == 0) {
           fillers++;
@@ -390,7 +502,10 @@ public final class ModelFileReader {
     }
 
     private int s32At(int p) {
-      return ((b[p] & 0xff) << 24) | ((b[p + 1] & 0xff) << 16) | ((b[p + 2] & 0xff) << 8) | (b[p + 3] & 0xff);
+      return ((b[p] & 0xff) << 24)
+          | ((b[p + 1] & 0xff) << 16)
+          | ((b[p + 2] & 0xff) << 8)
+          | (b[p + 3] & 0xff);
     }
 
     private ModelFileException fail(String what) {

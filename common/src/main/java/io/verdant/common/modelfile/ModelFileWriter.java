@@ -26,7 +26,8 @@ public final class ModelFileWriter {
   private ModelFileWriter() {}
 
   /** The file's bytes and what each tensor cost. */
-  public record Encoded(byte[] bytes, List<TensorStats> stats, long metadataBytes, long configBytes) {}
+  public record Encoded(
+      byte[] bytes, List<TensorStats> stats, long metadataBytes, long configBytes) {}
 
   public static Encoded encode(ModelFile model) {
     try {
@@ -110,14 +111,25 @@ public final class ModelFileWriter {
     if (t.encoding() == Tensor.Encoding.RAW_F32) {
       writeRaw(p, t);
       long size = block(out, BLOCK_TENSOR, payload.toByteArray());
-      return new TensorStats(t.name(), t.encoding(), t.size(), t.nonZero(), 0, 0, 32, 0, 0, 0, size);
+      return new TensorStats(
+          t.name(), t.encoding(), t.size(), t.nonZero(), 0, 0, 32, 0, 0, 0, size);
     }
     SparseEntries entries = SparseEntries.of(t);
     HuffmanStreams streams = entries.coded(t.codebook().length);
     writeSparse(p, t, entries.count, streams);
     long size = block(out, BLOCK_TENSOR, payload.toByteArray());
-    return new TensorStats(t.name(), t.encoding(), t.size(), t.nonZero(), entries.count, entries.fillers, t.weightBits(),
-        t.gapBits(), streams.indices().bitCount(), streams.gaps().bitCount(), size);
+    return new TensorStats(
+        t.name(),
+        t.encoding(),
+        t.size(),
+        t.nonZero(),
+        entries.count,
+        entries.fillers,
+        t.weightBits(),
+        t.gapBits(),
+        streams.indices().bitCount(),
+        streams.gaps().bitCount(),
+        size);
   }
 
   private static void writeNameAndShape(DataOutputStream out, Tensor t) throws IOException {
@@ -137,8 +149,12 @@ public final class ModelFileWriter {
     }
   }
 
-  /** Bit widths, stride, codebook (entry 0 is implied), code lengths, then the entry count and both streams. */
-  private static void writeSparse(DataOutputStream out, Tensor t, int entries, HuffmanStreams streams) throws IOException {
+  /**
+   * Bit widths, stride, codebook (entry 0 is implied), code lengths, then the entry count and both
+   * streams.
+   */
+  private static void writeSparse(
+      DataOutputStream out, Tensor t, int entries, HuffmanStreams streams) throws IOException {
     out.writeByte(ENCODING_SPARSE_SHARED);
     out.writeByte(t.weightBits());
     out.writeByte(t.gapBits());
@@ -163,14 +179,17 @@ public final class ModelFileWriter {
     out.write(indices);
   }
 
-  /** The Huffman code lengths of the gaps and of the codebook indices, and the two coded streams. */
-  private record HuffmanStreams(int[] gapLengths, int[] indexLengths, BitWriter gaps, BitWriter indices) {}
+  /**
+   * The Huffman code lengths of the gaps and of the codebook indices, and the two coded streams.
+   */
+  private record HuffmanStreams(
+      int[] gapLengths, int[] indexLengths, BitWriter gaps, BitWriter indices) {}
 
   /**
-   * The sparse entries of a tensor in traversal order, as parallel arrays of gaps and codebook indices. Each entry
-   * advances the position by gap + 1; a gap that does not fit gapBits becomes fillers (gap span - 1, codebook
-   * index 0), and fillers also cover trailing zeros so that the decoder can bound the tensor size by
-   * (entries + 1) * span before it allocates.
+   * The sparse entries of a tensor in traversal order, as parallel arrays of gaps and codebook
+   * indices. Each entry advances the position by gap + 1; a gap that does not fit gapBits becomes
+   * fillers (gap span - 1, codebook index 0), and fillers also cover trailing zeros so that the
+   * decoder can bound the tensor size by (entries + 1) * span before it allocates.
    */
   private static final class SparseEntries {
     private final int span;
@@ -227,7 +246,8 @@ public final class ModelFileWriter {
     HuffmanStreams coded(int codebookSize) {
       int[] gapLengths = Huffman.lengths(frequencies(gaps, span));
       int[] indexLengths = Huffman.lengths(frequencies(indices, codebookSize));
-      return new HuffmanStreams(gapLengths, indexLengths, stream(gaps, gapLengths), stream(indices, indexLengths));
+      return new HuffmanStreams(
+          gapLengths, indexLengths, stream(gaps, gapLengths), stream(indices, indexLengths));
     }
 
     private long[] frequencies(int[] symbols, int alphabet) {

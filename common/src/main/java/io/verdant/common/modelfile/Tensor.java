@@ -3,59 +3,95 @@ package io.verdant.common.modelfile;
 import java.util.Arrays;
 
 /**
- * One parameter array of a model, as stored in a model file. Either {@link Encoding#RAW_F32} (every value as a
- * float32: biases, layers left uncompressed) or {@link Encoding#SPARSE_SHARED}: a codebook of shared values whose
- * entry 0 is always exactly 0.0 (pruned weights and fillers), and per position the codebook index.
+ * One parameter array of a model, as stored in a model file. Either {@link Encoding#RAW_F32} (every
+ * value as a float32: biases, layers left uncompressed) or {@link Encoding#SPARSE_SHARED}: a
+ * codebook of shared values whose entry 0 is always exactly 0.0 (pruned weights and fillers), and
+ * per position the codebook index.
  *
  * @param name the parameter's name in the model (e.g. {@code 0_W})
  * @param shape the array's shape; the values are in the model's flattened parameter order
  * @param raw the values of a RAW_F32 tensor (null otherwise)
  * @param codebook the shared values of a SPARSE_SHARED tensor, {@code codebook[0] == 0.0f}
  * @param assignment per position, the codebook index (0 = pruned)
- * @param weightBits bits of a codebook index before Huffman coding (codebook size at most 2^weightBits)
+ * @param weightBits bits of a codebook index before Huffman coding (codebook size at most
+ *     2^weightBits)
  * @param gapBits bits of a relative index gap before Huffman coding
  * @param stride the traversal of positions by the sparse entries: entry order q visits position
- *     {@code (q % m) * stride + q / m} with {@code m = size / stride}; 1 is the flat order, the row length of a
- *     column-major matrix visits it row by row (docs/model-format.md)
+ *     {@code (q % m) * stride + q / m} with {@code m = size / stride}; 1 is the flat order, the row
+ *     length of a column-major matrix visits it row by row (docs/model-format.md)
  */
-public record Tensor(String name, int[] shape, Encoding encoding, float[] raw, float[] codebook, int[] assignment,
-    int weightBits, int gapBits, int stride) {
+public record Tensor(
+    String name,
+    int[] shape,
+    Encoding encoding,
+    float[] raw,
+    float[] codebook,
+    int[] assignment,
+    int weightBits,
+    int gapBits,
+    int stride) {
 
-  public enum Encoding { RAW_F32, SPARSE_SHARED }
+  public enum Encoding {
+    RAW_F32,
+    SPARSE_SHARED
+  }
 
   public static final int MAX_BITS = 8;
 
   public static Tensor raw(String name, int[] shape, float[] values) {
     if (values.length != count(shape)) {
-      throw new IllegalArgumentException(name + ": " + values.length + " values for shape " + Arrays.toString(shape));
+      throw new IllegalArgumentException(
+          name + ": " + values.length + " values for shape " + Arrays.toString(shape));
     }
     return new Tensor(name, shape.clone(), Encoding.RAW_F32, values, null, null, 0, 0, 1);
   }
 
-  public static Tensor sparseShared(String name, int[] shape, float[] codebook, int[] assignment, int weightBits, int gapBits) {
+  public static Tensor sparseShared(
+      String name, int[] shape, float[] codebook, int[] assignment, int weightBits, int gapBits) {
     return sparseShared(name, shape, codebook, assignment, weightBits, gapBits, 1);
   }
 
-  public static Tensor sparseShared(String name, int[] shape, float[] codebook, int[] assignment, int weightBits, int gapBits,
+  public static Tensor sparseShared(
+      String name,
+      int[] shape,
+      float[] codebook,
+      int[] assignment,
+      int weightBits,
+      int gapBits,
       int stride) {
     if (stride < 1 || assignment.length % stride != 0) {
-      throw new IllegalArgumentException(name + ": the stride must divide the size " + assignment.length + ": " + stride);
+      throw new IllegalArgumentException(
+          name + ": the stride must divide the size " + assignment.length + ": " + stride);
     }
     if (assignment.length != count(shape)) {
-      throw new IllegalArgumentException(name + ": " + assignment.length + " indices for shape " + Arrays.toString(shape));
+      throw new IllegalArgumentException(
+          name + ": " + assignment.length + " indices for shape " + Arrays.toString(shape));
     }
     if (weightBits < 1 || weightBits > MAX_BITS || gapBits < 1 || gapBits > MAX_BITS) {
-      throw new IllegalArgumentException(name + ": weight and gap bits must be between 1 and " + MAX_BITS);
+      throw new IllegalArgumentException(
+          name + ": weight and gap bits must be between 1 and " + MAX_BITS);
     }
-    if (codebook.length < 1 || codebook.length > (1 << weightBits) || Float.floatToRawIntBits(codebook[0]) != 0) {
-      throw new IllegalArgumentException(name + ": the codebook needs 1 to 2^" + weightBits + " entries and entry 0 = 0.0");
+    if (codebook.length < 1
+        || codebook.length > (1 << weightBits)
+        || Float.floatToRawIntBits(codebook[0]) != 0) {
+      throw new IllegalArgumentException(
+          name + ": the codebook needs 1 to 2^" + weightBits + " entries and entry 0 = 0.0");
     }
     for (int a : assignment) {
       if (a < 0 || a >= codebook.length) {
         throw new IllegalArgumentException(name + ": codebook index out of range: " + a);
       }
     }
-    return new Tensor(name, shape.clone(), Encoding.SPARSE_SHARED, null, codebook.clone(), assignment, weightBits, gapBits, stride);
+    return new Tensor(
+        name,
+        shape.clone(),
+        Encoding.SPARSE_SHARED,
+        null,
+        codebook.clone(),
+        assignment,
+        weightBits,
+        gapBits,
+        stride);
   }
 
   /** The position the q-th step of a traversal with this stride visits. */

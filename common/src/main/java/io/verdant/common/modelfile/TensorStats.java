@@ -15,8 +15,18 @@ package io.verdant.common.modelfile;
  * @param gapStreamBits the Huffman-coded gaps, in bits
  * @param blockBytes the whole block in the file: header, codebook, code tables, streams and CRC
  */
-public record TensorStats(String name, Tensor.Encoding encoding, long weights, long nonZero, long entries, long fillers,
-    int weightBits, int gapBits, long indexStreamBits, long gapStreamBits, long blockBytes) {
+public record TensorStats(
+    String name,
+    Tensor.Encoding encoding,
+    long weights,
+    long nonZero,
+    long entries,
+    long fillers,
+    int weightBits,
+    int gapBits,
+    long indexStreamBits,
+    long gapStreamBits,
+    long blockBytes) {
 
   public double keptFraction() {
     return weights == 0 ? 0 : (double) nonZero / weights;

@@ -13,11 +13,12 @@ import org.slf4j.LoggerFactory;
 import scala.Tuple2;
 
 /**
- * Records a whole Spark application that enabled the plugin but is not a Verdant job: one ledger run whose id
- * is the application id and whose job is the application name, written when the application ends. Its
- * settings come from the Spark configuration: {@code spark.verdant.ledger}, {@code spark.verdant.pue},
- * {@code spark.verdant.gridIntensity}, {@code spark.verdant.gridIntensityCsv}, {@code spark.verdant.region},
- * {@code spark.verdant.cpuTdpWatts}, {@code spark.verdant.memoryWattsPerGib}.
+ * Records a whole Spark application that enabled the plugin but is not a Verdant job: one ledger
+ * run whose id is the application id and whose job is the application name, written when the
+ * application ends. Its settings come from the Spark configuration: {@code spark.verdant.ledger},
+ * {@code spark.verdant.pue}, {@code spark.verdant.gridIntensity}, {@code
+ * spark.verdant.gridIntensityCsv}, {@code spark.verdant.region}, {@code spark.verdant.cpuTdpWatts},
+ * {@code spark.verdant.memoryWattsPerGib}.
  */
 final class ApplicationRecorder {
   private static final Logger LOG = LoggerFactory.getLogger(ApplicationRecorder.class);
@@ -37,15 +38,21 @@ final class ApplicationRecorder {
     LedgerOptions o = LedgerOptions.fromConf(c);
     Map<String, String> options = new TreeMap<>();
     for (Tuple2<String, String> kv : c.getAll()) {
-      if (kv._1().startsWith("spark.verdant.") || kv._1().equals("spark.master") || kv._1().equals("spark.app.name")) {
+      if (kv._1().startsWith("spark.verdant.")
+          || kv._1().equals("spark.master")
+          || kv._1().equals("spark.app.name")) {
         options.put(kv._1(), kv._2());
       }
     }
     String runId = appId.replaceAll("[^A-Za-z0-9._-]", "_");
-    run = JobRun.start(null, sc.appName(), runId, options, List.of(new LedgerRecorder(o, sc, true)));
+    run =
+        JobRun.start(null, sc.appName(), runId, options, List.of(new LedgerRecorder(o, sc, true)));
   }
 
-  /** Called by the driver plugin's shutdown, while Spark stops: the run ends and its rows are written. */
+  /**
+   * Called by the driver plugin's shutdown, while Spark stops: the run ends and its rows are
+   * written.
+   */
   synchronized void stop() {
     if (ended) {
       return;

@@ -16,24 +16,34 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One run of one job: its id, options, phases and outcome. Each phase runs under a Spark job group
- * named {@code verdant:<job>:<phase>} (and the local properties {@code verdant.run.id} and
- * {@code verdant.phase}), so the Spark UI, event logs and the ledger say which phase every Spark job,
+ * named {@code verdant:<job>:<phase>} (and the local properties {@code verdant.run.id} and {@code
+ * verdant.phase}), so the Spark UI, event logs and the ledger say which phase every Spark job,
  * stage and task belonged to.
  */
 public final class JobRun implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JobRun.class);
-  private static final Pattern SECRET = Pattern.compile("(?i).*(password|secret|token|credential|access[._-]?key).*");
+  private static final Pattern SECRET =
+      Pattern.compile("(?i).*(password|secret|token|credential|access[._-]?key).*");
   public static final String PROP_RUN_ID = "verdant.run.id";
   public static final String PROP_JOB = "verdant.job";
   public static final String PROP_PHASE = "verdant.phase";
+
   /**
-   * The attribute under which a run that makes predictions (the score job) records how many it made; the ledger adds
-   * the run's energy and carbon per 1,000 of them.
+   * The attribute under which a run that makes predictions (the score job) records how many it
+   * made; the ledger adds the run's energy and carbon per 1,000 of them.
    */
   public static final String PREDICTIONS = "predictions";
 
-  /** How a run ended; a paused run is one segment of a run that continues later under the same id. */
-  public enum Status { RUNNING, SUCCEEDED, FAILED, STOPPED_FOR_BUDGET, PAUSED_FOR_CARBON, PAUSED_FOR_PRICE;
+  /**
+   * How a run ended; a paused run is one segment of a run that continues later under the same id.
+   */
+  public enum Status {
+    RUNNING,
+    SUCCEEDED,
+    FAILED,
+    STOPPED_FOR_BUDGET,
+    PAUSED_FOR_CARBON,
+    PAUSED_FOR_PRICE;
 
     public boolean isPause() {
       return this == PAUSED_FOR_CARBON || this == PAUSED_FOR_PRICE;
@@ -53,7 +63,12 @@ public final class JobRun implements AutoCloseable {
   private Throwable error;
   private Instant end;
 
-  private JobRun(SparkSession spark, String job, String runId, Map<String, String> options, List<JobRunListener> listeners) {
+  private JobRun(
+      SparkSession spark,
+      String job,
+      String runId,
+      Map<String, String> options,
+      List<JobRunListener> listeners) {
     this.spark = spark;
     this.job = job;
     this.runId = runId;
@@ -61,8 +76,15 @@ public final class JobRun implements AutoCloseable {
     this.listeners = List.copyOf(listeners);
   }
 
-  /** Starts a run, logs its effective options once (sorted, secrets masked), and tells the listeners. */
-  public static JobRun start(SparkSession spark, String job, String runId, Map<String, String> options,
+  /**
+   * Starts a run, logs its effective options once (sorted, secrets masked), and tells the
+   * listeners.
+   */
+  public static JobRun start(
+      SparkSession spark,
+      String job,
+      String runId,
+      Map<String, String> options,
       List<JobRunListener> listeners) {
     JobRun run = new JobRun(spark, job, runId, options, listeners);
     LOG.info("Starting {} run {} with options {}", job, runId, masked(run.options));
@@ -87,7 +109,10 @@ public final class JobRun implements AutoCloseable {
     Objects.requireNonNull(name);
     phases.add(name);
     if (spark != null) {
-      spark.sparkContext().setJobGroup("verdant:" + job + ":" + name, job + " " + name + " (run " + runId + ")", false);
+      spark
+          .sparkContext()
+          .setJobGroup(
+              "verdant:" + job + ":" + name, job + " " + name + " (run " + runId + ")", false);
       spark.sparkContext().setLocalProperty(PROP_PHASE, name);
     }
     for (JobRunListener l : listeners) {
@@ -111,20 +136,25 @@ public final class JobRun implements AutoCloseable {
   }
 
   public void phase(String name, Runnable body) {
-    phase(name, () -> {
-      body.run();
-      return null;
-    });
+    phase(
+        name,
+        () -> {
+          body.run();
+          return null;
+        });
   }
 
-  /** Free-form facts a job records about itself (dataset, model, backend), carried into the ledger's runs row. */
+  /**
+   * Free-form facts a job records about itself (dataset, model, backend), carried into the ledger's
+   * runs row.
+   */
   public void attribute(String key, String value) {
     attributes.put(key, value);
   }
 
   /**
-   * Energy the run has used so far in joules, from the first listener that measures it (the ledger), or NaN when
-   * no listener does (e.g. {@code --no-ledger}).
+   * Energy the run has used so far in joules, from the first listener that measures it (the
+   * ledger), or NaN when no listener does (e.g. {@code --no-ledger}).
    */
   public double energySoFarJ() {
     for (JobRunListener l : listeners) {
@@ -135,7 +165,10 @@ public final class JobRun implements AutoCloseable {
     return Double.NaN;
   }
 
-  /** Ends the run as stopped by its energy budget; {@code message} (the projection) is recorded with the status. */
+  /**
+   * Ends the run as stopped by its energy budget; {@code message} (the projection) is recorded with
+   * the status.
+   */
   public void stoppedForBudget(String message) {
     finish(Status.STOPPED_FOR_BUDGET, new BudgetExceededException(message));
   }
@@ -145,8 +178,11 @@ public final class JobRun implements AutoCloseable {
   }
 
   public void failed(Throwable t) {
-    finish(t instanceof PausedException p ? p.status()
-        : t instanceof BudgetExceededException ? Status.STOPPED_FOR_BUDGET : Status.FAILED, t);
+    finish(
+        t instanceof PausedException p
+            ? p.status()
+            : t instanceof BudgetExceededException ? Status.STOPPED_FOR_BUDGET : Status.FAILED,
+        t);
   }
 
   private void finish(Status s, Throwable t) {

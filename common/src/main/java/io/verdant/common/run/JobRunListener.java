@@ -12,6 +12,8 @@ public interface JobRunListener {
 
   default void onPhaseEnd(JobRun run, String phase, long wallMs) {}
 
-  /** @param error null when the job succeeded */
+  /**
+   * @param error null when the job succeeded
+   */
   default void onEnd(JobRun run, JobRun.Status status, Throwable error) {}
 }

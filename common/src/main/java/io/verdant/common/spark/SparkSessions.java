@@ -6,9 +6,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds the SparkSession for a job. Every setting here is a default: a {@code --conf} the operator passed
- * (or a {@code spark.*} system property) always wins ({@code setIfMissing}). The master is never
- * hard-coded: spark-submit decides, and only the embedded run (no master given) falls back to {@code local[*]}.
+ * Builds the SparkSession for a job. Every setting here is a default: a {@code --conf} the operator
+ * passed (or a {@code spark.*} system property) always wins ({@code setIfMissing}). The master is
+ * never hard-coded: spark-submit decides, and only the embedded run (no master given) falls back to
+ * {@code local[*]}.
  */
 public final class SparkSessions {
   private static final Logger LOG = LoggerFactory.getLogger(SparkSessions.class);
@@ -39,8 +40,12 @@ public final class SparkSessions {
 
   public static SparkSession create(SparkConf conf) {
     SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
-    LOG.info("Spark {} master={} app={} defaultParallelism={}", spark.version(), spark.sparkContext().master(),
-        spark.sparkContext().appName(), spark.sparkContext().defaultParallelism());
+    LOG.info(
+        "Spark {} master={} app={} defaultParallelism={}",
+        spark.version(),
+        spark.sparkContext().master(),
+        spark.sparkContext().appName(),
+        spark.sparkContext().defaultParallelism());
     return spark;
   }
 

@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
-/** One sampler per JVM, whoever asks (driver plugin, executor plugin in local mode, run recorder): no double counting. */
+/**
+ * One sampler per JVM, whoever asks (driver plugin, executor plugin in local mode, run recorder):
+ * no double counting.
+ */
 class SamplingThreadTest {
   @Test
   void aJvmHasOneSamplerWhoeverAsks() throws Exception {
@@ -23,13 +26,15 @@ class SamplingThreadTest {
     // It counts its own cost: every sample delivered, and the CPU time they took.
     long before = a.samples();
     a.sampleNow();
-    assertTrue(a.samples() >= before + 1 && before >= 3, "samples: " + before + " then " + a.samples());
+    assertTrue(
+        a.samples() >= before + 1 && before >= 3, "samples: " + before + " then " + a.samples());
     assertTrue(a.cpuNanos() > 0, "cpu ns: " + a.cpuNanos());
     SamplingThread.release(b);
     assertTrue(SamplingThread.running());
     SamplingThread.release(a);
     assertFalse(SamplingThread.running());
-    // All samples went to the first sink, as the driver's executor, and they tile time without overlap.
+    // All samples went to the first sink, as the driver's executor, and they tile time without
+    // overlap.
     assertTrue(second.isEmpty());
     assertTrue(first.size() >= 3, "samples: " + first.size());
     for (int i = 1; i < first.size(); i++) {

@@ -20,7 +20,8 @@ class LedgerOptionsTest {
   @Test
   void theLedgerRootFollowsOptionThenEnvironment() {
     assertEquals("/x", LedgerOptions.root("/x", Map.of("VERDANT_LEDGER", "/l")));
-    assertEquals("/l", LedgerOptions.root(null, Map.of("VERDANT_LEDGER", "/l", "VERDANT_WORK_DIR", "/w")));
+    assertEquals(
+        "/l", LedgerOptions.root(null, Map.of("VERDANT_LEDGER", "/l", "VERDANT_WORK_DIR", "/w")));
     assertEquals("/w/ledger", LedgerOptions.root(null, Map.of("VERDANT_WORK_DIR", "/w")));
     assertEquals("verdant-work/ledger", LedgerOptions.root(null, Map.of()));
   }
@@ -28,21 +29,30 @@ class LedgerOptionsTest {
   @Test
   void optionsAreParsedAndValidated() {
     LedgerOptions o = new LedgerOptions();
-    new CommandLine(o).parseArgs("--pue", "1.2", "--region", "DE", "--grid-intensity", "380", "--cpu-tdp-watts", "9");
+    new CommandLine(o)
+        .parseArgs(
+            "--pue", "1.2", "--region", "DE", "--grid-intensity", "380", "--cpu-tdp-watts", "9");
     o.validate();
     assertEquals(1.2, o.settings(new org.apache.hadoop.conf.Configuration()).pue());
     assertEquals(380.0, o.settings(new org.apache.hadoop.conf.Configuration()).grid().at(0));
-    assertEquals("--grid-intensity", o.settings(new org.apache.hadoop.conf.Configuration()).grid().source());
+    assertEquals(
+        "--grid-intensity", o.settings(new org.apache.hadoop.conf.Configuration()).grid().source());
     LedgerOptions bad = new LedgerOptions();
     new CommandLine(bad).parseArgs("--pue", "0.9");
-    assertEquals("--pue must be at least 1, cannot be: 0.9",
+    assertEquals(
+        "--pue must be at least 1, cannot be: 0.9",
         assertThrows(VerdantException.class, bad::validate).getMessage());
     LedgerOptions both = new LedgerOptions();
     new CommandLine(both).parseArgs("--grid-intensity", "1", "--grid-intensity-csv", "x.csv");
-    assertEquals("--grid-intensity and --grid-intensity-csv cannot be used together, given: 1.0 and x.csv",
+    assertEquals(
+        "--grid-intensity and --grid-intensity-csv cannot be used together, given: 1.0 and x.csv",
         assertThrows(VerdantException.class, both::validate).getMessage());
-    LedgerOptions conf = LedgerOptions.fromConf(new SparkConf(false).set("spark.verdant.pue", "1.1")
-        .set("spark.verdant.cpuTdpWatts", "5").set("spark.verdant.ledger", "/c"));
+    LedgerOptions conf =
+        LedgerOptions.fromConf(
+            new SparkConf(false)
+                .set("spark.verdant.pue", "1.1")
+                .set("spark.verdant.cpuTdpWatts", "5")
+                .set("spark.verdant.ledger", "/c"));
     assertEquals("/c", conf.root());
     assertEquals(5.0, conf.settings(new org.apache.hadoop.conf.Configuration()).cpuWattsPerCore());
   }
@@ -50,8 +60,23 @@ class LedgerOptionsTest {
   /** What executors send over the plugin RPC survives Java serialization. */
   @Test
   void intervalsSerialize() throws Exception {
-    Interval i = new Interval("h", "3", 42, 1, 1001, 8, "cpu", 5, 10, 100, 1 << 20, 1 << 30, 7, 8,
-        List.of(new GpuSample(0, "gpu", 1.5, Double.NaN, 50, 1, 2)));
+    Interval i =
+        new Interval(
+            "h",
+            "3",
+            42,
+            1,
+            1001,
+            8,
+            "cpu",
+            5,
+            10,
+            100,
+            1 << 20,
+            1 << 30,
+            7,
+            8,
+            List.of(new GpuSample(0, "gpu", 1.5, Double.NaN, 50, 1, 2)));
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     try (ObjectOutputStream o = new ObjectOutputStream(b)) {
       o.writeObject(i);

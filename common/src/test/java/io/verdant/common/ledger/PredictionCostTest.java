@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 class PredictionCostTest {
   @Test
   void aRunThatCountedPredictionsGetsItsCostPer1000() {
-    Map<String, String> a = LedgerRecorder.attributes(Map.of(JobRun.PREDICTIONS, "4000", "model", "m"), 10.0, 0.002);
+    Map<String, String> a =
+        LedgerRecorder.attributes(Map.of(JobRun.PREDICTIONS, "4000", "model", "m"), 10.0, 0.002);
     assertEquals("2.5", a.get(LedgerRecorder.ENERGY_PER_1000_PREDICTIONS));
     assertEquals("5.0E-4", a.get(LedgerRecorder.CO2E_PER_1000_PREDICTIONS));
     assertEquals("m", a.get("model"));
@@ -18,7 +19,10 @@ class PredictionCostTest {
 
   @Test
   void otherRunsKeepTheirAttributes() {
-    assertEquals(Map.of("model", "m"), LedgerRecorder.attributes(Map.of("model", "m"), 10.0, 0.002));
-    assertEquals(Map.of(JobRun.PREDICTIONS, "0"), LedgerRecorder.attributes(Map.of(JobRun.PREDICTIONS, "0"), 10.0, 0.002));
+    assertEquals(
+        Map.of("model", "m"), LedgerRecorder.attributes(Map.of("model", "m"), 10.0, 0.002));
+    assertEquals(
+        Map.of(JobRun.PREDICTIONS, "0"),
+        LedgerRecorder.attributes(Map.of(JobRun.PREDICTIONS, "0"), 10.0, 0.002));
   }
 }

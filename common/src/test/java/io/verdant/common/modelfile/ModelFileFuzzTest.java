@@ -7,10 +7,11 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * A bounded-time mutation fuzzer of the decoder: random valid files are mutated (bit flips, byte runs, inserted
- * and removed bytes, size fields set to extremes) and re-sealed with correct CRCs so that the mutation reaches the
- * parser. Every outcome must be a decoded model or a {@link ModelFileException}: never another exception, an
- * out-of-memory or a hang. The budget is {@code verdant.fuzz.seconds} (default 20 s); the seed is printed.
+ * A bounded-time mutation fuzzer of the decoder: random valid files are mutated (bit flips, byte
+ * runs, inserted and removed bytes, size fields set to extremes) and re-sealed with correct CRCs so
+ * that the mutation reaches the parser. Every outcome must be a decoded model or a {@link
+ * ModelFileException}: never another exception, an out-of-memory or a hang. The budget is {@code
+ * verdant.fuzz.seconds} (default 20 s); the seed is printed.
  */
 class ModelFileFuzzTest {
   @Test
@@ -39,8 +40,9 @@ class ModelFileFuzzTest {
         }
       }
     }
-    System.out.printf("decoder fuzz: %d mutated files in %d s (%d decoded, the rest rejected), seed %d%n", runs, seconds,
-        accepted, seed);
+    System.out.printf(
+        "decoder fuzz: %d mutated files in %d s (%d decoded, the rest rejected), seed %d%n",
+        runs, seconds, accepted, seed);
     assertTrue(runs > 1000, "too few fuzz runs: " + runs);
   }
 
@@ -55,7 +57,9 @@ class ModelFileFuzzTest {
         case 1 -> g[p] = (byte) r.nextInt(256);
         case 2 -> {
           if (p + 4 <= g.length) {
-            int[] extremes = {0, 1, -1, Integer.MAX_VALUE, Integer.MIN_VALUE, 0x10000, 255, r.nextInt()};
+            int[] extremes = {
+              0, 1, -1, Integer.MAX_VALUE, Integer.MIN_VALUE, 0x10000, 255, r.nextInt()
+            };
             ModelFiles.putInt(g, p, extremes[r.nextInt(extremes.length)]);
           }
         }

@@ -25,7 +25,10 @@ class ModelFileTest {
       float[] vx = x.values();
       float[] vy = y.values();
       for (int j = 0; j < vx.length; j++) {
-        assertEquals(Float.floatToRawIntBits(vx[j]), Float.floatToRawIntBits(vy[j]), x.name() + "[" + j + "]");
+        assertEquals(
+            Float.floatToRawIntBits(vx[j]),
+            Float.floatToRawIntBits(vy[j]),
+            x.name() + "[" + j + "]");
       }
     }
   }
@@ -63,7 +66,11 @@ class ModelFileTest {
     assertEquals(0.5f, v[0]);
     assertEquals(-0.25f, v[100]);
     assertEquals(0.5f, v[999]);
-    assertEquals(3, Arrays.stream(ModelFileReader.decode(e.bytes(), "f").model().tensors().get(0).assignment()).filter(x -> x != 0).count());
+    assertEquals(
+        3,
+        Arrays.stream(ModelFileReader.decode(e.bytes(), "f").model().tensors().get(0).assignment())
+            .filter(x -> x != 0)
+            .count());
   }
 
   @Test
@@ -75,7 +82,8 @@ class ModelFileTest {
     a[9] = 1;
     Tensor t = Tensor.sparseShared("w", new int[] {4, 3}, new float[] {0f, 1f, 2f}, a, 2, 1, 4);
     ModelFileWriter.Encoded e = ModelFileWriter.encode(new ModelFile("{}", "{}", List.of(t)));
-    // Row by row: positions 0, 4, 8, 1, 5, 9, ...: one gap of 3, then two of 0; with 1-bit gaps a filler covers
+    // Row by row: positions 0, 4, 8, 1, 5, 9, ...: one gap of 3, then two of 0; with 1-bit gaps a
+    // filler covers
     // the 3, and another the trailing zeros (12 values need (entries + 1) * 2 >= 12).
     assertEquals(5, e.stats().get(0).entries());
     assertEquals(2, e.stats().get(0).fillers());
@@ -105,8 +113,14 @@ class ModelFileTest {
     for (int c = 1; c < 32; c++) {
       cb[c] = c * 0.01f;
     }
-    TensorStats s = ModelFileWriter.encode(new ModelFile("{}", "{}",
-        List.of(Tensor.sparseShared("w", new int[] {a.length}, cb, a, 5, 4)))).stats().get(0);
+    TensorStats s =
+        ModelFileWriter.encode(
+                new ModelFile(
+                    "{}",
+                    "{}",
+                    List.of(Tensor.sparseShared("w", new int[] {a.length}, cb, a, 5, 4))))
+            .stats()
+            .get(0);
     assertTrue(s.weightBitsHuffman() < 3.0, "index bits after Huffman: " + s.weightBitsHuffman());
     assertTrue(s.gapBitsHuffman() < 4.0, "gap bits after Huffman: " + s.gapBitsHuffman());
   }
@@ -116,7 +130,8 @@ class ModelFileTest {
   }
 
   private static String error(byte[] f) {
-    return assertThrows(ModelFileException.class, () -> ModelFileReader.decode(f, "bad.vdcm")).getMessage();
+    return assertThrows(ModelFileException.class, () -> ModelFileReader.decode(f, "bad.vdcm"))
+        .getMessage();
   }
 
   @Test
@@ -126,7 +141,12 @@ class ModelFileTest {
       String msg = error(Arrays.copyOf(f, cut));
       assertTrue(msg.startsWith("bad.vdcm: "), msg);
       if (cut >= 22) {
-        assertEquals("bad.vdcm: header: truncated: the header declares " + f.length + " bytes, the file has " + cut, msg);
+        assertEquals(
+            "bad.vdcm: header: truncated: the header declares "
+                + f.length
+                + " bytes, the file has "
+                + cut,
+            msg);
       }
     }
   }
@@ -135,8 +155,12 @@ class ModelFileTest {
   void flippedBitFailsTheCrc() {
     byte[] f = sample();
     f[f.length / 2] ^= 0x10;
-    assertTrue(error(f).matches("bad\\.vdcm: header: file CRC32 mismatch \\(stored [0-9a-f]{8}, computed [0-9a-f]{8}\\): the file is corrupted"));
-    // A block whose bytes and file CRC were rewritten but whose block CRC was not: the block CRC catches it.
+    assertTrue(
+        error(f)
+            .matches(
+                "bad\\.vdcm: header: file CRC32 mismatch \\(stored [0-9a-f]{8}, computed [0-9a-f]{8}\\): the file is corrupted"));
+    // A block whose bytes and file CRC were rewritten but whose block CRC was not: the block CRC
+    // catches it.
     byte[] g = sample();
     g[ModelFileFormat.HEADER + 7] ^= 0x01;
     java.util.zip.CRC32 c = new java.util.zip.CRC32();
@@ -149,14 +173,18 @@ class ModelFileTest {
   void unknownVersionIsRejected() {
     byte[] f = sample();
     f[9] = 9;
-    assertEquals("bad.vdcm: unknown model file format version 9; this Verdant reads versions 1 to 1 (a newer Verdant wrote it?)",
+    assertEquals(
+        "bad.vdcm: unknown model file format version 9; this Verdant reads versions 1 to 1 (a newer Verdant wrote it?)",
         error(ModelFiles.reseal(f)));
   }
 
   @Test
   void notAModelFile() {
-    assertEquals("bad.vdcm: not a Verdant model file (its first bytes are not the model file magic)",
-        error("PK\u0003\u0004 this is a zip, not a model file at all".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    assertEquals(
+        "bad.vdcm: not a Verdant model file (its first bytes are not the model file magic)",
+        error(
+            "PK\u0003\u0004 this is a zip, not a model file at all"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
   }
 
   @Test
@@ -165,15 +193,24 @@ class ModelFileTest {
     // The block count claims 2^31 blocks.
     byte[] a = f.clone();
     ModelFiles.putInt(a, 14, Integer.MAX_VALUE);
-    assertTrue(error(ModelFiles.reseal(a)).startsWith("bad.vdcm: header: block count 2147483647 does not fit"), error(a));
+    assertTrue(
+        error(ModelFiles.reseal(a))
+            .startsWith("bad.vdcm: header: block count 2147483647 does not fit"),
+        error(a));
     // The first block's length claims 2 GiB.
     byte[] b = f.clone();
     ModelFiles.putInt(b, ModelFileFormat.HEADER + 1, 0x7fff_fff0);
-    assertTrue(error(ModelFiles.reseal(b)).startsWith("bad.vdcm: block 0: block length 2147483632 does not fit"), error(b));
+    assertTrue(
+        error(ModelFiles.reseal(b))
+            .startsWith("bad.vdcm: block 0: block length 2147483632 does not fit"),
+        error(b));
     // The metadata claims 60 MiB of text inside a few bytes.
     byte[] c = f.clone();
     ModelFiles.putInt(c, ModelFileFormat.HEADER + 5, 60 << 20);
-    assertTrue(error(ModelFiles.reseal(c)).startsWith("bad.vdcm: block 0: text length 62914560 does not fit the"), error(c));
+    assertTrue(
+        error(ModelFiles.reseal(c))
+            .startsWith("bad.vdcm: block 0: text length 62914560 does not fit the"),
+        error(c));
     // A tensor whose shape claims 2^31 x 2^31 values.
     Tensor t = Tensor.raw("w", new int[] {2, 2}, new float[] {1, 2, 3, 4});
     byte[] d = ModelFileWriter.encode(new ModelFile("{}", "{}", List.of(t))).bytes();
@@ -181,10 +218,14 @@ class ModelFileTest {
     // payload: name length u16, name "w", rank u8, dims.
     ModelFiles.putInt(d, tensorAt + 2 + 1 + 1, 0x7fffffff);
     ModelFiles.putInt(d, tensorAt + 2 + 1 + 1 + 4, 0x7fffffff);
-    assertEquals("bad.vdcm: tensor w: the shape holds more than 2147483639 values", error(ModelFiles.reseal(d)));
+    assertEquals(
+        "bad.vdcm: tensor w: the shape holds more than 2147483639 values",
+        error(ModelFiles.reseal(d)));
     ModelFiles.putInt(d, tensorAt + 2 + 1 + 1 + 4, 1000);
     ModelFiles.putInt(d, tensorAt + 2 + 1 + 1, 1000);
-    assertEquals("bad.vdcm: tensor w: 1000000 float32 values need 4000000 bytes, 16 remain", error(ModelFiles.reseal(d)));
+    assertEquals(
+        "bad.vdcm: tensor w: 1000000 float32 values need 4000000 bytes, 16 remain",
+        error(ModelFiles.reseal(d)));
   }
 
   /** Offset of the first tensor block's payload. */

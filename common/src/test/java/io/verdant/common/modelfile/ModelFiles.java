@@ -5,7 +5,10 @@ import java.util.List;
 import java.util.Random;
 import java.util.zip.CRC32;
 
-/** Test support: random models, and re-sealing a mutated file (fixing CRCs) so that decoders see the mutation. */
+/**
+ * Test support: random models, and re-sealing a mutated file (fixing CRCs) so that decoders see the
+ * mutation.
+ */
 final class ModelFiles {
   private ModelFiles() {}
 
@@ -26,14 +29,23 @@ final class ModelFiles {
       for (int i = 0; i < a.length; i++) {
         a[i] = k > 1 && r.nextDouble() < density * density ? 1 + r.nextInt(k - 1) : 0;
       }
-      ts.add(Tensor.sparseShared(l + "_W", new int[] {rows, cols}, cb, a, wb, gb, new int[] {1, rows, cols}[r.nextInt(3)]));
+      ts.add(
+          Tensor.sparseShared(
+              l + "_W",
+              new int[] {rows, cols},
+              cb,
+              a,
+              wb,
+              gb,
+              new int[] {1, rows, cols}[r.nextInt(3)]));
       float[] bias = new float[cols];
       for (int i = 0; i < cols; i++) {
         bias[i] = (float) r.nextGaussian();
       }
       ts.add(Tensor.raw(l + "_b", new int[] {1, cols}, bias));
     }
-    return new ModelFile("{\"architecture\":\"test\",\"layers\":" + layers + "}", "{\"conf\":\"x\"}", ts);
+    return new ModelFile(
+        "{\"architecture\":\"test\",\"layers\":" + layers + "}", "{\"conf\":\"x\"}", ts);
   }
 
   /** Recomputes the file length field, every block CRC that can be located, and the file CRC. */
@@ -61,7 +73,10 @@ final class ModelFiles {
   }
 
   static int getInt(byte[] b, int p) {
-    return ((b[p] & 0xff) << 24) | ((b[p + 1] & 0xff) << 16) | ((b[p + 2] & 0xff) << 8) | (b[p + 3] & 0xff);
+    return ((b[p] & 0xff) << 24)
+        | ((b[p + 1] & 0xff) << 16)
+        | ((b[p + 2] & 0xff) << 8)
+        | (b[p + 3] & 0xff);
   }
 
   static void putInt(byte[] b, int p, int v) {

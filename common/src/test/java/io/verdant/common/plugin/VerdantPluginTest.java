@@ -30,19 +30,25 @@ class VerdantPluginTest {
     assertEquals("true", d.get(VerdantPlugin.CONF_RECORD_APPLICATION));
   }
 
-  /** A plain Spark application (not a Verdant job) that only enables the plugin by configuration. */
+  /**
+   * A plain Spark application (not a Verdant job) that only enables the plugin by configuration.
+   */
   @Test
   void aPlainSparkAppInLocalModeIsRecordedByThePlugin(@TempDir Path tmp) {
     String ledger = tmp.resolve("ledger").toString();
-    SparkSession spark = SparkSession.builder().master("local[2]").appName("plain-app")
-        .config("spark.ui.enabled", "false")
-        .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.plugins", VerdantPlugin.class.getName())
-        .config("spark.verdant.ledger", ledger)
-        .config("spark.verdant.sampleInterval", "200ms")
-        .config("spark.verdant.gridIntensity", "300")
-        .config("spark.verdant.region", "FR")
-        .getOrCreate();
+    SparkSession spark =
+        SparkSession.builder()
+            .master("local[2]")
+            .appName("plain-app")
+            .config("spark.ui.enabled", "false")
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            .config("spark.plugins", VerdantPlugin.class.getName())
+            .config("spark.verdant.ledger", ledger)
+            .config("spark.verdant.sampleInterval", "200ms")
+            .config("spark.verdant.gridIntensity", "300")
+            .config("spark.verdant.region", "FR")
+            .getOrCreate();
     String appId = spark.sparkContext().applicationId();
     spark.sparkContext().setJobGroup("count-phase", "counting", false);
     long n = spark.range(0, 3_000_000, 1, 4).selectExpr("sum(id * id) AS s").first().getLong(0);
@@ -61,13 +67,25 @@ class VerdantPluginTest {
     assertEquals("FR", run.region());
     assertEquals(300.0, run.intensity(), 1e-9);
     assertTrue(run.tasks() >= 4, "tasks: " + run.tasks());
-    assertTrue(run.energyJ() > 0 && run.cpuS() > 0, "energy " + run.energyJ() + " cpu " + run.cpuS());
+    assertTrue(
+        run.energyJ() > 0 && run.cpuS() > 0, "energy " + run.energyJ() + " cpu " + run.cpuS());
     // Local mode: driver and executor are one JVM, measured once: one executor, one cpu method.
-    List<String> executors = r.read(LedgerTables.ENERGY, appId, g -> LedgerReader.string(g, "executor_id") + "/"
-        + LedgerReader.string(g, "component") + "/" + LedgerReader.string(g, "method"));
+    List<String> executors =
+        r.read(
+            LedgerTables.ENERGY,
+            appId,
+            g ->
+                LedgerReader.string(g, "executor_id")
+                    + "/"
+                    + LedgerReader.string(g, "component")
+                    + "/"
+                    + LedgerReader.string(g, "method"));
     assertTrue(executors.stream().allMatch(e -> e.startsWith("driver/")), executors.toString());
-    assertTrue(executors.contains("driver/cpu/tdp-model") || executors.contains("driver/cpu/rapl"), executors.toString());
-    List<String> phases = r.read(LedgerTables.UTILIZATION, appId, g -> LedgerReader.string(g, "phase"));
+    assertTrue(
+        executors.contains("driver/cpu/tdp-model") || executors.contains("driver/cpu/rapl"),
+        executors.toString());
+    List<String> phases =
+        r.read(LedgerTables.UTILIZATION, appId, g -> LedgerReader.string(g, "phase"));
     assertTrue(phases.contains("count-phase"), phases.toString());
     assertTrue(LedgerWriter.fileName(appId).startsWith("part-"));
   }

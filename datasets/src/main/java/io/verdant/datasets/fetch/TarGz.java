@@ -10,11 +10,17 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
 
-/** Extracts chosen regular files from a .tgz (ustar/GNU tar, as npm pack writes) without a tar binary. */
+/**
+ * Extracts chosen regular files from a .tgz (ustar/GNU tar, as npm pack writes) without a tar
+ * binary.
+ */
 final class TarGz {
   private TarGz() {}
 
-  /** Extracts each entry named in {@code wanted} (entry path to destination file); returns how many were found. */
+  /**
+   * Extracts each entry named in {@code wanted} (entry path to destination file); returns how many
+   * were found.
+   */
   static int extract(Path tgz, Map<String, Path> wanted) throws IOException {
     int found = 0;
     try (InputStream in = new GZIPInputStream(Files.newInputStream(tgz), 1 << 16)) {
@@ -33,7 +39,9 @@ final class TarGz {
         if (!prefix.isEmpty() && header[257] == 'u') {
           name = prefix + "/" + name;
         }
-        long size = Long.parseLong(field(header, 124, 12).trim().isEmpty() ? "0" : field(header, 124, 12).trim(), 8);
+        long size =
+            Long.parseLong(
+                field(header, 124, 12).trim().isEmpty() ? "0" : field(header, 124, 12).trim(), 8);
         char type = (char) header[156];
         long padded = (size + 511) / 512 * 512;
         if (type == 'L') {

@@ -8,8 +8,9 @@ import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 
 /**
- * Standardizes features to zero mean and unit variance with statistics of the train split only, so the
- * validation and test splits never leak into normalization. Constant features keep std 1 (left centered).
+ * Standardizes features to zero mean and unit variance with statistics of the train split only, so
+ * the validation and test splits never leak into normalization. Constant features keep std 1 (left
+ * centered).
  */
 final class Standardizer implements Serializable {
   private final double[] mean;
@@ -22,20 +23,25 @@ final class Standardizer implements Serializable {
 
   static Standardizer fit(JavaRDD<TableRow> rows, int n) {
     double[] zero = new double[2 * n + 1];
-    double[] acc = rows.filter(r -> FeatureTable.TRAIN.equals(r.getSplit())).aggregate(zero, (a, r) -> {
-      float[] f = r.getFeatures();
-      for (int i = 0; i < n; i++) {
-        a[i] += f[i];
-        a[n + i] += (double) f[i] * f[i];
-      }
-      a[2 * n] += 1;
-      return a;
-    }, (a, b) -> {
-      for (int i = 0; i < a.length; i++) {
-        a[i] += b[i];
-      }
-      return a;
-    });
+    double[] acc =
+        rows.filter(r -> FeatureTable.TRAIN.equals(r.getSplit()))
+            .aggregate(
+                zero,
+                (a, r) -> {
+                  float[] f = r.getFeatures();
+                  for (int i = 0; i < n; i++) {
+                    a[i] += f[i];
+                    a[n + i] += (double) f[i] * f[i];
+                  }
+                  a[2 * n] += 1;
+                  return a;
+                },
+                (a, b) -> {
+                  for (int i = 0; i < a.length; i++) {
+                    a[i] += b[i];
+                  }
+                  return a;
+                });
     double count = acc[2 * n];
     double[] mean = new double[n];
     double[] std = new double[n];
@@ -49,7 +55,8 @@ final class Standardizer implements Serializable {
 
   JavaRDD<TableRow> apply(JavaRDD<TableRow> rows) {
     Normalizer n = Normalizer.standardize(mean, std);
-    return rows.map(r -> new TableRow(r.getRowId(), n.apply(r.getFeatures()), r.getLabel(), r.getSplit()));
+    return rows.map(
+        r -> new TableRow(r.getRowId(), n.apply(r.getFeatures()), r.getLabel(), r.getSplit()));
   }
 
   List<Double> meanList() {

@@ -3,9 +3,10 @@ package io.verdant.datasets.ingest;
 import java.io.Serializable;
 
 /**
- * One row of the feature table on its way to Parquet, as a Java bean so Spark's bean encoder writes the
- * float[] straight into its binary row format (no boxing of every feature, as a generic Row would need).
- * The label is carried as a double and cast to the table's type (int or double) when written.
+ * One row of the feature table on its way to Parquet, as a Java bean so Spark's bean encoder writes
+ * the float[] straight into its binary row format (no boxing of every feature, as a generic Row
+ * would need). The label is carried as a double and cast to the table's type (int or double) when
+ * written.
  */
 public final class TableRow implements Serializable {
   private long rowId;

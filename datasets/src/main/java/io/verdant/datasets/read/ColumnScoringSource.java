@@ -3,8 +3,9 @@ package io.verdant.datasets.read;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * An input to score whose columns have names (CSV, Parquet): the label column, scored against where the input has
- * it, and the key column passed through when one is named. The layout is read once and kept.
+ * An input to score whose columns have names (CSV, Parquet): the label column, scored against where
+ * the input has it, and the key column passed through when one is named. The layout is read once
+ * and kept.
  */
 abstract class ColumnScoringSource implements ScoringSource {
   protected final String path;
@@ -12,7 +13,10 @@ abstract class ColumnScoringSource implements ScoringSource {
   protected final String keyColumn;
   private InputLayout layout;
 
-  /** @param keyColumn the column passed through as each row's key, or null to key rows by their position */
+  /**
+   * @param keyColumn the column passed through as each row's key, or null to key rows by their
+   *     position
+   */
   ColumnScoringSource(String path, String labelColumn, String keyColumn) {
     this.path = path;
     this.labelColumn = labelColumn;

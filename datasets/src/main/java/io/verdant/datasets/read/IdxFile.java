@@ -15,9 +15,9 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * An IDX file (the MNIST format): a big-endian header of magic {@code 0x000008NN} (NN = number of
- * dimensions, unsigned bytes), the dimension sizes, then the data. Plain and {@code .gz} files are read alike.
- * {@link #open} checks the magic and that the data length matches the header exactly, so truncated and
- * padded files are refused before any Spark work.
+ * dimensions, unsigned bytes), the dimension sizes, then the data. Plain and {@code .gz} files are
+ * read alike. {@link #open} checks the magic and that the data length matches the header exactly,
+ * so truncated and padded files are refused before any Spark work.
  */
 public final class IdxFile implements java.io.Serializable {
   public static final int IMAGES_MAGIC = 0x00000803;
@@ -43,7 +43,9 @@ public final class IdxFile implements java.io.Serializable {
     this.gzipped = gzipped;
   }
 
-  /** Reads and validates the header and the data length of {@code path}, expecting {@code magic}. */
+  /**
+   * Reads and validates the header and the data length of {@code path}, expecting {@code magic}.
+   */
   public static IdxFile open(String path, int magic, Configuration conf) {
     Path p = new Path(path);
     try {
@@ -52,16 +54,24 @@ public final class IdxFile implements java.io.Serializable {
         throw VerdantException.of("%s: file not found", path);
       }
       boolean gz = path.endsWith(".gz");
-      try (DataInputStream in = new DataInputStream(new BufferedInputStream(stream(fs, p, gz), 1 << 16))) {
+      try (DataInputStream in =
+          new DataInputStream(new BufferedInputStream(stream(fs, p, gz), 1 << 16))) {
         int m;
         try {
           m = in.readInt();
         } catch (EOFException e) {
-          throw VerdantException.of("%s: not an IDX file: shorter than the 4-byte magic number", path);
+          throw VerdantException.of(
+              "%s: not an IDX file: shorter than the 4-byte magic number", path);
         }
         if (m != magic) {
-          throw VerdantException.of("%s: wrong IDX magic number 0x%08x, expected 0x%08x (%s)", path, m, magic,
-              magic == IMAGES_MAGIC ? "unsigned-byte images, 3 dimensions" : "unsigned-byte labels, 1 dimension");
+          throw VerdantException.of(
+              "%s: wrong IDX magic number 0x%08x, expected 0x%08x (%s)",
+              path,
+              m,
+              magic,
+              magic == IMAGES_MAGIC
+                  ? "unsigned-byte images, 3 dimensions"
+                  : "unsigned-byte labels, 1 dimension");
         }
         int dims = magic & 0xff;
         int[] sizes = new int[dims];
@@ -69,7 +79,8 @@ public final class IdxFile implements java.io.Serializable {
           try {
             sizes[i] = in.readInt();
           } catch (EOFException e) {
-            throw VerdantException.of("%s: truncated IDX header: %d of %d dimension sizes present", path, i, dims);
+            throw VerdantException.of(
+                "%s: truncated IDX header: %d of %d dimension sizes present", path, i, dims);
           }
           if (sizes[i] < 0 || (i > 0 && sizes[i] == 0)) {
             throw VerdantException.of("%s: invalid IDX dimension %d size: %d", path, i, sizes[i]);
@@ -78,14 +89,19 @@ public final class IdxFile implements java.io.Serializable {
         int[] record = java.util.Arrays.copyOfRange(sizes, 1, dims);
         IdxFile f = new IdxFile(path, sizes[0], record, 4 + 4 * dims, gz);
         long expected = (long) f.count * f.recordBytes;
-        long actual = gz ? in.transferTo(java.io.OutputStream.nullOutputStream()) : fs.getFileStatus(p).getLen() - f.headerBytes;
+        long actual =
+            gz
+                ? in.transferTo(java.io.OutputStream.nullOutputStream())
+                : fs.getFileStatus(p).getLen() - f.headerBytes;
         if (actual < expected) {
-          throw VerdantException.of("%s: truncated IDX file: header says %d records of %d bytes (%d bytes of data), found %d bytes",
+          throw VerdantException.of(
+              "%s: truncated IDX file: header says %d records of %d bytes (%d bytes of data), found %d bytes",
               path, f.count, f.recordBytes, expected, actual);
         }
         if (actual > expected) {
-          throw VerdantException.of("%s: IDX file has %d bytes after the %d records its header declares", path,
-              actual - expected, f.count);
+          throw VerdantException.of(
+              "%s: IDX file has %d bytes after the %d records its header declares",
+              path, actual - expected, f.count);
         }
         return f;
       }
@@ -102,7 +118,9 @@ public final class IdxFile implements java.io.Serializable {
     return gz ? new GZIPInputStream(raw, 1 << 16) : raw;
   }
 
-  /** Opens the data positioned at record {@code first}: a seek for plain files, a skip through gzip. */
+  /**
+   * Opens the data positioned at record {@code first}: a seek for plain files, a skip through gzip.
+   */
   public DataInputStream openAt(long first, Configuration conf) throws IOException {
     Path p = new Path(path);
     FileSystem fs = p.getFileSystem(conf);

@@ -7,8 +7,9 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.SerializableConfiguration;
 
 /**
- * IDX images to score (plain or .gz), with an optional labels file: headers and lengths checked on the driver, the
- * records read on the executors as {@link IdxSource} reads them, with raw grey levels (0-255) as features.
+ * IDX images to score (plain or .gz), with an optional labels file: headers and lengths checked on
+ * the driver, the records read on the executors as {@link IdxSource} reads them, with raw grey
+ * levels (0-255) as features.
  */
 public final class IdxScoringSource implements ScoringSource {
   private final String images;
@@ -17,7 +18,9 @@ public final class IdxScoringSource implements ScoringSource {
   private IdxFile labelFile;
   private InputLayout layout;
 
-  /** @param labels the labels file, or null for unlabeled images */
+  /**
+   * @param labels the labels file, or null for unlabeled images
+   */
   public IdxScoringSource(String images, String labels) {
     this.images = images;
     this.labels = labels;
@@ -34,7 +37,15 @@ public final class IdxScoringSource implements ScoringSource {
       labelFile = IdxFile.open(labels, IdxFile.LABELS_MAGIC, conf);
       IdxSource.checkPair(imageFile, labelFile);
     }
-    layout = new InputLayout("idx", images, imageFile.recordBytes(), null, IdxSource.shape(imageFile), labels != null, null);
+    layout =
+        new InputLayout(
+            "idx",
+            images,
+            imageFile.recordBytes(),
+            null,
+            IdxSource.shape(imageFile),
+            labels != null,
+            null);
     return layout;
   }
 
@@ -49,8 +60,20 @@ public final class IdxScoringSource implements ScoringSource {
     IdxFile img = imageFile;
     IdxFile lab = labelFile;
     // Labels are class indices, checked against the model's classes as they are read.
-    return new ScoringData(l, img.count(), null, null, coder -> IdxSource.records(jsc, conf, img, lab, 0L,
-        lab == null ? Integer.MAX_VALUE : coder.numClasses(), IdxSource.GREY_LEVEL,
-        (id, f, label) -> new ScoringRecord(id, f, label < 0 ? Double.NaN : label)));
+    return new ScoringData(
+        l,
+        img.count(),
+        null,
+        null,
+        coder ->
+            IdxSource.records(
+                jsc,
+                conf,
+                img,
+                lab,
+                0L,
+                lab == null ? Integer.MAX_VALUE : coder.numClasses(),
+                IdxSource.GREY_LEVEL,
+                (id, f, label) -> new ScoringRecord(id, f, label < 0 ? Double.NaN : label)));
   }
 }

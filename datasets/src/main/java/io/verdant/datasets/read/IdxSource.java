@@ -18,17 +18,20 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.SerializableConfiguration;
 
 /**
- * Reads IDX image and label files (plain or .gz) as RDDs. Headers and lengths are checked on the driver;
- * the records are read on the executors, each task seeking to its own range of both files, so nothing
- * but a few ranges passes through the driver. Pixels are scaled from [0, 255] to [0, 1].
+ * Reads IDX image and label files (plain or .gz) as RDDs. Headers and lengths are checked on the
+ * driver; the records are read on the executors, each task seeking to its own range of both files,
+ * so nothing but a few ranges passes through the driver. Pixels are scaled from [0, 255] to [0, 1].
  */
 public final class IdxSource implements FeatureSource {
   /** Records per task: ~12 MB of pixels for 28x28 images. */
   static final int RECORDS_PER_SPLIT = 15_000;
+
   private static final double SCALE = 255.0;
   private static final int NUM_CLASSES = 10;
+
   /** Grey level to feature: {@code v / 255} for every unsigned byte value. */
   private static final float[] PIXEL = new float[256];
+
   /** Grey level as it is: raw features that the scoring model's normalization scales. */
   static final float[] GREY_LEVEL = new float[256];
 
@@ -39,7 +42,9 @@ public final class IdxSource implements FeatureSource {
     }
   }
 
-  /** Makes the record of one image: its row id, features and label (-1 when there are no labels). */
+  /**
+   * Makes the record of one image: its row id, features and label (-1 when there are no labels).
+   */
   interface RecordMaker<R> extends java.io.Serializable {
     R make(long rowId, float[] features, int label);
   }
@@ -55,7 +60,12 @@ public final class IdxSource implements FeatureSource {
     this(trainImages, trainLabels, testImages, testLabels, NUM_CLASSES);
   }
 
-  public IdxSource(String trainImages, String trainLabels, String testImages, String testLabels, int numClasses) {
+  public IdxSource(
+      String trainImages,
+      String trainLabels,
+      String testImages,
+      String testLabels,
+      int numClasses) {
     this.trainImages = trainImages;
     this.trainLabels = trainLabels;
     this.testImages = testImages;
@@ -64,8 +74,8 @@ public final class IdxSource implements FeatureSource {
   }
 
   /**
-   * Files whose SHA-256 was verified just before (a catalog dataset in the cache), by path: the manifest
-   * records these checksums instead of hashing the files a second time.
+   * Files whose SHA-256 was verified just before (a catalog dataset in the cache), by path: the
+   * manifest records these checksums instead of hashing the files a second time.
    */
   public IdxSource withVerifiedChecksums(java.util.Map<String, String> sha256ByPath) {
     this.verifiedSha256 = java.util.Map.copyOf(sha256ByPath);
@@ -85,8 +95,9 @@ public final class IdxSource implements FeatureSource {
       teL = IdxFile.open(testLabels, IdxFile.LABELS_MAGIC, conf);
       checkPair(teI, teL);
       if (teI.recordBytes() != trI.recordBytes()) {
-        throw VerdantException.of("%s: test images are %s but training images (%s) are %s", testImages,
-            dims(teI), trainImages, dims(trI));
+        throw VerdantException.of(
+            "%s: test images are %s but training images (%s) are %s",
+            testImages, dims(teI), trainImages, dims(trI));
       }
     }
     if (trI.count() == 0) {
@@ -94,9 +105,12 @@ public final class IdxSource implements FeatureSource {
     }
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<SerializableConfiguration> bconf = jsc.broadcast(new SerializableConfiguration(conf));
-    JavaRDD<LabeledRecord> train = records(jsc, bconf, trI, trL, 0L, numClasses, PIXEL, LabeledRecord::new);
-    JavaRDD<LabeledRecord> test = teI == null ? null
-        : records(jsc, bconf, teI, teL, trI.count(), numClasses, PIXEL, LabeledRecord::new);
+    JavaRDD<LabeledRecord> train =
+        records(jsc, bconf, trI, trL, 0L, numClasses, PIXEL, LabeledRecord::new);
+    JavaRDD<LabeledRecord> test =
+        teI == null
+            ? null
+            : records(jsc, bconf, teI, teL, trI.count(), numClasses, PIXEL, LabeledRecord::new);
     List<Integer> shape = shape(trI);
     List<SourceFile> files = new ArrayList<>();
     files.add(sourceFile("train-images", trainImages, conf, verifiedSha256.get(trainImages)));
@@ -105,8 +119,19 @@ public final class IdxSource implements FeatureSource {
       files.add(sourceFile("test-images", testImages, conf, verifiedSha256.get(testImages)));
       files.add(sourceFile("test-labels", testLabels, conf, verifiedSha256.get(testLabels)));
     }
-    return new SourceData("idx", trainImages, train, test, trI.recordBytes(), null, shape, TaskType.CLASSIFICATION, numClasses, null,
-        SCALE, files);
+    return new SourceData(
+        "idx",
+        trainImages,
+        train,
+        test,
+        trI.recordBytes(),
+        null,
+        shape,
+        TaskType.CLASSIFICATION,
+        numClasses,
+        null,
+        SCALE,
+        files);
   }
 
   /** The shape of one image: one channel, then the file's record dimensions. */
@@ -125,12 +150,14 @@ public final class IdxSource implements FeatureSource {
 
   static void checkPair(IdxFile images, IdxFile labels) {
     if (images.count() != labels.count()) {
-      throw VerdantException.of("%s has %d images but %s has %d labels; the counts must match", images.path(),
-          images.count(), labels.path(), labels.count());
+      throw VerdantException.of(
+          "%s has %d images but %s has %d labels; the counts must match",
+          images.path(), images.count(), labels.path(), labels.count());
     }
     if (labels.recordBytes() != 1) {
-      throw VerdantException.of("%s: labels must be one byte each, found records of %d bytes", labels.path(),
-          labels.recordBytes());
+      throw VerdantException.of(
+          "%s: labels must be one byte each, found records of %d bytes",
+          labels.path(), labels.recordBytes());
     }
   }
 
@@ -152,14 +179,22 @@ public final class IdxSource implements FeatureSource {
   }
 
   /**
-   * The images as records made by {@code maker}, read on the executors; {@code labels} may be null (no labels);
-   * {@code pixel} maps each grey level to its feature value.
+   * The images as records made by {@code maker}, read on the executors; {@code labels} may be null
+   * (no labels); {@code pixel} maps each grey level to its feature value.
    */
-  static <R> JavaRDD<R> records(JavaSparkContext jsc, Broadcast<SerializableConfiguration> bconf, IdxFile images,
-      IdxFile labels, long rowIdOffset, int numClasses, float[] pixel, RecordMaker<R> maker) {
+  static <R> JavaRDD<R> records(
+      JavaSparkContext jsc,
+      Broadcast<SerializableConfiguration> bconf,
+      IdxFile images,
+      IdxFile labels,
+      long rowIdOffset,
+      int numClasses,
+      float[] pixel,
+      RecordMaker<R> maker) {
     List<long[]> ranges = new ArrayList<>();
     int n = images.count();
-    int splits = Math.max(jsc.defaultParallelism(), (n + RECORDS_PER_SPLIT - 1) / RECORDS_PER_SPLIT);
+    int splits =
+        Math.max(jsc.defaultParallelism(), (n + RECORDS_PER_SPLIT - 1) / RECORDS_PER_SPLIT);
     splits = Math.max(1, Math.min(splits, n));
     for (int i = 0; i < splits; i++) {
       long from = (long) n * i / splits;
@@ -167,12 +202,22 @@ public final class IdxSource implements FeatureSource {
       ranges.add(new long[] {from, to});
     }
     return jsc.parallelize(ranges, ranges.size())
-        .mapPartitions(it -> new RangeReader<>(it, images, labels, bconf.value().value(), rowIdOffset, numClasses, pixel, maker));
+        .mapPartitions(
+            it ->
+                new RangeReader<>(
+                    it,
+                    images,
+                    labels,
+                    bconf.value().value(),
+                    rowIdOffset,
+                    numClasses,
+                    pixel,
+                    maker));
   }
 
   /**
-   * Streams the records of a task's ranges one at a time (nothing is buffered beyond one record and the
-   * stream buffers), closing each range's streams when it is exhausted.
+   * Streams the records of a task's ranges one at a time (nothing is buffered beyond one record and
+   * the stream buffers), closing each range's streams when it is exhausted.
    */
   private static final class RangeReader<R> implements Iterator<R> {
     private final Iterator<long[]> ranges;
@@ -189,8 +234,15 @@ public final class IdxSource implements FeatureSource {
     private long next;
     private long end;
 
-    RangeReader(Iterator<long[]> ranges, IdxFile images, IdxFile labels, Configuration conf, long rowIdOffset,
-        int numClasses, float[] pixel, RecordMaker<R> maker) {
+    RangeReader(
+        Iterator<long[]> ranges,
+        IdxFile images,
+        IdxFile labels,
+        Configuration conf,
+        long rowIdOffset,
+        int numClasses,
+        float[] pixel,
+        RecordMaker<R> maker) {
       this.ranges = ranges;
       this.images = images;
       this.labels = labels;
@@ -240,8 +292,9 @@ public final class IdxSource implements FeatureSource {
         long i = next++;
         if (label >= numClasses) {
           closeStreams();
-          throw VerdantException.of("%s: label %d at record %d is outside the %d classes 0..%d", labels.path(), label, i,
-              numClasses, numClasses - 1);
+          throw VerdantException.of(
+              "%s: label %d at record %d is outside the %d classes 0..%d",
+              labels.path(), label, i, numClasses, numClasses - 1);
         }
         float[] f = new float[buf.length];
         for (int k = 0; k < buf.length; k++) {

@@ -51,7 +51,10 @@ final class InputFiles {
     }
   }
 
-  /** The first line of a text file (decompressed by its extension, e.g. .gz), or null when the file is empty. */
+  /**
+   * The first line of a text file (decompressed by its extension, e.g. .gz), or null when the file
+   * is empty.
+   */
   static String firstLine(String path, Configuration conf) {
     Path p = new Path(path);
     try {
@@ -59,7 +62,8 @@ final class InputFiles {
       CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(p);
       InputStream raw = fs.open(p);
       InputStream in = codec == null ? raw : codec.createInputStream(raw);
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      try (BufferedReader r =
+          new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
         return r.readLine();
       }
     } catch (IOException e) {
@@ -67,7 +71,10 @@ final class InputFiles {
     }
   }
 
-  /** The data files of an input (the file itself, or the files of a folder, hidden and _ files skipped), described for the manifest. */
+  /**
+   * The data files of an input (the file itself, or the files of a folder, hidden and _ files
+   * skipped), described for the manifest.
+   */
   static List<SourceFile> describe(String role, String path, Configuration conf) {
     Path p = new Path(path);
     try {
@@ -108,7 +115,8 @@ final class InputFiles {
 
   private static SourceFile describe(FileSystem fs, String role, FileStatus st) throws IOException {
     try (InputStream in = fs.open(st.getPath())) {
-      return new SourceFile(role, fs.makeQualified(st.getPath()).toString(), st.getLen(), Checksums.sha256(in));
+      return new SourceFile(
+          role, fs.makeQualified(st.getPath()).toString(), st.getLen(), Checksums.sha256(in));
     }
   }
 }

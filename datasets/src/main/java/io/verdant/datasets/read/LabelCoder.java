@@ -9,12 +9,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How the labels of a tabular input become the table's {@code label}: integer class indices kept as they
- * are, names (or other values) numbered in sorted order, or real values for regression. Decided on the
- * driver from the scan's {@link LabelStats} (ingest) or given by a trained model (scoring); applied on the executors.
+ * How the labels of a tabular input become the table's {@code label}: integer class indices kept as
+ * they are, names (or other values) numbered in sorted order, or real values for regression.
+ * Decided on the driver from the scan's {@link LabelStats} (ingest) or given by a trained model
+ * (scoring); applied on the executors.
  */
 public final class LabelCoder implements Serializable {
-  enum Mode { INDEX, NAMES, REGRESSION }
+  enum Mode {
+    INDEX,
+    NAMES,
+    REGRESSION
+  }
 
   private final Mode mode;
   private final int numClasses;
@@ -34,18 +39,20 @@ public final class LabelCoder implements Serializable {
   }
 
   /**
-   * Chooses the coding. {@code requested} null means auto: classification when every label is an integer or
-   * some label is a name, regression when all are numbers and some has a fraction. Integer labels of a
-   * classification, all at least 0, are the class indices (classes 0..max); any other classification labels
-   * (names, negative integers such as LibSVM's -1/+1, fractions) are numbered in sorted order (numeric order
-   * when all are numbers) and recorded as class names.
+   * Chooses the coding. {@code requested} null means auto: classification when every label is an
+   * integer or some label is a name, regression when all are numbers and some has a fraction.
+   * Integer labels of a classification, all at least 0, are the class indices (classes 0..max); any
+   * other classification labels (names, negative integers such as LibSVM's -1/+1, fractions) are
+   * numbered in sorted order (numeric order when all are numbers) and recorded as class names.
    *
-   * @param firstNonNumeric where the first non-numeric label is ("file line N, column C (name)"), or null
+   * @param firstNonNumeric where the first non-numeric label is ("file line N, column C (name)"),
+   *     or null
    */
   static LabelCoder decide(TaskType requested, LabelStats s, String what, String firstNonNumeric) {
     if (requested == TaskType.REGRESSION) {
       if (!s.allNumeric) {
-        throw VerdantException.of("%s: label is not a number: \"%s\" (--task regression needs numeric labels)",
+        throw VerdantException.of(
+            "%s: label is not a number: \"%s\" (--task regression needs numeric labels)",
             firstNonNumeric, s.firstNonNumeric);
       }
       return new LabelCoder(Mode.REGRESSION, 0, null);
@@ -55,14 +62,19 @@ public final class LabelCoder implements Serializable {
     }
     if (s.allInteger && s.minInteger >= 0) {
       if (s.maxInteger >= LabelStats.MAX_CLASSES) {
-        throw VerdantException.of("%s: label %d is too large for a class index (at most %d classes); use --task regression"
-            + " for real-valued labels", what, s.maxInteger, LabelStats.MAX_CLASSES);
+        throw VerdantException.of(
+            "%s: label %d is too large for a class index (at most %d classes); use --task regression"
+                + " for real-valued labels",
+            what, s.maxInteger, LabelStats.MAX_CLASSES);
       }
       return new LabelCoder(Mode.INDEX, (int) s.maxInteger + 1, null);
     }
     if (s.tooMany) {
-      throw VerdantException.of("%s: more than %d distinct labels, too many classes for a classification%s", what,
-          LabelStats.MAX_CLASSES, s.allNumeric ? "; use --task regression for real-valued labels" : "");
+      throw VerdantException.of(
+          "%s: more than %d distinct labels, too many classes for a classification%s",
+          what,
+          LabelStats.MAX_CLASSES,
+          s.allNumeric ? "; use --task regression for real-valued labels" : "");
     }
     List<String> names = new ArrayList<>(s.distinct);
     if (s.allNumeric) {
@@ -72,10 +84,12 @@ public final class LabelCoder implements Serializable {
   }
 
   /**
-   * The coding of a trained model's labels, for scoring new rows against them: the model's class names (as ingest
-   * recorded them), its class indices {@code 0..numClasses-1}, or real values for regression.
+   * The coding of a trained model's labels, for scoring new rows against them: the model's class
+   * names (as ingest recorded them), its class indices {@code 0..numClasses-1}, or real values for
+   * regression.
    */
-  public static LabelCoder forModel(boolean classification, int numClasses, List<String> classNames) {
+  public static LabelCoder forModel(
+      boolean classification, int numClasses, List<String> classNames) {
     if (!classification) {
       return new LabelCoder(Mode.REGRESSION, 0, null);
     }
@@ -86,8 +100,8 @@ public final class LabelCoder implements Serializable {
   }
 
   /**
-   * Fails, naming the input, unless every label a scan saw has a code: a number for regression, else a class of this
-   * coding. {@code firstNonNumeric} is where the first non-numeric label is.
+   * Fails, naming the input, unless every label a scan saw has a code: a number for regression,
+   * else a class of this coding. {@code firstNonNumeric} is where the first non-numeric label is.
    */
   void check(String input, LabelStats s, String firstNonNumeric) {
     if (s == null || s.count == 0) {
@@ -95,19 +109,23 @@ public final class LabelCoder implements Serializable {
     }
     if (mode == Mode.REGRESSION) {
       if (!s.allNumeric) {
-        throw VerdantException.of("%s: label is not a number: \"%s\" (the model predicts a value)", firstNonNumeric,
-            s.firstNonNumeric);
+        throw VerdantException.of(
+            "%s: label is not a number: \"%s\" (the model predicts a value)",
+            firstNonNumeric, s.firstNonNumeric);
       }
       return;
     }
-    String classes = mode == Mode.NAMES ? String.join(", ", classNames) : "0 to " + (numClasses - 1);
+    String classes =
+        mode == Mode.NAMES ? String.join(", ", classNames) : "0 to " + (numClasses - 1);
     if (s.tooMany) {
-      throw VerdantException.of("%s: more than %d distinct labels; the model's classes are %s", input,
-          LabelStats.MAX_CLASSES, classes);
+      throw VerdantException.of(
+          "%s: more than %d distinct labels; the model's classes are %s",
+          input, LabelStats.MAX_CLASSES, classes);
     }
     for (String label : s.distinct) {
       if (!known(label)) {
-        throw VerdantException.of("%s: label \"%s\" is not one of the model's classes (%s)", input, label, classes);
+        throw VerdantException.of(
+            "%s: label \"%s\" is not one of the model's classes (%s)", input, label, classes);
       }
     }
   }

@@ -4,9 +4,9 @@ import java.io.Serializable;
 import java.util.TreeSet;
 
 /**
- * What a scan learned about the labels of a tabular input: whether all are numbers, all integers, their
- * range, and the distinct values (up to {@link #MAX_CLASSES}), so the driver can decide the task and the
- * class indices without collecting the labels. Mergeable across partitions.
+ * What a scan learned about the labels of a tabular input: whether all are numbers, all integers,
+ * their range, and the distinct values (up to {@link #MAX_CLASSES}), so the driver can decide the
+ * task and the class indices without collecting the labels. Mergeable across partitions.
  */
 final class LabelStats implements Serializable {
   /** The most classes a classification may have. */
@@ -19,11 +19,19 @@ final class LabelStats implements Serializable {
   long count;
   final TreeSet<String> distinct = new TreeSet<>();
   boolean tooMany;
-  /** The first label that is not a number, within the partition that saw it (item index, -1 when none). */
+
+  /**
+   * The first label that is not a number, within the partition that saw it (item index, -1 when
+   * none).
+   */
   long firstNonNumericAt = -1;
+
   String firstNonNumeric;
 
-  /** The canonical form of a label: integers without sign or fraction noise ("+1", "1.0" are "1"), else as written. */
+  /**
+   * The canonical form of a label: integers without sign or fraction noise ("+1", "1.0" are "1"),
+   * else as written.
+   */
   static String canonical(String trimmed, Double v) {
     if (v == null) {
       return trimmed;
@@ -38,7 +46,10 @@ final class LabelStats implements Serializable {
     return v == Math.rint(v) && Math.abs(v) < 0x1p53;
   }
 
-  /** Adds one label token seen at {@code itemIndex} of the partition; refuses empty, NaN and infinite labels. */
+  /**
+   * Adds one label token seen at {@code itemIndex} of the partition; refuses empty, NaN and
+   * infinite labels.
+   */
   void add(String token, long itemIndex, int column, String columnName) throws RowDefect {
     String t = token.trim();
     if (t.isEmpty()) {
@@ -72,7 +83,10 @@ final class LabelStats implements Serializable {
     }
   }
 
-  /** Folds {@code o} into this (the first-non-numeric position is tracked by the caller, per partition). */
+  /**
+   * Folds {@code o} into this (the first-non-numeric position is tracked by the caller, per
+   * partition).
+   */
   void merge(LabelStats o) {
     allNumeric &= o.allNumeric;
     allInteger &= o.allInteger;

@@ -6,10 +6,12 @@ import java.util.Objects;
 
 /**
  * One example as a reader produces it: a row id unique across the whole input (train and test), the
- * features in reading order, and the label (a class index for classification, a value for regression).
+ * features in reading order, and the label (a class index for classification, a value for
+ * regression).
  *
- * <p>A plain class rather than a Java record on purpose: Spark's Kryo (4.x) cannot serialize records
- * ("can't get field offset on a record class"), and these objects are shuffled, cached and collected.
+ * <p>A plain class rather than a Java record on purpose: Spark's Kryo (4.x) cannot serialize
+ * records ("can't get field offset on a record class"), and these objects are shuffled, cached and
+ * collected.
  */
 public final class LabeledRecord implements Serializable {
   private final long rowId;
@@ -40,7 +42,9 @@ public final class LabeledRecord implements Serializable {
       return false;
     }
     LabeledRecord r = (LabeledRecord) o;
-    return rowId == r.rowId && Double.compare(label, r.label) == 0 && Arrays.equals(features, r.features);
+    return rowId == r.rowId
+        && Double.compare(label, r.label) == 0
+        && Arrays.equals(features, r.features);
   }
 
   @Override
@@ -50,6 +54,12 @@ public final class LabeledRecord implements Serializable {
 
   @Override
   public String toString() {
-    return "LabeledRecord[rowId=" + rowId + ", features=" + features.length + " values, label=" + label + "]";
+    return "LabeledRecord[rowId="
+        + rowId
+        + ", features="
+        + features.length
+        + " values, label="
+        + label
+        + "]";
   }
 }

@@ -5,10 +5,10 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * A LibSVM (SVMlight) file: one row per line, {@code label index:value index:value ...} with 1-based,
- * increasing indices; absent features are 0. {@code #} starts a comment; blank lines are skipped. The feature
- * count is {@code --num-features}, or the largest index in the input(s) when that is 0. Read and parsed on the
- * executors like {@link CsvSource}; rows become dense arrays.
+ * A LibSVM (SVMlight) file: one row per line, {@code label index:value index:value ...} with
+ * 1-based, increasing indices; absent features are 0. {@code #} starts a comment; blank lines are
+ * skipped. The feature count is {@code --num-features}, or the largest index in the input(s) when
+ * that is 0. Read and parsed on the executors like {@link CsvSource}; rows become dense arrays.
  */
 public final class LibSvmSource extends TabularSource<String> {
   private final int numFeatures;
@@ -18,9 +18,11 @@ public final class LibSvmSource extends TabularSource<String> {
    * @param test the test file, or null to let ingest carve the test split
    * @param numFeatures the feature count, or 0 for the largest index seen
    * @param task the task, or null for auto
-   * @param minPartitions the least number of partitions per file; 0 uses Spark's default parallelism
+   * @param minPartitions the least number of partitions per file; 0 uses Spark's default
+   *     parallelism
    */
-  public LibSvmSource(String train, String test, int numFeatures, TaskType task, int minPartitions) {
+  public LibSvmSource(
+      String train, String test, int numFeatures, TaskType task, int minPartitions) {
     super("libsvm", "no data rows", train, test, task);
     this.numFeatures = numFeatures;
     this.minPartitions = minPartitions;
@@ -32,8 +34,13 @@ public final class LibSvmSource extends TabularSource<String> {
     if (test != null) {
       InputFiles.requireFile(test, "libsvm", conf);
     }
-    return new Opened<>(lines(spark, train, minPartitions), test == null ? null : lines(spark, test, minPartitions),
-        new Parser(numFeatures, "--num-features " + numFeatures), "line", numFeatures, null);
+    return new Opened<>(
+        lines(spark, train, minPartitions),
+        test == null ? null : lines(spark, test, minPartitions),
+        new Parser(numFeatures, "--num-features " + numFeatures),
+        "line",
+        numFeatures,
+        null);
   }
 
   /** --num-features, else the largest index in the training and test inputs. */
@@ -44,7 +51,8 @@ public final class LibSvmSource extends TabularSource<String> {
     }
     int n = Math.max(trainScan.maxIndex(), testScan == null ? 0 : testScan.maxIndex());
     if (n == 0) {
-      throw VerdantException.of("%s: no row has any feature; give the feature count with --num-features", train);
+      throw VerdantException.of(
+          "%s: no row has any feature; give the feature count with --num-features", train);
     }
     return n;
   }
@@ -54,7 +62,10 @@ public final class LibSvmSource extends TabularSource<String> {
     private final int numFeatures;
     private final String limit;
 
-    /** @param numFeatures the most features, 0 for no limit; {@code limit} says where it comes from in messages */
+    /**
+     * @param numFeatures the most features, 0 for no limit; {@code limit} says where it comes from
+     *     in messages
+     */
     Parser(int numFeatures, String limit) {
       this.numFeatures = numFeatures;
       this.limit = limit;

@@ -6,8 +6,8 @@ final class Numbers {
 
   /**
    * The value of {@code s} (already trimmed), or null when it is not a decimal number. {@code NaN},
-   * {@code inf}, {@code infinity} (any case, signed) give NaN or an infinity, so callers can tell "not a
-   * number" from "NaN or infinite". Java's suffixes ({@code 1f}, {@code 2d}) are refused.
+   * {@code inf}, {@code infinity} (any case, signed) give NaN or an infinity, so callers can tell
+   * "not a number" from "NaN or infinite". Java's suffixes ({@code 1f}, {@code 2d}) are refused.
    */
   static Double parse(String s) {
     if (s.isEmpty()) {
@@ -55,7 +55,8 @@ final class Numbers {
     }
     float f = (float) v;
     if (Float.isInfinite(f)) {
-      throw new RowDefect(column, columnName, "value " + shown + " is beyond the 32-bit float range");
+      throw new RowDefect(
+          column, columnName, "value " + shown + " is beyond the 32-bit float range");
     }
     return f;
   }

@@ -9,15 +9,18 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructField;
 
 /**
- * A Parquet file or folder to score, laid out as {@link ParquetSource} reads ingest's input (a {@code features}
- * array or vector column, or numeric feature columns in schema order), with the label column optional and a key
- * column passed through with its own type.
+ * A Parquet file or folder to score, laid out as {@link ParquetSource} reads ingest's input (a
+ * {@code features} array or vector column, or numeric feature columns in schema order), with the
+ * label column optional and a key column passed through with its own type.
  */
 public final class ParquetScoringSource extends ColumnScoringSource {
   private ParquetSource.Layout sized;
   private JavaRDD<Row> rows;
 
-  /** @param keyColumn the column passed through as each row's key, or null to key rows by their position */
+  /**
+   * @param keyColumn the column passed through as each row's key, or null to key rows by their
+   *     position
+   */
   public ParquetScoringSource(String path, String labelColumn, String keyColumn) {
     super(path, labelColumn, keyColumn);
   }
@@ -30,7 +33,13 @@ public final class ParquetScoringSource extends ColumnScoringSource {
     int n = l.array() ? ParquetSource.firstSize(path, rows) : l.columns().length;
     sized = l.sized(n);
     StructField key = keyColumn == null ? null : df.schema().apply(keyColumn);
-    return new InputLayout("parquet", path, n, l.array() ? null : List.of(l.columns()), List.of(n), l.labeled(),
+    return new InputLayout(
+        "parquet",
+        path,
+        n,
+        l.array() ? null : List.of(l.columns()),
+        List.of(n),
+        l.labeled(),
         key == null ? null : new StructField(key.name(), key.dataType(), true, key.metadata()));
   }
 
@@ -42,7 +51,13 @@ public final class ParquetScoringSource extends ColumnScoringSource {
     if (scan.rows() == 0) {
       throw VerdantException.of("%s: empty input: no rows", path);
     }
-    return new ScoringData(l, scan.rows(), scan.labels(), scan.firstNonNumericLabel(),
-        coder -> TabularScan.rows(rows, parser, scan, 0, l.featureCount(), ScoringRecord.maker(l, coder)));
+    return new ScoringData(
+        l,
+        scan.rows(),
+        scan.labels(),
+        scan.firstNonNumericLabel(),
+        coder ->
+            TabularScan.rows(
+                rows, parser, scan, 0, l.featureCount(), ScoringRecord.maker(l, coder)));
   }
 }

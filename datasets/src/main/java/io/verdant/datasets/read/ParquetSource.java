@@ -21,9 +21,10 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * A Parquet file or folder with a label column ({@code --label-column}) and either a column named
- * {@code features} (an array of numbers or a Spark ML vector; every other column is ignored) or, without one,
- * numeric feature columns (every column but the label, in schema order). Labels may be numbers or strings.
- * Rows are numbered in the order Spark reads the files; errors name that row number and the column.
+ * {@code features} (an array of numbers or a Spark ML vector; every other column is ignored) or,
+ * without one, numeric feature columns (every column but the label, in schema order). Labels may be
+ * numbers or strings. Rows are numbered in the order Spark reads the files; errors name that row
+ * number and the column.
  */
 public final class ParquetSource extends TabularSource<Row> {
   public static final String FEATURES = "features";
@@ -40,8 +41,8 @@ public final class ParquetSource extends TabularSource<Row> {
   }
 
   /**
-   * How an input is laid out, decided from its schema: the features (one array column, or numeric columns), whether
-   * it has the label column, and the key column passed through (null for none).
+   * How an input is laid out, decided from its schema: the features (one array column, or numeric
+   * columns), whether it has the label column, and the key column passed through (null for none).
    */
   record Layout(boolean array, String[] columns, int featureCount, boolean labeled, String key)
       implements java.io.Serializable {
@@ -61,13 +62,15 @@ public final class ParquetSource extends TabularSource<Row> {
       Dataset<Row> testDf = load(spark, test, conf);
       Layout tl = layout(test, testDf, labelColumn, true, null);
       if (tl.array() != layout.array() || !Arrays.equals(tl.columns(), layout.columns())) {
-        throw VerdantException.of("%s: the feature columns differ from the training input's (%s): expected %s, found %s",
+        throw VerdantException.of(
+            "%s: the feature columns differ from the training input's (%s): expected %s, found %s",
             test, train, describe(layout), describe(tl));
       }
       testRows = select(testDf, tl, labelColumn).javaRDD();
     }
     Parser parser = new Parser(layout.sized(n), "column \"" + labelColumn + "\"");
-    return new Opened<>(trainRows, testRows, parser, "row", n, layout.array() ? null : List.of(layout.columns()));
+    return new Opened<>(
+        trainRows, testRows, parser, "row", n, layout.array() ? null : List.of(layout.columns()));
   }
 
   static Dataset<Row> load(SparkSession spark, String path, Configuration conf) {
@@ -76,7 +79,8 @@ public final class ParquetSource extends TabularSource<Row> {
       return spark.read().parquet(path);
     } catch (Exception e) {
       if (e instanceof AnalysisException || VerdantException.find(e) == null) {
-        throw VerdantException.of("%s: cannot read as Parquet: %s", path, firstLine(e.getMessage()));
+        throw VerdantException.of(
+            "%s: cannot read as Parquet: %s", path, firstLine(e.getMessage()));
       }
       throw e;
     }
@@ -91,31 +95,37 @@ public final class ParquetSource extends TabularSource<Row> {
   }
 
   /**
-   * The layout of an input's schema. Without a {@code features} column, every column but the label and key columns is
-   * a feature and must be numeric.
+   * The layout of an input's schema. Without a {@code features} column, every column but the label
+   * and key columns is a feature and must be numeric.
    *
-   * @param labelRequired whether a missing label column is an error (ingest) or means unlabeled rows (scoring)
+   * @param labelRequired whether a missing label column is an error (ingest) or means unlabeled
+   *     rows (scoring)
    * @param keyColumn a column passed through with each row, or null
    */
-  static Layout layout(String path, Dataset<Row> df, String labelColumn, boolean labelRequired, String keyColumn) {
+  static Layout layout(
+      String path, Dataset<Row> df, String labelColumn, boolean labelRequired, String keyColumn) {
     StructType schema = df.schema();
     List<String> names = Arrays.asList(schema.fieldNames());
     boolean labeled = names.contains(labelColumn);
     if (!labeled && labelRequired) {
-      throw VerdantException.of("%s: no label column \"%s\" (columns: %s); name it with --label-column", path,
-          labelColumn, String.join(", ", names));
+      throw VerdantException.of(
+          "%s: no label column \"%s\" (columns: %s); name it with --label-column",
+          path, labelColumn, String.join(", ", names));
     }
     if (keyColumn != null && !names.contains(keyColumn)) {
-      throw VerdantException.of("%s: no key column \"%s\" (columns: %s); name it with --key-column", path, keyColumn,
-          String.join(", ", names));
+      throw VerdantException.of(
+          "%s: no key column \"%s\" (columns: %s); name it with --key-column",
+          path, keyColumn, String.join(", ", names));
     }
     if (names.contains(FEATURES) && !FEATURES.equals(labelColumn) && !FEATURES.equals(keyColumn)) {
       DataType t = schema.apply(FEATURES).dataType();
-      boolean ok = t instanceof VectorUDT
-          || (t instanceof ArrayType && ((ArrayType) t).elementType() instanceof NumericType);
+      boolean ok =
+          t instanceof VectorUDT
+              || (t instanceof ArrayType && ((ArrayType) t).elementType() instanceof NumericType);
       if (!ok) {
-        throw VerdantException.of("%s: column \"%s\" is %s; it must be an array of numbers or a Spark ML vector", path,
-            FEATURES, t.simpleString());
+        throw VerdantException.of(
+            "%s: column \"%s\" is %s; it must be an array of numbers or a Spark ML vector",
+            path, FEATURES, t.simpleString());
       }
       return new Layout(true, new String[] {FEATURES}, 0, labeled, keyColumn);
     }
@@ -125,32 +135,42 @@ public final class ParquetSource extends TabularSource<Row> {
         continue;
       }
       if (!(f.dataType() instanceof NumericType)) {
-        throw VerdantException.of("%s: column \"%s\" is %s, not numeric; the features must be numeric columns or one"
-            + " array or vector column named \"%s\"", path, f.name(), f.dataType().simpleString(), FEATURES);
+        throw VerdantException.of(
+            "%s: column \"%s\" is %s, not numeric; the features must be numeric columns or one"
+                + " array or vector column named \"%s\"",
+            path, f.name(), f.dataType().simpleString(), FEATURES);
       }
       cols.add(f.name());
     }
     if (cols.isEmpty()) {
-      throw VerdantException.of("%s: no feature columns besides the label column \"%s\"", path, labelColumn);
+      throw VerdantException.of(
+          "%s: no feature columns besides the label column \"%s\"", path, labelColumn);
     }
     return new Layout(false, cols.toArray(new String[0]), cols.size(), labeled, keyColumn);
   }
 
   private static String describe(Layout l) {
-    return l.array() ? "an array column \"" + FEATURES + "\"" : "columns " + String.join(", ", l.columns());
+    return l.array()
+        ? "an array column \"" + FEATURES + "\""
+        : "columns " + String.join(", ", l.columns());
   }
 
   /**
-   * label as a string (numbers print as Spark casts them; null when unlabeled), then the features as array<double>
-   * or doubles, then the key column as it is.
+   * label as a string (numbers print as Spark casts them; null when unlabeled), then the features
+   * as array<double> or doubles, then the key column as it is.
    */
   static Dataset<Row> select(Dataset<Row> df, Layout l, String labelColumn) {
     List<Column> cols = new ArrayList<>();
-    cols.add(l.labeled() ? functions.col(labelColumn).cast("string") : functions.lit(null).cast("string"));
+    cols.add(
+        l.labeled()
+            ? functions.col(labelColumn).cast("string")
+            : functions.lit(null).cast("string"));
     if (l.array()) {
       DataType t = df.schema().apply(FEATURES).dataType();
-      cols.add(t instanceof VectorUDT ? org.apache.spark.ml.functions.vector_to_array(functions.col(FEATURES), "float64")
-          : functions.col(FEATURES).cast("array<double>"));
+      cols.add(
+          t instanceof VectorUDT
+              ? org.apache.spark.ml.functions.vector_to_array(functions.col(FEATURES), "float64")
+              : functions.col(FEATURES).cast("array<double>"));
     } else {
       for (String c : l.columns()) {
         cols.add(functions.col(c).cast("double"));
@@ -172,7 +192,8 @@ public final class ParquetSource extends TabularSource<Row> {
     }
     int n = first.get(0).getList(1).size();
     if (n == 0) {
-      throw VerdantException.of("%s: the first row's \"%s\" is empty; at least one feature is needed", path, FEATURES);
+      throw VerdantException.of(
+          "%s: the first row's \"%s\" is empty; at least one feature is needed", path, FEATURES);
     }
     return n;
   }

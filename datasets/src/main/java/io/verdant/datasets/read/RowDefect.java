@@ -1,8 +1,8 @@
 package io.verdant.datasets.read;
 
 /**
- * What is wrong with one row of a tabular input, found while parsing it. The scan adds the file and the
- * line (or row) number; {@code column} is 1-based, 0 when the defect is not about one column.
+ * What is wrong with one row of a tabular input, found while parsing it. The scan adds the file and
+ * the line (or row) number; {@code column} is 1-based, 0 when the defect is not about one column.
  */
 final class RowDefect extends Exception {
   private final int column;
@@ -32,8 +32,8 @@ final class RowDefect extends Exception {
   }
 
   /**
-   * {@code <file> line 7, column 3 (petal_length)}; without a column number, the name is shown as given
-   * ({@code <file> line 7, feature 3}, {@code <file> row 7, column "features"}).
+   * {@code <file> line 7, column 3 (petal_length)}; without a column number, the name is shown as
+   * given ({@code <file> line 7, feature 3}, {@code <file> row 7, column "features"}).
    */
   static String where(String file, String unit, long number, int column, String columnName) {
     StringBuilder sb = new StringBuilder(file).append(' ').append(unit).append(' ').append(number);

@@ -3,7 +3,9 @@ package io.verdant.datasets.read;
 import java.util.function.Function;
 import org.apache.spark.api.java.JavaRDD;
 
-/** An input to score after its scan: its layout, its row count, what its labels are, and its rows. */
+/**
+ * An input to score after its scan: its layout, its row count, what its labels are, and its rows.
+ */
 public final class ScoringData {
   private final InputLayout layout;
   private final long rows;
@@ -16,7 +18,11 @@ public final class ScoringData {
    * @param firstNonNumericLabel where the first non-numeric label is, or null
    * @param records the rows with their labels coded for the model
    */
-  ScoringData(InputLayout layout, long rows, LabelStats labels, String firstNonNumericLabel,
+  ScoringData(
+      InputLayout layout,
+      long rows,
+      LabelStats labels,
+      String firstNonNumericLabel,
       Function<LabelCoder, JavaRDD<ScoringRecord>> records) {
     this.layout = layout;
     this.rows = rows;
@@ -33,7 +39,10 @@ public final class ScoringData {
     return rows;
   }
 
-  /** The rows, labels coded by {@code coder}; fails first, naming the input, when a label is not one the model knows. */
+  /**
+   * The rows, labels coded by {@code coder}; fails first, naming the input, when a label is not one
+   * the model knows.
+   */
   public JavaRDD<ScoringRecord> records(LabelCoder coder) {
     if (layout.labeled()) {
       coder.check(layout.path(), labels, firstNonNumericLabel);

@@ -3,10 +3,11 @@ package io.verdant.datasets.read;
 import java.io.Serializable;
 
 /**
- * One row to score: its key (the key column's value, or the row's 0-based position in the input as a Long), its
- * features and its label (a class index or a value; NaN when the input has no labels).
+ * One row to score: its key (the key column's value, or the row's 0-based position in the input as
+ * a Long), its features and its label (a class index or a value; NaN when the input has no labels).
  *
- * <p>A plain class rather than a record: Spark's Kryo cannot serialize records (see {@link LabeledRecord}).
+ * <p>A plain class rather than a record: Spark's Kryo cannot serialize records (see {@link
+ * LabeledRecord}).
  */
 public final class ScoringRecord implements Serializable {
   private final Object key;
@@ -19,10 +20,15 @@ public final class ScoringRecord implements Serializable {
     this.label = label;
   }
 
-  /** The records of parsed tabular rows: keyed by the key column when the layout has one, else by row id. */
+  /**
+   * The records of parsed tabular rows: keyed by the key column when the layout has one, else by
+   * row id.
+   */
   static TabularScan.RowMaker<ScoringRecord> maker(InputLayout layout, LabelCoder coder) {
     boolean keyed = layout.key() != null;
-    return (id, f, r) -> new ScoringRecord(keyed ? r.key() : id, f, r.label() == null ? Double.NaN : coder.code(r.label()));
+    return (id, f, r) ->
+        new ScoringRecord(
+            keyed ? r.key() : id, f, r.label() == null ? Double.NaN : coder.code(r.label()));
   }
 
   public Object key() {

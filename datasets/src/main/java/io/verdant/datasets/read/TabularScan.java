@@ -9,19 +9,20 @@ import java.util.NoSuchElementException;
 import org.apache.spark.api.java.JavaRDD;
 
 /**
- * The two passes every tabular reader makes over one input (a text file's lines, a Parquet dataset's rows),
- * both on the executors. The scan parses every item, counts items and rows per partition, keeps the first
- * defect of each partition and the label statistics, and returns only those small summaries to the driver,
- * which turns partition-local positions into file line numbers and fails with the first defect of the file.
- * The records pass parses again, lazily, and numbers rows densely from the scan's counts: row ids are the
- * 0-based position of the row in the input (plus a base), the same whatever the partitioning.
+ * The two passes every tabular reader makes over one input (a text file's lines, a Parquet
+ * dataset's rows), both on the executors. The scan parses every item, counts items and rows per
+ * partition, keeps the first defect of each partition and the label statistics, and returns only
+ * those small summaries to the driver, which turns partition-local positions into file line numbers
+ * and fails with the first defect of the file. The records pass parses again, lazily, and numbers
+ * rows densely from the scan's counts: row ids are the 0-based position of the row in the input
+ * (plus a base), the same whatever the partitioning.
  */
 final class TabularScan {
   private TabularScan() {}
 
   /**
-   * One parsed row: dense features, or sparse (1-based indices with values), the label token (null when the input
-   * has no labels) and the key column's value (null when there is none).
+   * One parsed row: dense features, or sparse (1-based indices with values), the label token (null
+   * when the input has no labels) and the key column's value (null when there is none).
    */
   record Parsed(float[] dense, int[] indices, float[] values, String label, Object key) {
     Parsed(float[] dense, int[] indices, float[] values, String label) {
@@ -35,8 +36,8 @@ final class TabularScan {
   }
 
   /**
-   * Parses one item; returns null for items that are not rows (a header, blank lines, comments). Item 0 of
-   * partition 0 is the input's first item.
+   * Parses one item; returns null for items that are not rows (a header, blank lines, comments).
+   * Item 0 of partition 0 is the input's first item.
    */
   interface Parser<T> extends Serializable {
     Parsed parse(T item, boolean firstOfInput) throws RowDefect;
@@ -61,40 +62,56 @@ final class TabularScan {
   }
 
   /** The scan of a whole input, with the partition offsets the records pass needs. */
-  record Result(String file, String unit, long[] itemOffsets, long[] rowOffsets, long items, long rows, int maxIndex,
-      LabelStats labels, String firstNonNumericLabel) {}
+  record Result(
+      String file,
+      String unit,
+      long[] itemOffsets,
+      long[] rowOffsets,
+      long items,
+      long rows,
+      int maxIndex,
+      LabelStats labels,
+      String firstNonNumericLabel) {}
 
   static <T> Result scan(JavaRDD<T> input, Parser<T> parser, String file, String unit) {
-    List<Part> parts = new ArrayList<>(input.mapPartitionsWithIndex((p, it) -> {
-      Part part = new Part();
-      part.partition = p;
-      for (long i = 0; it.hasNext(); i++) {
-        T item = it.next();
-        part.items++;
-        if (part.defectAt >= 0) {
-          continue;
-        }
-        try {
-          Parsed r = parser.parse(item, p == 0 && i == 0);
-          if (r == null) {
-            continue;
-          }
-          if (r.label() != null) {
-            part.labels.add(r.label(), i, parser.labelColumn(), parser.labelColumnName());
-          }
-          if (r.indices() != null && r.indices().length > 0) {
-            part.maxIndex = Math.max(part.maxIndex, r.indices()[r.indices().length - 1]);
-          }
-          part.rows++;
-        } catch (RowDefect d) {
-          part.defectAt = i;
-          part.defect = d.getMessage();
-          part.defectColumn = d.column();
-          part.defectColumnName = d.columnName();
-        }
-      }
-      return List.of(part).iterator();
-    }, true).collect());
+    List<Part> parts =
+        new ArrayList<>(
+            input
+                .mapPartitionsWithIndex(
+                    (p, it) -> {
+                      Part part = new Part();
+                      part.partition = p;
+                      for (long i = 0; it.hasNext(); i++) {
+                        T item = it.next();
+                        part.items++;
+                        if (part.defectAt >= 0) {
+                          continue;
+                        }
+                        try {
+                          Parsed r = parser.parse(item, p == 0 && i == 0);
+                          if (r == null) {
+                            continue;
+                          }
+                          if (r.label() != null) {
+                            part.labels.add(
+                                r.label(), i, parser.labelColumn(), parser.labelColumnName());
+                          }
+                          if (r.indices() != null && r.indices().length > 0) {
+                            part.maxIndex =
+                                Math.max(part.maxIndex, r.indices()[r.indices().length - 1]);
+                          }
+                          part.rows++;
+                        } catch (RowDefect d) {
+                          part.defectAt = i;
+                          part.defect = d.getMessage();
+                          part.defectColumn = d.column();
+                          part.defectColumnName = d.columnName();
+                        }
+                      }
+                      return List.of(part).iterator();
+                    },
+                    true)
+                .collect());
     parts.sort((a, b) -> Integer.compare(a.partition, b.partition));
     long[] itemOffsets = new long[parts.size()];
     long[] rowOffsets = new long[parts.size()];
@@ -108,12 +125,18 @@ final class TabularScan {
       itemOffsets[p] = items;
       rowOffsets[p] = rows;
       if (part.defectAt >= 0) {
-        throw new VerdantException(new RowDefect(part.defectColumn, part.defectColumnName, part.defect)
-            .describe(file, unit, items + part.defectAt + 1));
+        throw new VerdantException(
+            new RowDefect(part.defectColumn, part.defectColumnName, part.defect)
+                .describe(file, unit, items + part.defectAt + 1));
       }
       if (firstNonNumeric == null && part.labels.firstNonNumericAt >= 0) {
-        firstNonNumeric = RowDefect.where(file, unit, items + part.labels.firstNonNumericAt + 1, parser.labelColumn(),
-            parser.labelColumnName());
+        firstNonNumeric =
+            RowDefect.where(
+                file,
+                unit,
+                items + part.labels.firstNonNumericAt + 1,
+                parser.labelColumn(),
+                parser.labelColumnName());
         labels.firstNonNumeric = part.labels.firstNonNumeric;
       }
       items += part.items;
@@ -121,69 +144,93 @@ final class TabularScan {
       maxIndex = Math.max(maxIndex, part.maxIndex);
       labels.merge(part.labels);
     }
-    return new Result(file, unit, itemOffsets, rowOffsets, items, rows, maxIndex, labels, firstNonNumeric);
+    return new Result(
+        file, unit, itemOffsets, rowOffsets, items, rows, maxIndex, labels, firstNonNumeric);
   }
 
   /** The rows as labeled records for ingest (see {@link #rows}). */
-  static <T> JavaRDD<LabeledRecord> records(JavaRDD<T> items, Parser<T> parser, Result scan, long rowBase,
-      int numFeatures, LabelCoder coder) {
-    return rows(items, parser, scan, rowBase, numFeatures, (id, f, r) -> new LabeledRecord(id, f, coder.code(r.label())));
+  static <T> JavaRDD<LabeledRecord> records(
+      JavaRDD<T> items,
+      Parser<T> parser,
+      Result scan,
+      long rowBase,
+      int numFeatures,
+      LabelCoder coder) {
+    return rows(
+        items,
+        parser,
+        scan,
+        rowBase,
+        numFeatures,
+        (id, f, r) -> new LabeledRecord(id, f, coder.code(r.label())));
   }
 
   /**
-   * The rows, parsed lazily on the executors and made by {@code maker}. Sparse rows become dense arrays of
-   * {@code numFeatures}; row ids are {@code rowBase} plus the row's position in the input.
+   * The rows, parsed lazily on the executors and made by {@code maker}. Sparse rows become dense
+   * arrays of {@code numFeatures}; row ids are {@code rowBase} plus the row's position in the
+   * input.
    */
-  static <T, R> JavaRDD<R> rows(JavaRDD<T> items, Parser<T> parser, Result scan, long rowBase, int numFeatures,
+  static <T, R> JavaRDD<R> rows(
+      JavaRDD<T> items,
+      Parser<T> parser,
+      Result scan,
+      long rowBase,
+      int numFeatures,
       RowMaker<R> maker) {
     long[] rowOffsets = scan.rowOffsets();
     long[] itemOffsets = scan.itemOffsets();
     String file = scan.file();
     String unit = scan.unit();
-    return items.mapPartitionsWithIndex((p, it) -> new Iterator<R>() {
-      private long item = -1;
-      private long row = 0;
-      private R next;
+    return items.mapPartitionsWithIndex(
+        (p, it) ->
+            new Iterator<R>() {
+              private long item = -1;
+              private long row = 0;
+              private R next;
 
-      @Override
-      public boolean hasNext() {
-        while (next == null && it.hasNext()) {
-          T x = it.next();
-          item++;
-          Parsed r;
-          try {
-            r = parser.parse(x, p == 0 && item == 0);
-          } catch (RowDefect d) {
-            // The scan accepted this input; a defect now means the input changed while it was read.
-            throw new VerdantException(d.describe(file, unit, itemOffsets[p] + item + 1) + " (the input changed while it was read)");
-          }
-          if (r == null) {
-            continue;
-          }
-          float[] f = r.dense();
-          if (f == null) {
-            f = new float[numFeatures];
-            int[] idx = r.indices();
-            float[] v = r.values();
-            for (int k = 0; k < idx.length; k++) {
-              f[idx[k] - 1] = v[k];
-            }
-          }
-          next = maker.make(rowBase + rowOffsets[p] + row, f, r);
-          row++;
-        }
-        return next != null;
-      }
+              @Override
+              public boolean hasNext() {
+                while (next == null && it.hasNext()) {
+                  T x = it.next();
+                  item++;
+                  Parsed r;
+                  try {
+                    r = parser.parse(x, p == 0 && item == 0);
+                  } catch (RowDefect d) {
+                    // The scan accepted this input; a defect now means the input changed while it
+                    // was read.
+                    throw new VerdantException(
+                        d.describe(file, unit, itemOffsets[p] + item + 1)
+                            + " (the input changed while it was read)");
+                  }
+                  if (r == null) {
+                    continue;
+                  }
+                  float[] f = r.dense();
+                  if (f == null) {
+                    f = new float[numFeatures];
+                    int[] idx = r.indices();
+                    float[] v = r.values();
+                    for (int k = 0; k < idx.length; k++) {
+                      f[idx[k] - 1] = v[k];
+                    }
+                  }
+                  next = maker.make(rowBase + rowOffsets[p] + row, f, r);
+                  row++;
+                }
+                return next != null;
+              }
 
-      @Override
-      public R next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        R r = next;
-        next = null;
-        return r;
-      }
-    }, true);
+              @Override
+              public R next() {
+                if (!hasNext()) {
+                  throw new NoSuchElementException();
+                }
+                R r = next;
+                next = null;
+                return r;
+              }
+            },
+        true);
   }
 }

@@ -9,10 +9,10 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * What every tabular reader does once its input is open: scan the training input (and the test input) with
- * {@link TabularScan}, refuse an input without rows, decide the label coding from both, and hand the records and
- * the files read to ingest. A format says how to open its input: check files and schemas on the driver, and
- * give the items (lines, rows) with their parser.
+ * What every tabular reader does once its input is open: scan the training input (and the test
+ * input) with {@link TabularScan}, refuse an input without rows, decide the label coding from both,
+ * and hand the records and the files read to ingest. A format says how to open its input: check
+ * files and schemas on the driver, and give the items (lines, rows) with their parser.
  *
  * @param <T> an item of the input: a text line or a Parquet row
  */
@@ -24,11 +24,16 @@ abstract class TabularSource<T> implements FeatureSource {
   protected final TaskType task;
 
   /**
-   * An opened input. {@code featureCount} is the features per row when the layout fixes it, 0 when the scan
-   * decides it (see {@link #featureCount}); {@code unit} is what errors count ("line", "row"); {@code featureNames}
-   * the features' names in order, null when the format has none.
+   * An opened input. {@code featureCount} is the features per row when the layout fixes it, 0 when
+   * the scan decides it (see {@link #featureCount}); {@code unit} is what errors count ("line",
+   * "row"); {@code featureNames} the features' names in order, null when the format has none.
    */
-  record Opened<T>(JavaRDD<T> train, JavaRDD<T> test, TabularScan.Parser<T> parser, String unit, int featureCount,
+  record Opened<T>(
+      JavaRDD<T> train,
+      JavaRDD<T> test,
+      TabularScan.Parser<T> parser,
+      String unit,
+      int featureCount,
       List<String> featureNames) {}
 
   /**
@@ -45,15 +50,23 @@ abstract class TabularSource<T> implements FeatureSource {
     this.task = task;
   }
 
-  /** Checks the inputs on the driver and opens them (lazily: nothing is read on the executors yet). */
+  /**
+   * Checks the inputs on the driver and opens them (lazily: nothing is read on the executors yet).
+   */
   abstract Opened<T> open(SparkSession spark, Configuration conf);
 
-  /** The features per row: the layout's, unless a format decides it from the scans ({@code testScan} may be null). */
+  /**
+   * The features per row: the layout's, unless a format decides it from the scans ({@code testScan}
+   * may be null).
+   */
   int featureCount(Opened<T> in, TabularScan.Result trainScan, TabularScan.Result testScan) {
     return in.featureCount();
   }
 
-  /** The lines of a text input, in at least {@code minPartitions} partitions (0: Spark's default parallelism). */
+  /**
+   * The lines of a text input, in at least {@code minPartitions} partitions (0: Spark's default
+   * parallelism).
+   */
   static JavaRDD<String> lines(SparkSession spark, String path, int minPartitions) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     return jsc.textFile(path, minPartitions > 0 ? minPartitions : jsc.defaultParallelism());
@@ -76,16 +89,32 @@ abstract class TabularSource<T> implements FeatureSource {
       all.merge(testScan.labels());
     }
     int n = featureCount(in, trainScan, testScan);
-    LabelCoder coder = LabelCoder.decide(task, all, test == null ? train : train + " and " + test, firstNonNumeric);
-    JavaRDD<LabeledRecord> trainRecords = TabularScan.records(in.train(), in.parser(), trainScan, 0, n, coder);
-    JavaRDD<LabeledRecord> testRecords = test == null ? null
-        : TabularScan.records(in.test(), in.parser(), testScan, trainScan.rows(), n, coder);
+    LabelCoder coder =
+        LabelCoder.decide(
+            task, all, test == null ? train : train + " and " + test, firstNonNumeric);
+    JavaRDD<LabeledRecord> trainRecords =
+        TabularScan.records(in.train(), in.parser(), trainScan, 0, n, coder);
+    JavaRDD<LabeledRecord> testRecords =
+        test == null
+            ? null
+            : TabularScan.records(in.test(), in.parser(), testScan, trainScan.rows(), n, coder);
     List<SourceFile> files = new ArrayList<>(InputFiles.describe("train", train, conf));
     if (test != null) {
       files.addAll(InputFiles.describe("test", test, conf));
     }
-    return new SourceData(format, train, trainRecords, testRecords, n, in.featureNames(), List.of(n), coder.task(), coder.numClasses(),
-        coder.classNames(), null, files);
+    return new SourceData(
+        format,
+        train,
+        trainRecords,
+        testRecords,
+        n,
+        in.featureNames(),
+        List.of(n),
+        coder.task(),
+        coder.numClasses(),
+        coder.classNames(),
+        null,
+        files);
   }
 
   private TabularScan.Result scan(Opened<T> in, JavaRDD<T> items, String file) {

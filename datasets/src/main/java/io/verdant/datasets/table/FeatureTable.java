@@ -8,14 +8,18 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The canonical feature table that {@code ingest} writes and every later job reads. A table directory holds
- * {@code manifest.json} and {@code table/}, a Parquet dataset partitioned by {@code split}:
+ * The canonical feature table that {@code ingest} writes and every later job reads. A table
+ * directory holds {@code manifest.json} and {@code table/}, a Parquet dataset partitioned by {@code
+ * split}:
+ *
  * <ul>
- *   <li>{@code row_id} bigint: unique across all splits</li>
- *   <li>{@code features} array&lt;float&gt;: normalized features in row-major order of the manifest's shape
- *       (a plain array so any Parquet reader can read it, not Spark ML's vector UDT)</li>
- *   <li>{@code label} int (class index) for classification, double for regression</li>
- *   <li>{@code split} string: {@code train}, {@code validation} or {@code test} (the partition column)</li>
+ *   <li>{@code row_id} bigint: unique across all splits
+ *   <li>{@code features} array&lt;float&gt;: normalized features in row-major order of the
+ *       manifest's shape (a plain array so any Parquet reader can read it, not Spark ML's vector
+ *       UDT)
+ *   <li>{@code label} int (class index) for classification, double for regression
+ *   <li>{@code split} string: {@code train}, {@code validation} or {@code test} (the partition
+ *       column)
  * </ul>
  */
 public final class FeatureTable {
@@ -34,16 +38,22 @@ public final class FeatureTable {
 
   public static StructType schema(boolean classification) {
     DataType label = classification ? DataTypes.IntegerType : DataTypes.DoubleType;
-    return new StructType(new StructField[] {
-        new StructField(ROW_ID, DataTypes.LongType, false, Metadata.empty()),
-        new StructField(FEATURES, DataTypes.createArrayType(DataTypes.FloatType, false), false, Metadata.empty()),
-        new StructField(LABEL, label, false, Metadata.empty()),
-        new StructField(SPLIT, DataTypes.StringType, false, Metadata.empty())});
+    return new StructType(
+        new StructField[] {
+          new StructField(ROW_ID, DataTypes.LongType, false, Metadata.empty()),
+          new StructField(
+              FEATURES,
+              DataTypes.createArrayType(DataTypes.FloatType, false),
+              false,
+              Metadata.empty()),
+          new StructField(LABEL, label, false, Metadata.empty()),
+          new StructField(SPLIT, DataTypes.StringType, false, Metadata.empty())
+        });
   }
 
   /**
-   * A uniform value in [0, 1) from a seed and a row id (SplitMix64): the same row lands in the same split for
-   * the same seed on every run, whatever the partitioning.
+   * A uniform value in [0, 1) from a seed and a row id (SplitMix64): the same row lands in the same
+   * split for the same seed on every run, whatever the partitioning.
    */
   public static double uniform(long seed, long rowId, long salt) {
     long z = seed * 0x9E3779B97F4A7C15L + rowId + salt * 0xD1B54A32D192ED03L;

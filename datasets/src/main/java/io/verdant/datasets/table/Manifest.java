@@ -17,8 +17,9 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * The JSON manifest beside a feature table (docs/feature-table.md documents every field). Readers accept
- * any manifest with {@code schemaVersion <= CURRENT_SCHEMA_VERSION} and ignore fields they do not know.
+ * The JSON manifest beside a feature table (docs/feature-table.md documents every field). Readers
+ * accept any manifest with {@code schemaVersion <= CURRENT_SCHEMA_VERSION} and ignore fields they
+ * do not know.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -50,10 +51,14 @@ public record Manifest(
 
   public static final int CURRENT_SCHEMA_VERSION = 1;
 
-  /** How features were normalized: {@code scale} (divided by {@code divisor}) or {@code standardize}. */
+  /**
+   * How features were normalized: {@code scale} (divided by {@code divisor}) or {@code
+   * standardize}.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record Normalization(String method, Double divisor, List<Double> mean, List<Double> std, String statisticsFrom) {}
+  public record Normalization(
+      String method, Double divisor, List<Double> mean, List<Double> std, String statisticsFrom) {}
 
   /** Rows of one split, and per class (classification) the count of rows. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -77,13 +82,17 @@ public record Manifest(
     }
   }
 
-  /** Reads the manifest of a table directory, with its SHA-256 (which models record to name their data). */
+  /**
+   * Reads the manifest of a table directory, with its SHA-256 (which models record to name their
+   * data).
+   */
   public static Loaded read(String tableDir, Configuration conf) {
     Path file = new Path(tableDir, FeatureTable.MANIFEST);
     try {
       FileSystem fs = file.getFileSystem(conf);
       if (!fs.exists(file)) {
-        throw VerdantException.of("%s is not a Verdant feature table: %s is missing (write one with `verdant ingest`)",
+        throw VerdantException.of(
+            "%s is not a Verdant feature table: %s is missing (write one with `verdant ingest`)",
             tableDir, FeatureTable.MANIFEST);
       }
       byte[] bytes;
@@ -97,10 +106,12 @@ public record Manifest(
         throw VerdantException.of("%s: not a valid manifest: %s", file, e.getMessage());
       }
       if (m.schemaVersion() < 1 || m.schemaVersion() > CURRENT_SCHEMA_VERSION) {
-        throw VerdantException.of("%s: manifest schema version must be between 1 and %d, cannot be: %d", file,
-            CURRENT_SCHEMA_VERSION, m.schemaVersion());
+        throw VerdantException.of(
+            "%s: manifest schema version must be between 1 and %d, cannot be: %d",
+            file, CURRENT_SCHEMA_VERSION, m.schemaVersion());
       }
-      return new Loaded(m, Checksums.sha256(bytes), fs.makeQualified(new Path(tableDir, m.table())).toString());
+      return new Loaded(
+          m, Checksums.sha256(bytes), fs.makeQualified(new Path(tableDir, m.table())).toString());
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read " + file, e);
     }

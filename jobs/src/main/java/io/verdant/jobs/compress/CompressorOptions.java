@@ -16,10 +16,13 @@ public final class CompressorOptions {
       try {
         v = Double.parseDouble(p.trim());
       } catch (NumberFormatException e) {
-        throw VerdantException.of("--sensitivity-sparsities takes comma-separated numbers, cannot be: %s", text);
+        throw VerdantException.of(
+            "--sensitivity-sparsities takes comma-separated numbers, cannot be: %s", text);
       }
       if (!(v > 0 && v < 1)) {
-        throw VerdantException.of("--sensitivity-sparsities values must be greater than 0 and less than 1, cannot be: %s", p.trim());
+        throw VerdantException.of(
+            "--sensitivity-sparsities values must be greater than 0 and less than 1, cannot be: %s",
+            p.trim());
       }
       out.add(v);
     }

@@ -1,13 +1,14 @@
 package io.verdant.jobs.compress;
 
-import io.verdant.jobs.model.NetParams;
 import io.verdant.common.VerdantException;
+import io.verdant.jobs.model.NetParams;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A per-layer option value: one value for every weight layer ({@code 0.92}), per kind ({@code dense=5,conv=8}),
- * or per layer ({@code layer0=0.95,layer1=0.9}; the number is the DL4J layer index), later entries winning.
+ * A per-layer option value: one value for every weight layer ({@code 0.92}), per kind ({@code
+ * dense=5,conv=8}), or per layer ({@code layer0=0.95,layer1=0.9}; the number is the DL4J layer
+ * index), later entries winning.
  */
 public final class LayerSpec {
   private final String option;
@@ -22,7 +23,8 @@ public final class LayerSpec {
   }
 
   /** Parses a spec; every value must lie in [min, max]. */
-  public static LayerSpec parse(String option, String text, double min, double max, boolean integer) {
+  public static LayerSpec parse(
+      String option, String text, double min, double max, boolean integer) {
     LayerSpec s = new LayerSpec(option, text);
     if (text == null || text.isBlank()) {
       throw VerdantException.of("%s must not be empty", option);
@@ -36,11 +38,13 @@ public final class LayerSpec {
       try {
         v = integer ? Integer.parseInt(val) : Double.parseDouble(val);
       } catch (NumberFormatException e) {
-        throw VerdantException.of("%s takes %s, or name=value pairs (layer0=..., dense=..., conv=...), cannot be: %s", option,
-            integer ? "an integer" : "a number", text);
+        throw VerdantException.of(
+            "%s takes %s, or name=value pairs (layer0=..., dense=..., conv=...), cannot be: %s",
+            option, integer ? "an integer" : "a number", text);
       }
       if (!(v >= min && v <= max)) {
-        throw VerdantException.of("%s values must be between %s and %s, cannot be: %s", option, fmt(min), fmt(max), val);
+        throw VerdantException.of(
+            "%s values must be between %s and %s, cannot be: %s", option, fmt(min), fmt(max), val);
       }
       if (key == null) {
         s.all = v;
@@ -49,7 +53,9 @@ public final class LayerSpec {
       } else if (key.matches("(layer)?\\d+")) {
         s.byLayer.put(Integer.parseInt(key.replace("layer", "")), v);
       } else {
-        throw VerdantException.of("%s names layers as layerN (N = the layer index), dense or conv, cannot be: %s", option, key);
+        throw VerdantException.of(
+            "%s names layers as layerN (N = the layer index), dense or conv, cannot be: %s",
+            option, key);
       }
     }
     return s;
@@ -72,8 +78,9 @@ public final class LayerSpec {
   public void checkLayers(java.util.List<NetParams.Param> weights) {
     for (int layer : byLayer.keySet()) {
       if (weights.stream().noneMatch(w -> w.layer() == layer)) {
-        throw VerdantException.of("%s names layer%d, which has no weights; the weight layers are %s", option, layer,
-            weights.stream().map(NetParams.Param::layerName).toList());
+        throw VerdantException.of(
+            "%s names layer%d, which has no weights; the weight layers are %s",
+            option, layer, weights.stream().map(NetParams.Param::layerName).toList());
       }
     }
   }

@@ -6,10 +6,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Keeps pruned weights exactly zero while training: after every parameter update (on each Spark worker, which
- * receives this listener with the network) the parameters are multiplied by the 0/1 mask, and the gradient is
- * masked before the updater sees it so that momentum never builds up on pruned weights. Parameter averaging of
- * exact zeros is exact zero, so the averaged model keeps the mask too.
+ * Keeps pruned weights exactly zero while training: after every parameter update (on each Spark
+ * worker, which receives this listener with the network) the parameters are multiplied by the 0/1
+ * mask, and the gradient is masked before the updater sees it so that momentum never builds up on
+ * pruned weights. Parameter averaging of exact zeros is exact zero, so the averaged model keeps the
+ * mask too.
  */
 public final class MaskListener extends BaseTrainingListener implements java.io.Serializable {
   private final float[] mask;

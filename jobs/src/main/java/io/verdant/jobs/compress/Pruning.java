@@ -2,15 +2,18 @@ package io.verdant.jobs.compress;
 
 import java.util.Arrays;
 
-/** Magnitude pruning: per weight array, the smallest-magnitude fraction of weights becomes exactly zero. */
+/**
+ * Magnitude pruning: per weight array, the smallest-magnitude fraction of weights becomes exactly
+ * zero.
+ */
 public final class Pruning {
   private Pruning() {}
 
   /**
-   * Prunes {@code flat[offset, offset + length)} to the target sparsity: the weights with the smallest
-   * magnitudes are zeroed (ties at the threshold broken by position, so exactly round(sparsity * length) are
-   * zero when the array has that many), and already-zero weights count as pruned. Marks pruned positions with
-   * 0 in {@code mask} and returns the threshold used.
+   * Prunes {@code flat[offset, offset + length)} to the target sparsity: the weights with the
+   * smallest magnitudes are zeroed (ties at the threshold broken by position, so exactly
+   * round(sparsity * length) are zero when the array has that many), and already-zero weights count
+   * as pruned. Marks pruned positions with 0 in {@code mask} and returns the threshold used.
    */
   public static float prune(float[] flat, float[] mask, int offset, int length, double sparsity) {
     int target = (int) Math.round(sparsity * length);

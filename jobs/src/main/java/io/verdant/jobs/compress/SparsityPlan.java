@@ -9,10 +9,11 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The target sparsity of every weight layer for one compression attempt: the user's where given (--sparsity),
- * else the largest sparsity of the sensitivity grid whose accuracy drop, that layer pruned alone, stays within the
- * tolerance. When an attempt loses too much accuracy, {@link #backedOff()} lowers every automatic layer to the next
- * lower grid point; the user's stay as given.
+ * The target sparsity of every weight layer for one compression attempt: the user's where given
+ * (--sparsity), else the largest sparsity of the sensitivity grid whose accuracy drop, that layer
+ * pruned alone, stays within the tolerance. When an attempt loses too much accuracy, {@link
+ * #backedOff()} lowers every automatic layer to the next lower grid point; the user's stay as
+ * given.
  */
 public final class SparsityPlan {
   private final List<NetParams.Param> weights;
@@ -20,7 +21,11 @@ public final class SparsityPlan {
   private final Set<String> automatic;
   private final List<Double> grid;
 
-  private SparsityPlan(List<NetParams.Param> weights, Map<String, Double> targets, Set<String> automatic, List<Double> grid) {
+  private SparsityPlan(
+      List<NetParams.Param> weights,
+      Map<String, Double> targets,
+      Set<String> automatic,
+      List<Double> grid) {
     this.weights = weights;
     this.targets = Collections.unmodifiableMap(targets);
     this.automatic = automatic;
@@ -28,11 +33,16 @@ public final class SparsityPlan {
   }
 
   /**
-   * The first plan. {@code sensitivity} maps a layer name to the validation accuracy at each grid sparsity (pruned
-   * alone); it must cover every layer {@code user} (may be null) leaves open.
+   * The first plan. {@code sensitivity} maps a layer name to the validation accuracy at each grid
+   * sparsity (pruned alone); it must cover every layer {@code user} (may be null) leaves open.
    */
-  public static SparsityPlan choose(List<NetParams.Param> weights, LayerSpec user, Map<String, double[]> sensitivity,
-      List<Double> grid, double baselineAccuracy, double tolerancePp) {
+  public static SparsityPlan choose(
+      List<NetParams.Param> weights,
+      LayerSpec user,
+      Map<String, double[]> sensitivity,
+      List<Double> grid,
+      double baselineAccuracy,
+      double tolerancePp) {
     Map<String, Double> targets = new LinkedHashMap<>();
     Set<String> automatic = new TreeSet<>();
     for (NetParams.Param p : weights) {
@@ -54,7 +64,9 @@ public final class SparsityPlan {
     return new SparsityPlan(weights, targets, automatic, grid);
   }
 
-  /** Whether some layer's sparsity came from the analysis, so that backing off can change the plan. */
+  /**
+   * Whether some layer's sparsity came from the analysis, so that backing off can change the plan.
+   */
   public boolean automatic() {
     return !automatic.isEmpty();
   }

@@ -8,9 +8,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tries sparsity plans until the compressed model keeps validation accuracy within --max-accuracy-drop: each
- * rejected attempt backs the automatic sparsities off; with none automatic, or after --max-attempts, it gives up
- * with an error that says what was lost and what to change.
+ * Tries sparsity plans until the compressed model keeps validation accuracy within
+ * --max-accuracy-drop: each rejected attempt backs the automatic sparsities off; with none
+ * automatic, or after --max-attempts, it gives up with an error that says what was lost and what to
+ * change.
  */
 public final class SparsitySearch {
   private static final Logger LOG = LoggerFactory.getLogger(SparsitySearch.class);
@@ -29,8 +30,13 @@ public final class SparsitySearch {
   }
 
   /** What the report keeps of an attempt. */
-  public record AttemptRecord(int attempt, Map<String, Double> sparsity, double validationAccuracyPruned,
-      double validationAccuracyQuantized, double validationDropPercentagePoints, boolean accepted) {}
+  public record AttemptRecord(
+      int attempt,
+      Map<String, Double> sparsity,
+      double validationAccuracyPruned,
+      double validationAccuracyQuantized,
+      double validationDropPercentagePoints,
+      boolean accepted) {}
 
   /** The accepted attempt, its plan, and every attempt made. */
   public record Accepted<T>(T outcome, SparsityPlan plan, List<AttemptRecord> attempts) {}
@@ -52,12 +58,21 @@ public final class SparsitySearch {
       T o = attempt.run(plan);
       double drop = (baselineAccuracy - o.validationQuantized()) * 100;
       boolean ok = drop <= maxDropPp;
-      records.add(new AttemptRecord(n, plan.byLayerName(), o.validationPruned(), o.validationQuantized(), drop, ok));
+      records.add(
+          new AttemptRecord(
+              n, plan.byLayerName(), o.validationPruned(), o.validationQuantized(), drop, ok));
       if (ok) {
         return new Accepted<>(o, plan, List.copyOf(records));
       }
-      LOG.info("Attempt {}: validation accuracy {} -> {} pruned and retrained -> {} quantized: dropped {} pp, more than"
-          + " --max-accuracy-drop {}", n, baselineAccuracy, o.validationPruned(), o.validationQuantized(), drop, maxDropPp);
+      LOG.info(
+          "Attempt {}: validation accuracy {} -> {} pruned and retrained -> {} quantized: dropped {} pp, more than"
+              + " --max-accuracy-drop {}",
+          n,
+          baselineAccuracy,
+          o.validationPruned(),
+          o.validationQuantized(),
+          drop,
+          maxDropPp);
       if (!plan.automatic() || n >= maxAttempts) {
         throw giveUp(o, drop, plan.automatic(), n);
       }
@@ -66,10 +81,16 @@ public final class SparsitySearch {
   }
 
   private VerdantException giveUp(Outcome o, double drop, boolean automatic, int attempts) {
-    return VerdantException.of("the compressed model loses %.2f percentage points of validation accuracy (%.2f%% -> %.2f%%"
-        + " after pruning and retraining -> %.2f%% after weight sharing), more than --max-accuracy-drop %s; %s", drop,
-        baselineAccuracy * 100, o.validationPruned() * 100, o.validationQuantized() * 100, ReportTable.number(maxDropPp),
-        automatic ? "tried " + attempts + " configurations (--max-attempts)"
+    return VerdantException.of(
+        "the compressed model loses %.2f percentage points of validation accuracy (%.2f%% -> %.2f%%"
+            + " after pruning and retraining -> %.2f%% after weight sharing), more than --max-accuracy-drop %s; %s",
+        drop,
+        baselineAccuracy * 100,
+        o.validationPruned() * 100,
+        o.validationQuantized() * 100,
+        ReportTable.number(maxDropPp),
+        automatic
+            ? "tried " + attempts + " configurations (--max-attempts)"
             : "lower --sparsity, raise --bits or --retrain-epochs, or allow a larger drop");
   }
 }

@@ -1,14 +1,14 @@
 package io.verdant.jobs.compress;
 
 import io.verdant.jobs.model.SharedWeights;
-
 import java.util.Arrays;
 
 /**
  * Weight sharing per weight array: the surviving (non-zero) weights are replaced by one of at most
- * {@code 2^bits - 1} shared values; codebook entry 0 is reserved for exact zero (pruned weights, and the file
- * format's fillers). {@link #kmeans} is Deep Compression's k-means with linear initialization; {@link #uniform}
- * is plain uniform quantization ({@code round(w * q) / q} with a per-array scale).
+ * {@code 2^bits - 1} shared values; codebook entry 0 is reserved for exact zero (pruned weights,
+ * and the file format's fillers). {@link #kmeans} is Deep Compression's k-means with linear
+ * initialization; {@link #uniform} is plain uniform quantization ({@code round(w * q) / q} with a
+ * per-array scale).
  */
 public final class WeightSharing {
   private WeightSharing() {}
@@ -28,7 +28,8 @@ public final class WeightSharing {
     for (int j = 0; j < k; j++) {
       c[j] = k == 1 ? (min + max) / 2 : min + (max - min) * j / (k - 1);
     }
-    // 1-D Lloyd iterations over the sorted values: each cluster is a contiguous run between centroid midpoints.
+    // 1-D Lloyd iterations over the sorted values: each cluster is a contiguous run between
+    // centroid midpoints.
     double[] prefix = new double[nz.length + 1];
     for (int i = 0; i < nz.length; i++) {
       prefix[i + 1] = prefix[i] + nz[i];
@@ -56,9 +57,9 @@ public final class WeightSharing {
   }
 
   /**
-   * Uniform quantization: levels {@code -m/q .. m/q} with {@code q = m / max|w|} and {@code m = 2^(bits-1) - 1}
-   * levels on each side; weights that round to level 0 are kept as the smallest level of their sign, so
-   * quantization never prunes.
+   * Uniform quantization: levels {@code -m/q .. m/q} with {@code q = m / max|w|} and {@code m =
+   * 2^(bits-1) - 1} levels on each side; weights that round to level 0 are kept as the smallest
+   * level of their sign, so quantization never prunes.
    */
   public static SharedWeights uniform(float[] w, int bits) {
     float[] nz = nonZero(w);
@@ -108,7 +109,10 @@ public final class WeightSharing {
     return lo;
   }
 
-  /** Nearest centroid for every non-zero weight; centroids equal to 0 are nudged so that 0 stays "pruned". */
+  /**
+   * Nearest centroid for every non-zero weight; centroids equal to 0 are nudged so that 0 stays
+   * "pruned".
+   */
   private static SharedWeights assign(float[] w, double[] sortedCentroids) {
     int k = sortedCentroids.length;
     float[] cb = new float[k + 1];

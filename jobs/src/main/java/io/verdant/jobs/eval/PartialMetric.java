@@ -4,8 +4,9 @@ import java.io.Serializable;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * A metric that each Spark partition accumulates from the labels and predictions of its minibatches, and that
- * the driver merges: the merged value must equal the value over all rows, whatever the partitioning.
+ * A metric that each Spark partition accumulates from the labels and predictions of its
+ * minibatches, and that the driver merges: the merged value must equal the value over all rows,
+ * whatever the partitioning.
  *
  * @param <M> the metric's own type
  */

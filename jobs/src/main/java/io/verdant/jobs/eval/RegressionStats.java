@@ -3,11 +3,12 @@ package io.verdant.jobs.eval;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * RMSE, MAE and R^2 of a regression from mergeable sufficient statistics: the count, the labels' mean and sum of
- * squared deviations (Chan et al.'s pairwise update, which stays exact where sum(y^2) - n mean^2 would cancel), the
- * sum of squared errors and the sum of absolute errors. Merging partitions gives the same figures as one pass
- * over all rows, unlike DL4J's {@code RegressionEvaluation}, whose R^2 is wrong after merges. Every value of the
- * labels counts as one example (a regression has one output).
+ * RMSE, MAE and R^2 of a regression from mergeable sufficient statistics: the count, the labels'
+ * mean and sum of squared deviations (Chan et al.'s pairwise update, which stays exact where
+ * sum(y^2) - n mean^2 would cancel), the sum of squared errors and the sum of absolute errors.
+ * Merging partitions gives the same figures as one pass over all rows, unlike DL4J's {@code
+ * RegressionEvaluation}, whose R^2 is wrong after merges. Every value of the labels counts as one
+ * example (a regression has one output).
  */
 public final class RegressionStats implements PartialMetric<RegressionStats> {
   private static final long serialVersionUID = 1L;
@@ -37,8 +38,12 @@ public final class RegressionStats implements PartialMetric<RegressionStats> {
   @Override
   public void add(INDArray labels, INDArray predictions) {
     if (!labels.equalShapes(predictions)) {
-      throw new IllegalArgumentException("labels " + labels.shapeInfoToString() + " and predictions "
-          + predictions.shapeInfoToString() + " differ in shape");
+      throw new IllegalArgumentException(
+          "labels "
+              + labels.shapeInfoToString()
+              + " and predictions "
+              + predictions.shapeInfoToString()
+              + " differ in shape");
     }
     double[] y = labels.reshape(labels.length()).toDoubleVector();
     double[] p = predictions.reshape(predictions.length()).toDoubleVector();
@@ -77,8 +82,8 @@ public final class RegressionStats implements PartialMetric<RegressionStats> {
   }
 
   /**
-   * The coefficient of determination, 1 - SSE / SST with SST the labels' sum of squared deviations from their
-   * mean; NaN when the labels do not vary (or there are no examples).
+   * The coefficient of determination, 1 - SSE / SST with SST the labels' sum of squared deviations
+   * from their mean; NaN when the labels do not vary (or there are no examples).
    */
   public double r2() {
     return sumSquaredDeviations > 0 ? 1 - sse / sumSquaredDeviations : Double.NaN;

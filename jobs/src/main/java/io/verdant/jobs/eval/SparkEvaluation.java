@@ -17,22 +17,24 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
 /**
- * Evaluates a network on exported minibatch files, distributed: the configuration and parameters are broadcast,
- * each task builds one network and adds the predictions of its files to an empty {@link PartialMetric}, and the
- * driver merges the partial metrics (DL4J's path evaluation for MultiLayerNetwork goes through a ComputationGraph
- * code path that fails in 1.0.0-M2).
+ * Evaluates a network on exported minibatch files, distributed: the configuration and parameters
+ * are broadcast, each task builds one network and adds the predictions of its files to an empty
+ * {@link PartialMetric}, and the driver merges the partial metrics (DL4J's path evaluation for
+ * MultiLayerNetwork goes through a ComputationGraph code path that fails in 1.0.0-M2).
  */
 public final class SparkEvaluation {
   private SparkEvaluation() {}
 
   /** The metric over every minibatch in {@code paths}; {@code empty} itself when there are none. */
-  public static <M extends PartialMetric<M>> M evaluate(JavaSparkContext sc, MultiLayerNetwork net, JavaRDD<String> paths,
-      M empty) {
+  public static <M extends PartialMetric<M>> M evaluate(
+      JavaSparkContext sc, MultiLayerNetwork net, JavaRDD<String> paths, M empty) {
     Broadcast<String> conf = sc.broadcast(net.getLayerWiseConfigurations().toJson());
     Broadcast<INDArray> params = sc.broadcast(net.params().dup());
-    Broadcast<SerializableHadoopConfig> hconf = sc.broadcast(new SerializableHadoopConfig(sc.hadoopConfiguration()));
+    Broadcast<SerializableHadoopConfig> hconf =
+        sc.broadcast(new SerializableHadoopConfig(sc.hadoopConfiguration()));
     try {
-      List<M> parts = paths.mapPartitions(new EvaluatePaths<>(conf, params, hconf, empty)).collect();
+      List<M> parts =
+          paths.mapPartitions(new EvaluatePaths<>(conf, params, hconf, empty)).collect();
       M total = null;
       for (M part : parts) {
         if (total == null) {
@@ -49,14 +51,19 @@ public final class SparkEvaluation {
     }
   }
 
-  static final class EvaluatePaths<M extends PartialMetric<M>> implements FlatMapFunction<Iterator<String>, M> {
+  static final class EvaluatePaths<M extends PartialMetric<M>>
+      implements FlatMapFunction<Iterator<String>, M> {
     private static final long serialVersionUID = 1L;
     private final Broadcast<String> conf;
     private final Broadcast<INDArray> params;
     private final Broadcast<SerializableHadoopConfig> hconf;
     private final M empty;
 
-    EvaluatePaths(Broadcast<String> conf, Broadcast<INDArray> params, Broadcast<SerializableHadoopConfig> hconf, M empty) {
+    EvaluatePaths(
+        Broadcast<String> conf,
+        Broadcast<INDArray> params,
+        Broadcast<SerializableHadoopConfig> hconf,
+        M empty) {
       this.conf = conf;
       this.params = params;
       this.hconf = hconf;

@@ -6,9 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The metadata block of a compressed model file (docs/model-format.md): where the model came from, what it takes
- * ({@link #input()}, copied from the trained model), how it was compressed, its layers and its accuracies.
- * Readers accept any {@code schemaVersion <= CURRENT_SCHEMA_VERSION} and ignore fields they do not know.
+ * The metadata block of a compressed model file (docs/model-format.md): where the model came from,
+ * what it takes ({@link #input()}, copied from the trained model), how it was compressed, its
+ * layers and its accuracies. Readers accept any {@code schemaVersion <= CURRENT_SCHEMA_VERSION} and
+ * ignore fields they do not know.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -28,14 +29,19 @@ public record CompressedModelInfo(
     Stages stages,
     ModelInfo.TestMetrics trainMetrics,
     List<Layer> layers,
-    Accuracy accuracy) implements ModelMetadata {
+    Accuracy accuracy)
+    implements ModelMetadata {
 
   public static final int CURRENT_SCHEMA_VERSION = 2;
 
   /** How each stage of Deep Compression ran. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record Stages(Pruning pruning, Retraining retraining, String quantization, CentroidFineTuning centroidFineTuning) {}
+  public record Stages(
+      Pruning pruning,
+      Retraining retraining,
+      String quantization,
+      CentroidFineTuning centroidFineTuning) {}
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
@@ -43,39 +49,84 @@ public record CompressedModelInfo(
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record Retraining(int epochs, double learningRate, String learningRateSchedule, double l2, int batchSizePerWorker,
-      int averagingFrequency, long seed) {}
+  public record Retraining(
+      int epochs,
+      double learningRate,
+      String learningRateSchedule,
+      double l2,
+      int batchSizePerWorker,
+      int averagingFrequency,
+      long seed) {}
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record CentroidFineTuning(int steps, double learningRate, double sampleFraction, boolean kept) {}
+  public record CentroidFineTuning(
+      int steps, double learningRate, double sampleFraction, boolean kept) {}
 
-  /** One parameter array as stored: weights, the fraction kept, bits per shared weight and per gap, bytes. */
+  /**
+   * One parameter array as stored: weights, the fraction kept, bits per shared weight and per gap,
+   * bytes.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record Layer(String tensor, long weights, double kept, int weightBits, int indexBits, long bytes) {}
+  public record Layer(
+      String tensor, long weights, double kept, int weightBits, int indexBits, long bytes) {}
 
   /** Accuracies of the model before and after compression. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record Accuracy(double testBefore, double testPruned, double testQuantized, double validationBefore,
+  public record Accuracy(
+      double testBefore,
+      double testPruned,
+      double testQuantized,
+      double validationBefore,
       double validationQuantized) {}
 
   /**
-   * The model.json of the model directory this file decompresses to: the compressed model's identity, input contract,
-   * data and test accuracy after compression (its training history stays with the trained model).
+   * The model.json of the model directory this file decompresses to: the compressed model's
+   * identity, input contract, data and test accuracy after compression (its training history stays
+   * with the trained model).
    */
   public ModelInfo asTrainedModel() {
     ModelInfo.Dataset dataset = new ModelInfo.Dataset(null, null, datasetManifestSha256, 0, 0, 0);
-    ModelInfo.TestMetrics test = accuracy == null ? null
-        : new ModelInfo.TestMetrics(0, accuracy.testQuantized(), null, null, null, null);
-    return new ModelInfo(ModelInfo.CURRENT_SCHEMA_VERSION, runId, createdAt, architecture, parameterCount, input, dataset,
-        options, null, null, test, Map.of("verdant", verdantVersion), null);
+    ModelInfo.TestMetrics test =
+        accuracy == null
+            ? null
+            : new ModelInfo.TestMetrics(0, accuracy.testQuantized(), null, null, null, null);
+    return new ModelInfo(
+        ModelInfo.CURRENT_SCHEMA_VERSION,
+        runId,
+        createdAt,
+        architecture,
+        parameterCount,
+        input,
+        dataset,
+        options,
+        null,
+        null,
+        test,
+        Map.of("verdant", verdantVersion),
+        null);
   }
 
   /** This metadata with the layer table filled in (known once the tensors are encoded). */
   public CompressedModelInfo withLayers(List<Layer> stored) {
-    return new CompressedModelInfo(schemaVersion, runId, createdAt, verdantVersion, architecture, parameterCount, input,
-        datasetManifestSha256, trainedOnManifestSha256, sourceModel, sourceRunId, options, stages, trainMetrics, stored, accuracy);
+    return new CompressedModelInfo(
+        schemaVersion,
+        runId,
+        createdAt,
+        verdantVersion,
+        architecture,
+        parameterCount,
+        input,
+        datasetManifestSha256,
+        trainedOnManifestSha256,
+        sourceModel,
+        sourceRunId,
+        options,
+        stages,
+        trainMetrics,
+        stored,
+        accuracy);
   }
 }

@@ -11,9 +11,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code model.json} beside {@code model.zip} in a model directory: what was trained, on which data, how, with
- * which results and on which stack, and what the model takes ({@link InputContract}). Schema 1 (before the input
- * contract) is read too: its task, shape and counts become the contract.
+ * {@code model.json} beside {@code model.zip} in a model directory: what was trained, on which
+ * data, how, with which results and on which stack, and what the model takes ({@link
+ * InputContract}). Schema 1 (before the input contract) is read too: its task, shape and counts
+ * become the contract.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -30,25 +31,45 @@ public record ModelInfo(
     List<EpochMetrics> epochs,
     TestMetrics test,
     Map<String, String> versions,
-    Nd4jInfo nd4j) implements ModelMetadata {
+    Nd4jInfo nd4j)
+    implements ModelMetadata {
 
   public static final int CURRENT_SCHEMA_VERSION = 2;
 
   /** The table trained on: its directory, its dataset name and its manifest's SHA-256. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record Dataset(String path, String name, String manifestSha256, long trainRows, long validationRows, long testRows) {}
+  public record Dataset(
+      String path,
+      String name,
+      String manifestSha256,
+      long trainRows,
+      long validationRows,
+      long testRows) {}
 
-  /** How training went: epochs run, the best epoch (whose parameters model.zip holds), early stop, examples. */
+  /**
+   * How training went: epochs run, the best epoch (whose parameters model.zip holds), early stop,
+   * examples.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record Training(int epochsRun, int bestEpoch, boolean stoppedEarly, Integer resumedAfterEpoch,
-      int workers, long examplesPerEpoch, long droppedPerEpoch, int minibatchesPerEpoch, double trainSeconds, double wallSeconds) {}
+  public record Training(
+      int epochsRun,
+      int bestEpoch,
+      boolean stoppedEarly,
+      Integer resumedAfterEpoch,
+      int workers,
+      long examplesPerEpoch,
+      long droppedPerEpoch,
+      int minibatchesPerEpoch,
+      double trainSeconds,
+      double wallSeconds) {}
 
   /** Test-split figures of the saved model. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record TestMetrics(long examples, Double accuracy, Double macroF1, Double rmse, Double r2, Double mae) {}
+  public record TestMetrics(
+      long examples, Double accuracy, Double macroF1, Double rmse, Double r2, Double mae) {}
 
   /** The ND4J backend that trained the model. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -60,7 +81,10 @@ public record ModelInfo(
     return dataset == null ? null : dataset.manifestSha256();
   }
 
-  /** Parses a model.json, of any schema version up to the current one; {@code source} names it in errors. */
+  /**
+   * Parses a model.json, of any schema version up to the current one; {@code source} names it in
+   * errors.
+   */
   public static ModelInfo parse(byte[] json, String source) {
     try {
       JsonNode node = Json.MAPPER.readTree(json);
@@ -69,8 +93,9 @@ public record ModelInfo(
       }
       int version = o.path("schemaVersion").asInt(0);
       if (version < 1 || version > CURRENT_SCHEMA_VERSION) {
-        throw VerdantException.of("%s: model.json schema version must be between 1 and %d, cannot be: %s", source,
-            CURRENT_SCHEMA_VERSION, o.path("schemaVersion"));
+        throw VerdantException.of(
+            "%s: model.json schema version must be between 1 and %d, cannot be: %s",
+            source, CURRENT_SCHEMA_VERSION, o.path("schemaVersion"));
       }
       if (version == 1 && !o.has("input")) {
         ObjectNode in = o.putObject("input");

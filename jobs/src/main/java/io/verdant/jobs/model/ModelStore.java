@@ -17,15 +17,23 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Reads and writes models in either form: a trained model directory ({@link ModelFiles#MODEL_ZIP}, a DL4J
- * ModelSerializer zip, beside {@link ModelFiles#MODEL_JSON}), or a compressed Verdant model file (a
- * {@link ModelFiles#MODEL_FILE} or a directory holding one). Any Hadoop filesystem.
+ * Reads and writes models in either form: a trained model directory ({@link ModelFiles#MODEL_ZIP},
+ * a DL4J ModelSerializer zip, beside {@link ModelFiles#MODEL_JSON}), or a compressed Verdant model
+ * file (a {@link ModelFiles#MODEL_FILE} or a directory holding one). Any Hadoop filesystem.
  */
 public final class ModelStore {
   private ModelStore() {}
 
-  /** A loaded model: the network, its typed metadata, the decoded file (compressed form only), where it came from and its bytes. */
-  public record Loaded(MultiLayerNetwork net, ModelMetadata metadata, ModelFileReader.Decoded decoded, String source, long bytes) {
+  /**
+   * A loaded model: the network, its typed metadata, the decoded file (compressed form only), where
+   * it came from and its bytes.
+   */
+  public record Loaded(
+      MultiLayerNetwork net,
+      ModelMetadata metadata,
+      ModelFileReader.Decoded decoded,
+      String source,
+      long bytes) {
     public boolean compressed() {
       return decoded != null;
     }
@@ -42,15 +50,18 @@ public final class ModelStore {
   public static Loaded load(String path, String option, Configuration conf) {
     try {
       Located at = locate(path, option, conf);
-      return at.compressed() ? loadFile(at.fs(), at.file()) : loadTrained(at.fs(), at.file(), option, path);
+      return at.compressed()
+          ? loadFile(at.fs(), at.file())
+          : loadTrained(at.fs(), at.file(), option, path);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read " + path, e);
     }
   }
 
   /**
-   * What a path names, without building the network: the model's main file ({@link ModelFiles#MODEL_ZIP} or the
-   * compressed file, whose checksum is verified), its size and SHA-256, and its metadata. Paths as {@link #load} takes them.
+   * What a path names, without building the network: the model's main file ({@link
+   * ModelFiles#MODEL_ZIP} or the compressed file, whose checksum is verified), its size and
+   * SHA-256, and its metadata. Paths as {@link #load} takes them.
    */
   public static ModelArtifact artifact(String path, String option, Configuration conf) {
     try {
@@ -59,12 +70,25 @@ public final class ModelStore {
       long bytes = fs.getFileStatus(at.file()).getLen();
       if (at.compressed()) {
         byte[] file = readAll(fs, at.file());
-        CompressedModelInfo info = compressedInfo(ModelFileReader.decode(file, at.file().toString()), at.file());
-        return new ModelArtifact(qualified(fs, at.path()), qualified(fs, at.file()), true, bytes, Checksums.sha256(file), info);
+        CompressedModelInfo info =
+            compressedInfo(ModelFileReader.decode(file, at.file().toString()), at.file());
+        return new ModelArtifact(
+            qualified(fs, at.path()),
+            qualified(fs, at.file()),
+            true,
+            bytes,
+            Checksums.sha256(file),
+            info);
       }
       ModelInfo info = trainedInfo(fs, at.file(), option, path);
       try (InputStream in = fs.open(at.file())) {
-        return new ModelArtifact(qualified(fs, at.path()), qualified(fs, at.file()), false, bytes, Checksums.sha256(in), info);
+        return new ModelArtifact(
+            qualified(fs, at.path()),
+            qualified(fs, at.file()),
+            false,
+            bytes,
+            Checksums.sha256(in),
+            info);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read " + path, e);
@@ -93,28 +117,33 @@ public final class ModelStore {
     if (fs.exists(new Path(p, ModelFiles.MODEL_FILE))) {
       return new Located(fs, p, new Path(p, ModelFiles.MODEL_FILE), true);
     }
-    throw VerdantException.of("%s %s holds neither %s (a trained model) nor %s (a compressed model)", option, path,
-        ModelFiles.MODEL_ZIP, ModelFiles.MODEL_FILE);
+    throw VerdantException.of(
+        "%s %s holds neither %s (a trained model) nor %s (a compressed model)",
+        option, path, ModelFiles.MODEL_ZIP, ModelFiles.MODEL_FILE);
   }
 
   /** The model.json beside a trained model's zip, which a trained model directory must hold. */
-  private static ModelInfo trainedInfo(FileSystem fs, Path zip, String option, String path) throws IOException {
+  private static ModelInfo trainedInfo(FileSystem fs, Path zip, String option, String path)
+      throws IOException {
     Path json = new Path(zip.getParent(), ModelFiles.MODEL_JSON);
     if (!fs.exists(json)) {
-      throw VerdantException.of("%s %s: %s is missing beside %s (a trained model directory holds both)", option, path,
-          ModelFiles.MODEL_JSON, ModelFiles.MODEL_ZIP);
+      throw VerdantException.of(
+          "%s %s: %s is missing beside %s (a trained model directory holds both)",
+          option, path, ModelFiles.MODEL_JSON, ModelFiles.MODEL_ZIP);
     }
     return ModelInfo.parse(readAll(fs, json), json.toString());
   }
 
-  private static Loaded loadTrained(FileSystem fs, Path zip, String option, String path) throws IOException {
+  private static Loaded loadTrained(FileSystem fs, Path zip, String option, String path)
+      throws IOException {
     ModelInfo info = trainedInfo(fs, zip, option, path);
     MultiLayerNetwork net;
     try (InputStream in = fs.open(zip)) {
       net = ModelSerializer.restoreMultiLayerNetwork(in, true);
     } catch (IOException | RuntimeException e) {
-      throw VerdantException.of("%s %s: %s is not a DL4J MultiLayerNetwork zip: %s", option, path, ModelFiles.MODEL_ZIP,
-          e.getMessage());
+      throw VerdantException.of(
+          "%s %s: %s is not a DL4J MultiLayerNetwork zip: %s",
+          option, path, ModelFiles.MODEL_ZIP, e.getMessage());
     }
     return new Loaded(net, info, null, zip.toString(), fs.getFileStatus(zip).getLen());
   }
@@ -134,7 +163,8 @@ public final class ModelStore {
     try {
       return Json.MAPPER.readValue(d.model().metadataJson(), CompressedModelInfo.class);
     } catch (IOException e) {
-      throw VerdantException.of("%s: the metadata block is not valid JSON: %s", file, e.getMessage());
+      throw VerdantException.of(
+          "%s: the metadata block is not valid JSON: %s", file, e.getMessage());
     }
   }
 
@@ -169,19 +199,22 @@ public final class ModelStore {
   public static void checkMatches(Loaded model, Manifest.Loaded table, String dataOption) {
     Manifest m = table.manifest();
     if (!m.classification()) {
-      throw VerdantException.of("%s %s is a %s table; compress and evaluate need a classification table", dataOption,
-          table.tablePath(), m.task());
+      throw VerdantException.of(
+          "%s %s is a %s table; compress and evaluate need a classification table",
+          dataOption, table.tablePath(), m.task());
     }
     int outputs;
     try {
       outputs = (int) model.net().output(Nd4j.zeros(1, m.featureCount()), false).size(1);
     } catch (RuntimeException e) {
-      throw VerdantException.of("the model %s does not accept the %d features of %s %s: %s", model.source(), m.featureCount(),
-          dataOption, table.tablePath(), e.getMessage());
+      throw VerdantException.of(
+          "the model %s does not accept the %d features of %s %s: %s",
+          model.source(), m.featureCount(), dataOption, table.tablePath(), e.getMessage());
     }
     if (outputs != m.numClasses()) {
-      throw VerdantException.of("the model %s predicts %d classes, %s %s has %d", model.source(), outputs, dataOption,
-          table.tablePath(), m.numClasses());
+      throw VerdantException.of(
+          "the model %s predicts %d classes, %s %s has %d",
+          model.source(), outputs, dataOption, table.tablePath(), m.numClasses());
     }
   }
 }

@@ -9,13 +9,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A network's parameters as one flat float32 vector (DL4J's flattened parameter order) and, per parameter
- * array, its name, shape and place in that vector. Weight arrays ({@code <layer>_W}) are what compression prunes
- * and quantizes; biases stay float32.
+ * A network's parameters as one flat float32 vector (DL4J's flattened parameter order) and, per
+ * parameter array, its name, shape and place in that vector. Weight arrays ({@code <layer>_W}) are
+ * what compression prunes and quantizes; biases stay float32.
  */
 public final class NetParams {
-  /** One parameter array: its key ({@code 0_W}), DL4J layer index, shape, offset and length in the flat vector. */
-  public record Param(String key, int layer, int[] shape, int offset, int length, boolean weight, boolean conv) {
+  /**
+   * One parameter array: its key ({@code 0_W}), DL4J layer index, shape, offset and length in the
+   * flat vector.
+   */
+  public record Param(
+      String key, int layer, int[] shape, int offset, int length, boolean weight, boolean conv) {
     public String layerName() {
       return "layer" + layer;
     }
@@ -38,8 +42,17 @@ public final class NetParams {
       for (int i = 0; i < s.length; i++) {
         shape[i] = (int) s[i];
       }
-      boolean conv = net.getLayerWiseConfigurations().getConf(layer).getLayer() instanceof ConvolutionLayer;
-      out.add(new Param(key, layer, shape, (int) (v.offset() - base), (int) v.length(), name.equals("W"), conv));
+      boolean conv =
+          net.getLayerWiseConfigurations().getConf(layer).getLayer() instanceof ConvolutionLayer;
+      out.add(
+          new Param(
+              key,
+              layer,
+              shape,
+              (int) (v.offset() - base),
+              (int) v.length(),
+              name.equals("W"),
+              conv));
     }
     out.sort((a, b) -> Integer.compare(a.offset(), b.offset()));
     return out;
@@ -57,7 +70,8 @@ public final class NetParams {
   /** Replaces every parameter with the flat vector's values. */
   public static void set(MultiLayerNetwork net, float[] flat) {
     if (flat.length != net.numParams()) {
-      throw new IllegalArgumentException(flat.length + " values for a network of " + net.numParams() + " parameters");
+      throw new IllegalArgumentException(
+          flat.length + " values for a network of " + net.numParams() + " parameters");
     }
     net.setParams(Nd4j.create(flat, new long[] {1, flat.length}, 'c'));
   }

@@ -11,8 +11,9 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
- * A model's predicted class for every row of a split, computed on the executors (the configuration and the flat
- * parameters are broadcast; each partition builds the network once), collected in row-id order.
+ * A model's predicted class for every row of a split, computed on the executors (the configuration
+ * and the flat parameters are broadcast; each partition builds the network once), collected in
+ * row-id order.
  */
 public record Predictions(long[] rowIds, int[] predicted, int[] labels) {
 
@@ -20,23 +21,27 @@ public record Predictions(long[] rowIds, int[] predicted, int[] labels) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(batches.context());
     Broadcast<String> conf = jsc.broadcast(net.getLayerWiseConfigurations().toJson());
     Broadcast<float[]> params = jsc.broadcast(NetParams.flat(net));
-    List<long[]> rows = batches.mapPartitions(it -> {
-      List<long[]> out = new ArrayList<>();
-      MultiLayerNetwork local = null;
-      while (it.hasNext()) {
-        TableData.Batch b = it.next();
-        if (local == null) {
-          local = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(conf.value()));
-          local.init();
-          NetParams.set(local, params.value());
-        }
-        int[] p = b.predict(local);
-        for (int i = 0; i < p.length; i++) {
-          out.add(new long[] {b.rowIds()[i], p[i], b.labels()[i]});
-        }
-      }
-      return out.iterator();
-    }).collect();
+    List<long[]> rows =
+        batches
+            .mapPartitions(
+                it -> {
+                  List<long[]> out = new ArrayList<>();
+                  MultiLayerNetwork local = null;
+                  while (it.hasNext()) {
+                    TableData.Batch b = it.next();
+                    if (local == null) {
+                      local = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(conf.value()));
+                      local.init();
+                      NetParams.set(local, params.value());
+                    }
+                    int[] p = b.predict(local);
+                    for (int i = 0; i < p.length; i++) {
+                      out.add(new long[] {b.rowIds()[i], p[i], b.labels()[i]});
+                    }
+                  }
+                  return out.iterator();
+                })
+            .collect();
     conf.destroy();
     params.destroy();
     long[][] sorted = rows.toArray(new long[0][]);

@@ -24,30 +24,46 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
 /**
  * The network architectures Verdant trains, by name:
+ *
  * <ul>
- *   <li>{@code lenet-300-100}: 784-300-100-10 MLP, ReLU, softmax (Han et al.'s LeNet-300-100)</li>
- *   <li>{@code lenet5}: conv 5x5x20, max-pool 2x2, conv 5x5x50, max-pool 2x2, dense 500 ReLU, softmax (Caffe's LeNet)</li>
- *   <li>{@code mlp:<sizes>}: an MLP with ReLU hidden layers, e.g. {@code mlp:784-128-10}; the first size is the
- *       input width, the last the class count (1 for regression)</li>
- *   <li>{@code linear}: logistic (softmax) regression for classification, linear regression (MSE) otherwise</li>
+ *   <li>{@code lenet-300-100}: 784-300-100-10 MLP, ReLU, softmax (Han et al.'s LeNet-300-100)
+ *   <li>{@code lenet5}: conv 5x5x20, max-pool 2x2, conv 5x5x50, max-pool 2x2, dense 500 ReLU,
+ *       softmax (Caffe's LeNet)
+ *   <li>{@code mlp:<sizes>}: an MLP with ReLU hidden layers, e.g. {@code mlp:784-128-10}; the first
+ *       size is the input width, the last the class count (1 for regression)
+ *   <li>{@code linear}: logistic (softmax) regression for classification, linear regression (MSE)
+ *       otherwise
  * </ul>
- * Every architecture takes its input width and class count from the dataset, and refuses a dataset whose shape
- * does not fit it, before any training.
+ *
+ * Every architecture takes its input width and class count from the dataset, and refuses a dataset
+ * whose shape does not fit it, before any training.
  */
 public final class Architectures {
-  public static final List<String> NAMES = List.of("lenet-300-100", "lenet5", "mlp:<sizes>", "linear");
+  public static final List<String> NAMES =
+      List.of("lenet-300-100", "lenet5", "mlp:<sizes>", "linear");
 
-  public enum UpdaterKind { sgd, nesterov, adam }
+  public enum UpdaterKind {
+    sgd,
+    nesterov,
+    adam
+  }
 
   /** What the dataset gives the architecture: its task, feature count, shape and class count. */
-  public record DataShape(boolean classification, int featureCount, List<Integer> shape, int numClasses) {
+  public record DataShape(
+      boolean classification, int featureCount, List<Integer> shape, int numClasses) {
     int outputs() {
       return classification ? numClasses : 1;
     }
   }
 
   /** Training hyperparameters that live in the network configuration. */
-  public record Hyper(UpdaterKind updater, double learningRate, double momentum, double l2, double dropout, long seed) {}
+  public record Hyper(
+      UpdaterKind updater,
+      double learningRate,
+      double momentum,
+      double l2,
+      double dropout,
+      long seed) {}
 
   private Architectures() {}
 
@@ -61,14 +77,17 @@ public final class Architectures {
       mlpSizes(n);
       return;
     }
-    throw VerdantException.of("--model must be one of %s, cannot be: %s", String.join(", ", NAMES), name);
+    throw VerdantException.of(
+        "--model must be one of %s, cannot be: %s", String.join(", ", NAMES), name);
   }
 
   static List<Integer> mlpSizes(String n) {
     String spec = n.substring("mlp:".length());
     String[] parts = spec.split("-", -1);
     if (parts.length < 2) {
-      throw VerdantException.of("--model mlp:<sizes> needs at least an input and an output size, e.g. mlp:784-128-10, cannot be: %s", n);
+      throw VerdantException.of(
+          "--model mlp:<sizes> needs at least an input and an output size, e.g. mlp:784-128-10, cannot be: %s",
+          n);
     }
     List<Integer> sizes = new ArrayList<>();
     for (String p : parts) {
@@ -76,42 +95,58 @@ public final class Architectures {
       try {
         v = Integer.parseInt(p.trim());
       } catch (NumberFormatException e) {
-        throw VerdantException.of("--model mlp:<sizes> takes positive integers joined by '-', e.g. mlp:784-128-10, cannot be: %s", n);
+        throw VerdantException.of(
+            "--model mlp:<sizes> takes positive integers joined by '-', e.g. mlp:784-128-10, cannot be: %s",
+            n);
       }
       if (v < 1) {
-        throw VerdantException.of("--model mlp:<sizes> takes positive integers joined by '-', e.g. mlp:784-128-10, cannot be: %s", n);
+        throw VerdantException.of(
+            "--model mlp:<sizes> takes positive integers joined by '-', e.g. mlp:784-128-10, cannot be: %s",
+            n);
       }
       sizes.add(v);
     }
     return sizes;
   }
 
-  /** Checks that the architecture fits the dataset; the message names the model, the dataset's shape and the rule. */
+  /**
+   * Checks that the architecture fits the dataset; the message names the model, the dataset's shape
+   * and the rule.
+   */
   public static void checkFits(String name, DataShape d, String dataName) {
     String n = name.toLowerCase(Locale.ROOT);
     switch (n) {
       case "lenet-300-100" -> {
         if (!d.classification() || d.featureCount() != 784 || d.numClasses() != 10) {
-          throw VerdantException.of("--model lenet-300-100 needs a classification table with 784 features and 10 classes; %s has %s",
+          throw VerdantException.of(
+              "--model lenet-300-100 needs a classification table with 784 features and 10 classes; %s has %s",
               dataName, describe(d));
         }
       }
       case "lenet5" -> {
         List<Integer> s = d.shape();
         if (!d.classification() || s == null || s.size() != 3 || s.get(1) < 12 || s.get(2) < 12) {
-          throw VerdantException.of("--model lenet5 needs a classification table of images with shape [channels, height, width], height and width at least 12; %s has %s",
+          throw VerdantException.of(
+              "--model lenet5 needs a classification table of images with shape [channels, height, width], height and width at least 12; %s has %s",
               dataName, describe(d));
         }
       }
-      case "linear" -> { }
+      case "linear" -> {}
       default -> {
         List<Integer> sizes = mlpSizes(n);
         if (sizes.get(0) != d.featureCount()) {
-          throw VerdantException.of("--model %s takes %d input features, but %s has %d", name, sizes.get(0), dataName, d.featureCount());
+          throw VerdantException.of(
+              "--model %s takes %d input features, but %s has %d",
+              name, sizes.get(0), dataName, d.featureCount());
         }
         int last = sizes.get(sizes.size() - 1);
         if (last != d.outputs()) {
-          throw VerdantException.of("--model %s has %d outputs, but %s needs %d (%s)", name, last, dataName, d.outputs(),
+          throw VerdantException.of(
+              "--model %s has %d outputs, but %s needs %d (%s)",
+              name,
+              last,
+              dataName,
+              d.outputs(),
               d.classification() ? d.numClasses() + " classes" : "regression");
         }
       }
@@ -119,8 +154,11 @@ public final class Architectures {
   }
 
   private static String describe(DataShape d) {
-    return (d.classification() ? "classification, " + d.numClasses() + " classes" : "regression") + ", "
-        + d.featureCount() + " features, shape " + d.shape();
+    return (d.classification() ? "classification, " + d.numClasses() + " classes" : "regression")
+        + ", "
+        + d.featureCount()
+        + " features, shape "
+        + d.shape();
   }
 
   public static IUpdater updater(Hyper h) {
@@ -131,16 +169,20 @@ public final class Architectures {
     };
   }
 
-  /** The configuration of a named architecture for a dataset (checked with {@link #checkFits} first). */
+  /**
+   * The configuration of a named architecture for a dataset (checked with {@link #checkFits}
+   * first).
+   */
   public static MultiLayerConfiguration build(String name, DataShape d, Hyper h) {
     String n = name.toLowerCase(Locale.ROOT);
-    NeuralNetConfiguration.Builder base = new NeuralNetConfiguration.Builder()
-        .seed(h.seed())
-        .dataType(DataType.FLOAT)
-        .updater(updater(h))
-        .weightInit(WeightInit.XAVIER)
-        .trainingWorkspaceMode(WorkspaceMode.ENABLED)
-        .inferenceWorkspaceMode(WorkspaceMode.ENABLED);
+    NeuralNetConfiguration.Builder base =
+        new NeuralNetConfiguration.Builder()
+            .seed(h.seed())
+            .dataType(DataType.FLOAT)
+            .updater(updater(h))
+            .weightInit(WeightInit.XAVIER)
+            .trainingWorkspaceMode(WorkspaceMode.ENABLED)
+            .inferenceWorkspaceMode(WorkspaceMode.ENABLED);
     if (h.l2() > 0) {
       base.l2(h.l2());
     }
@@ -152,12 +194,17 @@ public final class Architectures {
     };
   }
 
-  private static MultiLayerConfiguration mlp(NeuralNetConfiguration.Builder base, List<Integer> sizes, DataShape d, Hyper h) {
+  private static MultiLayerConfiguration mlp(
+      NeuralNetConfiguration.Builder base, List<Integer> sizes, DataShape d, Hyper h) {
     NeuralNetConfiguration.ListBuilder list = base.list();
     int i = 0;
     for (; i < sizes.size() - 2; i++) {
-      DenseLayer.Builder b = new DenseLayer.Builder().nIn(sizes.get(i)).nOut(sizes.get(i + 1))
-          .activation(Activation.RELU).weightInit(WeightInit.RELU);
+      DenseLayer.Builder b =
+          new DenseLayer.Builder()
+              .nIn(sizes.get(i))
+              .nOut(sizes.get(i + 1))
+              .activation(Activation.RELU)
+              .weightInit(WeightInit.RELU);
       if (h.dropout() > 0) {
         b.dropOut(new Dropout(1.0 - h.dropout()));
       }
@@ -169,24 +216,57 @@ public final class Architectures {
 
   private static OutputLayer output(int nIn, int nOut, DataShape d) {
     return d.classification()
-        ? new OutputLayer.Builder(LossFunction.MCXENT).nIn(nIn).nOut(nOut).activation(Activation.SOFTMAX).build()
-        : new OutputLayer.Builder(LossFunction.MSE).nIn(nIn).nOut(nOut).activation(Activation.IDENTITY).build();
+        ? new OutputLayer.Builder(LossFunction.MCXENT)
+            .nIn(nIn)
+            .nOut(nOut)
+            .activation(Activation.SOFTMAX)
+            .build()
+        : new OutputLayer.Builder(LossFunction.MSE)
+            .nIn(nIn)
+            .nOut(nOut)
+            .activation(Activation.IDENTITY)
+            .build();
   }
 
-  private static MultiLayerConfiguration lenet5(NeuralNetConfiguration.Builder base, DataShape d, Hyper h) {
+  private static MultiLayerConfiguration lenet5(
+      NeuralNetConfiguration.Builder base, DataShape d, Hyper h) {
     List<Integer> s = d.shape();
-    DenseLayer.Builder dense = new DenseLayer.Builder().nOut(500).activation(Activation.RELU).weightInit(WeightInit.RELU);
+    DenseLayer.Builder dense =
+        new DenseLayer.Builder().nOut(500).activation(Activation.RELU).weightInit(WeightInit.RELU);
     if (h.dropout() > 0) {
       dense.dropOut(new Dropout(1.0 - h.dropout()));
     }
     return base.list()
-        .layer(new ConvolutionLayer.Builder(5, 5).nOut(20).stride(1, 1).activation(Activation.IDENTITY).build())
-        .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
-        .layer(new ConvolutionLayer.Builder(5, 5).nOut(50).stride(1, 1).activation(Activation.IDENTITY).build())
-        .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
+        .layer(
+            new ConvolutionLayer.Builder(5, 5)
+                .nOut(20)
+                .stride(1, 1)
+                .activation(Activation.IDENTITY)
+                .build())
+        .layer(
+            new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                .kernelSize(2, 2)
+                .stride(2, 2)
+                .build())
+        .layer(
+            new ConvolutionLayer.Builder(5, 5)
+                .nOut(50)
+                .stride(1, 1)
+                .activation(Activation.IDENTITY)
+                .build())
+        .layer(
+            new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                .kernelSize(2, 2)
+                .stride(2, 2)
+                .build())
         .layer(dense.build())
-        .layer(new OutputLayer.Builder(LossFunction.MCXENT).nOut(d.numClasses()).activation(Activation.SOFTMAX).build())
-        // Features stay flat rows (channels x height x width) in every minibatch; the network reshapes them.
+        .layer(
+            new OutputLayer.Builder(LossFunction.MCXENT)
+                .nOut(d.numClasses())
+                .activation(Activation.SOFTMAX)
+                .build())
+        // Features stay flat rows (channels x height x width) in every minibatch; the network
+        // reshapes them.
         .setInputType(InputType.convolutionalFlat(s.get(1), s.get(2), s.get(0)))
         .build();
   }

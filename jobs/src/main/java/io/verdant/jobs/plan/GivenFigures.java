@@ -4,7 +4,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-/** The figures given with --expected-duration and --expected-energy-wh: constant power over the duration. */
+/**
+ * The figures given with --expected-duration and --expected-energy-wh: constant power over the
+ * duration.
+ */
 public final class GivenFigures implements Estimator {
   private final Long durationMs;
   private final Double energyWh;
@@ -20,8 +23,17 @@ public final class GivenFigures implements Estimator {
     if (durationMs == null || energyWh == null) {
       return Optional.empty();
     }
-    return Optional.of(new Estimate("options", String.format(Locale.ROOT,
-        "--expected-duration %.0f s and --expected-energy-wh %s, constant power", durationMs / 1e3, energyWh),
-        durationMs / 1e3, energyWh, List.of(), PowerProfile.flat(durationMs, energyWh)));
+    return Optional.of(
+        new Estimate(
+            "options",
+            String.format(
+                Locale.ROOT,
+                "--expected-duration %.0f s and --expected-energy-wh %s, constant power",
+                durationMs / 1e3,
+                energyWh),
+            durationMs / 1e3,
+            energyWh,
+            List.of(),
+            PowerProfile.flat(durationMs, energyWh)));
   }
 }

@@ -19,29 +19,51 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Whether a job should pause now: the grid's signal at this moment (the latest value issued up to now, read afresh
- * from the signal file each time) above a threshold. Missing or stale values, or an unreadable file, are logged as
- * warnings and do not pause: the fallback is to keep running.
+ * Whether a job should pause now: the grid's signal at this moment (the latest value issued up to
+ * now, read afresh from the signal file each time) above a threshold. Missing or stale values, or
+ * an unreadable file, are logged as warnings and do not pause: the fallback is to keep running.
  */
 public final class GridPause {
   private static final Logger LOG = LoggerFactory.getLogger(GridPause.class);
-  /** A forecast issued longer ago than this is stale, as for {@code verdant plan}'s default --max-forecast-age. */
+
+  /**
+   * A forecast issued longer ago than this is stale, as for {@code verdant plan}'s default
+   * --max-forecast-age.
+   */
   public static final long MAX_FORECAST_AGE_MS = 24 * 3_600_000L;
 
-  /** Pause when {@code signal} is above {@code limit}; {@code option} names the threshold in messages. */
+  /**
+   * Pause when {@code signal} is above {@code limit}; {@code option} names the threshold in
+   * messages.
+   */
   public record Threshold(Signal signal, double limit, String option) {}
 
   /** A decision to pause: the threshold passed and the value seen. */
-  public record Pause(Threshold threshold, double value, String unit, String zone, long atMs, String signals) {
+  public record Pause(
+      Threshold threshold, double value, String unit, String zone, long atMs, String signals) {
     /** What ends the run: the reason, the value and where training stands. */
     public PausedException exception(int epochsDone, String checkpointDir) {
       boolean carbon = threshold.signal() == Signal.CARBON_INTENSITY;
-      String where = epochsDone > 0 ? String.format(Locale.ROOT, "the checkpoint after epoch %d is in %s", epochsDone,
-          checkpointDir) : "no epoch was trained yet";
-      return new PausedException(carbon ? JobRun.Status.PAUSED_FOR_CARBON : JobRun.Status.PAUSED_FOR_PRICE,
-          String.format(Locale.ROOT, "paused for %s: the %s of zone %s is %s %s at %s (%s), above %s %s; %s: run again"
-              + " with --resume to continue", carbon ? "carbon" : "price", carbon ? "carbon intensity" : "price", zone,
-              Checks.number(value), unit, Times.iso(atMs), signals, threshold.option(), Checks.number(threshold.limit()),
+      String where =
+          epochsDone > 0
+              ? String.format(
+                  Locale.ROOT, "the checkpoint after epoch %d is in %s", epochsDone, checkpointDir)
+              : "no epoch was trained yet";
+      return new PausedException(
+          carbon ? JobRun.Status.PAUSED_FOR_CARBON : JobRun.Status.PAUSED_FOR_PRICE,
+          String.format(
+              Locale.ROOT,
+              "paused for %s: the %s of zone %s is %s %s at %s (%s), above %s %s; %s: run again"
+                  + " with --resume to continue",
+              carbon ? "carbon" : "price",
+              carbon ? "carbon intensity" : "price",
+              zone,
+              Checks.number(value),
+              unit,
+              Times.iso(atMs),
+              signals,
+              threshold.option(),
+              Checks.number(threshold.limit()),
               where));
     }
   }
@@ -82,20 +104,39 @@ public final class GridPause {
     Curve known = series.knownAt(nowMs + 1);
     double value = known.valueAt(nowMs);
     if (Double.isNaN(value)) {
-      LOG.warn("Not pausing: no {} value for zone {} at {} in {}; training goes on", t.signal(), zone, Times.iso(nowMs), label);
+      LOG.warn(
+          "Not pausing: no {} value for zone {} at {} in {}; training goes on",
+          t.signal(),
+          zone,
+          Times.iso(nowMs),
+          label);
       return Optional.empty();
     }
     long issued = known.issuedAt(nowMs);
     if (issued != Curve.ACTUAL && nowMs - issued > MAX_FORECAST_AGE_MS) {
-      LOG.warn("Not pausing: the {} value for zone {} at {} in {} was issued at {}, more than {} before; training goes on",
-          t.signal(), zone, Times.iso(nowMs), label, Times.iso(issued), Times.format(MAX_FORECAST_AGE_MS));
+      LOG.warn(
+          "Not pausing: the {} value for zone {} at {} in {} was issued at {}, more than {} before; training goes on",
+          t.signal(),
+          zone,
+          Times.iso(nowMs),
+          label,
+          Times.iso(issued),
+          Times.format(MAX_FORECAST_AGE_MS));
       return Optional.empty();
     }
-    LOG.info("Grid {} of zone {} at {}: {} ({} {})", t.signal(), zone, Times.iso(nowMs), value, t.option(), t.limit());
+    LOG.info(
+        "Grid {} of zone {} at {}: {} ({} {})",
+        t.signal(),
+        zone,
+        Times.iso(nowMs),
+        value,
+        t.option(),
+        t.limit());
     if (value <= t.limit()) {
       return Optional.empty();
     }
-    String unit = t.signal() == Signal.CARBON_INTENSITY ? t.signal().unit() : series.currency() + "/MWh";
+    String unit =
+        t.signal() == Signal.CARBON_INTENSITY ? t.signal().unit() : series.currency() + "/MWh";
     return Optional.of(new Pause(t, value, unit, zone, nowMs, label));
   }
 }

@@ -10,21 +10,36 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Option;
 
-/** A job's options for pausing with the grid (a picocli mixin): thresholds, and the signals they are read from. */
+/**
+ * A job's options for pausing with the grid (a picocli mixin): thresholds, and the signals they are
+ * read from.
+ */
 public final class GridPauseOptions {
-  @Option(names = "--pause-above", paramLabel = "G",
-      description = "Pause at an epoch boundary when the grid's carbon intensity now is above G gCO2e/kWh (read from --signals for --zone): checkpoint, record paused_for_carbon, exit 75; --resume continues. Default: never.")
+  @Option(
+      names = "--pause-above",
+      paramLabel = "G",
+      description =
+          "Pause at an epoch boundary when the grid's carbon intensity now is above G gCO2e/kWh (read from --signals for --zone): checkpoint, record paused_for_carbon, exit 75; --resume continues. Default: never.")
   Double pauseAbove;
 
-  @Option(names = "--pause-above-price", paramLabel = "P",
-      description = "As --pause-above, for the price per MWh in the signals' currency (paused_for_price). Default: never.")
+  @Option(
+      names = "--pause-above-price",
+      paramLabel = "P",
+      description =
+          "As --pause-above, for the price per MWh in the signals' currency (paused_for_price). Default: never.")
   Double pauseAbovePrice;
 
-  @Option(names = "--signals", paramLabel = "FILE",
-      description = "Grid signals for --pause-above and --pause-above-price (formats: docs/scheduling.md), read at every check.")
+  @Option(
+      names = "--signals",
+      paramLabel = "FILE",
+      description =
+          "Grid signals for --pause-above and --pause-above-price (formats: docs/scheduling.md), read at every check.")
   String signals;
 
-  @Option(names = "--zone", paramLabel = "ZONE", description = "The grid zone of the signals to use.")
+  @Option(
+      names = "--zone",
+      paramLabel = "ZONE",
+      description = "The grid zone of the signals to use.")
   String zone;
 
   /** The option rules, before any file is read. */
@@ -33,13 +48,17 @@ public final class GridPauseOptions {
       Checks.atLeast("--pause-above", pauseAbove, 0);
     }
     if (pauseAbovePrice != null) {
-      Checks.checkArgument(Double.isFinite(pauseAbovePrice), "--pause-above-price must be a number, cannot be: %s",
+      Checks.checkArgument(
+          Double.isFinite(pauseAbovePrice),
+          "--pause-above-price must be a number, cannot be: %s",
           pauseAbovePrice);
     }
     boolean threshold = pauseAbove != null || pauseAbovePrice != null;
-    Checks.checkArgument(!threshold || (signals != null && zone != null),
+    Checks.checkArgument(
+        !threshold || (signals != null && zone != null),
         "--pause-above and --pause-above-price need --signals and --zone");
-    Checks.checkArgument(threshold || (signals == null && zone == null),
+    Checks.checkArgument(
+        threshold || (signals == null && zone == null),
         "--signals and --zone are read only by --pause-above and --pause-above-price: give a threshold or leave them out");
   }
 

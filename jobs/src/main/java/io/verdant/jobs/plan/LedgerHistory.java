@@ -16,9 +16,10 @@ import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 
 /**
- * The job's expected duration, energy and power profile from the ledger: the latest succeeded runs of the same
- * job with the same --model and dataset, each scaled by the ratio of --epochs (when both have it); the median
- * duration and energy of up to {@value #RUNS} of them, and the power shape of the latest.
+ * The job's expected duration, energy and power profile from the ledger: the latest succeeded runs
+ * of the same job with the same --model and dataset, each scaled by the ratio of --epochs (when
+ * both have it); the median duration and energy of up to {@value #RUNS} of them, and the power
+ * shape of the latest.
  */
 public final class LedgerHistory implements Estimator {
   static final int RUNS = 5;
@@ -31,8 +32,17 @@ public final class LedgerHistory implements Estimator {
    * @param wallMs its wall time, all segments
    * @param lastWallMs the wall time of its last segment, whose power shape the plan uses
    */
-  record Past(String runId, String job, String status, String dataset, String model, Integer epochs, long startMs,
-      long wallMs, double energyJ, long lastWallMs) {}
+  record Past(
+      String runId,
+      String job,
+      String status,
+      String dataset,
+      String model,
+      Integer epochs,
+      long startMs,
+      long wallMs,
+      double energyJ,
+      long lastWallMs) {}
 
   private final Configuration conf;
 
@@ -46,48 +56,95 @@ public final class LedgerHistory implements Estimator {
       return Optional.empty();
     }
     LedgerReader reader = new LedgerReader(job.ledgerRoot(), conf);
-    List<Past> runs = joinSegments(reader.read(LedgerTables.RUNS, null, LedgerHistory::past)).stream()
-        .filter(p -> comparable(p, job))
-        .sorted(Comparator.comparingLong(Past::startMs).reversed())
-        .limit(RUNS)
-        .toList();
+    List<Past> runs =
+        joinSegments(reader.read(LedgerTables.RUNS, null, LedgerHistory::past)).stream()
+            .filter(p -> comparable(p, job))
+            .sorted(Comparator.comparingLong(Past::startMs).reversed())
+            .limit(RUNS)
+            .toList();
     if (runs.isEmpty()) {
       return Optional.empty();
     }
-    double[] scale = runs.stream().mapToDouble(p -> job.epochs() != null && p.epochs() != null && p.epochs() > 0
-        ? (double) job.epochs() / p.epochs() : 1.0).toArray();
+    double[] scale =
+        runs.stream()
+            .mapToDouble(
+                p ->
+                    job.epochs() != null && p.epochs() != null && p.epochs() > 0
+                        ? (double) job.epochs() / p.epochs()
+                        : 1.0)
+            .toArray();
     long durationMs = Math.round(median(i -> runs.get(i).wallMs() * scale[i], runs.size()));
     double energyWh = median(i -> runs.get(i).energyJ() / 3600.0 * scale[i], runs.size());
-    String detail = String.format(Locale.ROOT,
-        "median of %d comparable run(s) in the ledger at %s (job %s, model %s, dataset %s)%s; power shape of run %s",
-        runs.size(), job.ledgerRoot(), job.job(), job.model(), job.dataset(),
-        job.epochs() == null ? "" : ", scaled to " + job.epochs() + " epochs", runs.get(0).runId());
-    return Optional.of(new Estimate("ledger", detail, durationMs / 1e3, energyWh,
-        runs.stream().map(Past::runId).toList(), PowerProfile.shaped(shares(reader, runs.get(0)), durationMs, energyWh)));
+    String detail =
+        String.format(
+            Locale.ROOT,
+            "median of %d comparable run(s) in the ledger at %s (job %s, model %s, dataset %s)%s; power shape of run %s",
+            runs.size(),
+            job.ledgerRoot(),
+            job.job(),
+            job.model(),
+            job.dataset(),
+            job.epochs() == null ? "" : ", scaled to " + job.epochs() + " epochs",
+            runs.get(0).runId());
+    return Optional.of(
+        new Estimate(
+            "ledger",
+            detail,
+            durationMs / 1e3,
+            energyWh,
+            runs.stream().map(Past::runId).toList(),
+            PowerProfile.shaped(shares(reader, runs.get(0)), durationMs, energyWh)));
   }
 
   /**
-   * A run paused for the grid has one row per segment: one past run with their summed time and energy, the status
-   * and start of its last segment (the power shape, of the last segment).
+   * A run paused for the grid has one row per segment: one past run with their summed time and
+   * energy, the status and start of its last segment (the power shape, of the last segment).
    */
   static List<Past> joinSegments(List<Past> rows) {
     Map<String, Past> byId = new LinkedHashMap<>();
-    rows.stream().sorted(Comparator.comparingLong(Past::startMs)).forEach(r -> byId.merge(r.runId(), r, (a, b) ->
-        new Past(b.runId(), b.job(), b.status(), b.dataset(), b.model(), b.epochs(), b.startMs(), a.wallMs() + b.wallMs(),
-            a.energyJ() + b.energyJ(), b.lastWallMs())));
+    rows.stream()
+        .sorted(Comparator.comparingLong(Past::startMs))
+        .forEach(
+            r ->
+                byId.merge(
+                    r.runId(),
+                    r,
+                    (a, b) ->
+                        new Past(
+                            b.runId(),
+                            b.job(),
+                            b.status(),
+                            b.dataset(),
+                            b.model(),
+                            b.epochs(),
+                            b.startMs(),
+                            a.wallMs() + b.wallMs(),
+                            a.energyJ() + b.energyJ(),
+                            b.lastWallMs())));
     return List.copyOf(byId.values());
   }
 
   private static boolean comparable(Past p, JobSpec job) {
-    return job.job().equals(p.job()) && "succeeded".equals(p.status()) && p.wallMs() > 0 && p.energyJ() > 0
-        && Objects.equals(job.model(), p.model()) && Objects.equals(job.dataset(), p.dataset());
+    return job.job().equals(p.job())
+        && "succeeded".equals(p.status())
+        && p.wallMs() > 0
+        && p.energyJ() > 0
+        && Objects.equals(job.model(), p.model())
+        && Objects.equals(job.dataset(), p.dataset());
   }
 
   private static Past past(org.apache.parquet.example.data.Group g) {
     Map<String, String> options = options(LedgerReader.string(g, "options_json"));
-    return new Past(LedgerReader.string(g, "run_id"), LedgerReader.string(g, "job"), LedgerReader.string(g, "status"),
-        LedgerReader.string(g, "dataset_id"), options.get("--model"), integer(options.get("--epochs")),
-        LedgerReader.lng(g, "start_time"), LedgerReader.lng(g, "wall_ms"), LedgerReader.dbl(g, "energy_j"),
+    return new Past(
+        LedgerReader.string(g, "run_id"),
+        LedgerReader.string(g, "job"),
+        LedgerReader.string(g, "status"),
+        LedgerReader.string(g, "dataset_id"),
+        options.get("--model"),
+        integer(options.get("--epochs")),
+        LedgerReader.lng(g, "start_time"),
+        LedgerReader.lng(g, "wall_ms"),
+        LedgerReader.dbl(g, "energy_j"),
         LedgerReader.lng(g, "wall_ms"));
   }
 
@@ -111,11 +168,22 @@ public final class LedgerHistory implements Estimator {
     }
   }
 
-  /** The energy of the run's last segment in {@value #SHAPE_PARTS} equal parts of its wall time, as shares of the whole. */
+  /**
+   * The energy of the run's last segment in {@value #SHAPE_PARTS} equal parts of its wall time, as
+   * shares of the whole.
+   */
   private static double[] shares(LedgerReader reader, Past run) {
     double[] shares = new double[SHAPE_PARTS];
-    List<double[]> rows = reader.read(LedgerTables.ENERGY, run.runId(), g -> new double[] {
-        LedgerReader.lng(g, "interval_start"), LedgerReader.lng(g, "interval_end"), LedgerReader.dbl(g, "energy_j")});
+    List<double[]> rows =
+        reader.read(
+            LedgerTables.ENERGY,
+            run.runId(),
+            g ->
+                new double[] {
+                  LedgerReader.lng(g, "interval_start"),
+                  LedgerReader.lng(g, "interval_end"),
+                  LedgerReader.dbl(g, "energy_j")
+                });
     double width = (double) run.lastWallMs() / SHAPE_PARTS;
     for (double[] r : rows) {
       double from = Math.max(0, r[0] - run.startMs());
@@ -123,7 +191,9 @@ public final class LedgerHistory implements Estimator {
       if (to <= from) {
         continue;
       }
-      for (int i = (int) Math.min(SHAPE_PARTS - 1, from / width); i < SHAPE_PARTS && i * width < to; i++) {
+      for (int i = (int) Math.min(SHAPE_PARTS - 1, from / width);
+          i < SHAPE_PARTS && i * width < to;
+          i++) {
         double overlap = Math.min(to, (i + 1) * width) - Math.max(from, i * width);
         shares[i] += Math.max(0, overlap) / (to - from) * r[2];
       }

@@ -12,10 +12,16 @@ public interface Objective {
   /** The signals it needs. */
   List<Signal> signals();
 
-  /** The score of running at {@code candidate}; {@code runNow} is the run started as early as allowed. */
+  /**
+   * The score of running at {@code candidate}; {@code runNow} is the run started as early as
+   * allowed.
+   */
   double score(Footprint candidate, Footprint runNow);
 
-  /** --objective: {@code carbon}, {@code cost} or {@code weighted:W} (W in [0, 1], the weight of carbon). */
+  /**
+   * --objective: {@code carbon}, {@code cost} or {@code weighted:W} (W in [0, 1], the weight of
+   * carbon).
+   */
   static Objective parse(String s) {
     String v = s == null ? "" : s.trim();
     if (v.equals("carbon")) {
@@ -34,7 +40,9 @@ public interface Objective {
         // reported below
       }
     }
-    throw VerdantException.of("--objective must be carbon, cost or weighted:W with W from 0 to 1 (the weight of carbon), cannot be: %s", s);
+    throw VerdantException.of(
+        "--objective must be carbon, cost or weighted:W with W from 0 to 1 (the weight of carbon), cannot be: %s",
+        s);
   }
 
   /** Grams of CO2e. */
@@ -74,8 +82,8 @@ public interface Objective {
   }
 
   /**
-   * W x carbon + (1 - W) x cost, each relative to running now (grams and money have no common unit): 0.5 values a
-   * 10% cut of carbon as much as a 10% cut of cost.
+   * W x carbon + (1 - W) x cost, each relative to running now (grams and money have no common
+   * unit): 0.5 values a 10% cut of carbon as much as a 10% cut of cost.
    */
   record Weighted(double carbonWeight) implements Objective {
     @Override

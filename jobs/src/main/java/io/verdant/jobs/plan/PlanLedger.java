@@ -10,10 +10,10 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 
 /**
- * Records a plan in the ledger: a {@code runs} row of job {@code plan} and status {@code planned}, under the planned
- * job's run id with {@code .plan} appended (a poll of the same run replaces it), whose attributes hold the planned
- * window and the run-now counterfactual ({@code plan.*}, docs/scheduling.md). The plan itself is not metered: its
- * energy and carbon are 0.
+ * Records a plan in the ledger: a {@code runs} row of job {@code plan} and status {@code planned},
+ * under the planned job's run id with {@code .plan} appended (a poll of the same run replaces it),
+ * whose attributes hold the planned window and the run-now counterfactual ({@code plan.*},
+ * docs/scheduling.md). The plan itself is not metered: its energy and carbon are 0.
  */
 public final class PlanLedger {
   public static final String STATUS = "planned";
@@ -21,7 +21,10 @@ public final class PlanLedger {
 
   private PlanLedger() {}
 
-  /** The plan's run id: the job's with {@code .plan} appended (kept within 128 characters), else a generated one. */
+  /**
+   * The plan's run id: the job's with {@code .plan} appended (kept within 128 characters), else a
+   * generated one.
+   */
   public static String runId(String jobRunId) {
     if (jobRunId == null) {
       return io.verdant.common.RunIds.generate(JOB);
@@ -29,14 +32,46 @@ public final class PlanLedger {
     return (jobRunId.length() > 123 ? jobRunId.substring(0, 123) : jobRunId) + ".plan";
   }
 
-  public static void record(JobSpec job, PlanReport r, Map<String, String> options, long startMs, long endMs,
+  public static void record(
+      JobSpec job,
+      PlanReport r,
+      Map<String, String> options,
+      long startMs,
+      long endMs,
       Configuration conf) {
-    Double gPerKwh = r.window().co2eG() == null || r.expectedWh() <= 0 ? null
-        : r.window().co2eG() / (r.expectedWh() / 1000 * r.pue());
-    RunRow row = new RunRow(runId(job.runId()), JOB, List.of(), Map.of(), LedgerRecorder.json(options), job.dataset(),
-        job.model(), LedgerRecorder.json(attributes(r)), STATUS, null, startMs, endMs, 0, 0, 0, 0, null, r.pue(),
-        gPerKwh == null ? 0 : gPerKwh, r.zone(), "signals:" + r.signals(), null, null, Versions.verdant(),
-        org.apache.spark.package$.MODULE$.SPARK_VERSION(), Versions.dl4j(), Versions.java());
+    Double gPerKwh =
+        r.window().co2eG() == null || r.expectedWh() <= 0
+            ? null
+            : r.window().co2eG() / (r.expectedWh() / 1000 * r.pue());
+    RunRow row =
+        new RunRow(
+            runId(job.runId()),
+            JOB,
+            List.of(),
+            Map.of(),
+            LedgerRecorder.json(options),
+            job.dataset(),
+            job.model(),
+            LedgerRecorder.json(attributes(r)),
+            STATUS,
+            null,
+            startMs,
+            endMs,
+            0,
+            0,
+            0,
+            0,
+            null,
+            r.pue(),
+            gPerKwh == null ? 0 : gPerKwh,
+            r.zone(),
+            "signals:" + r.signals(),
+            null,
+            null,
+            Versions.verdant(),
+            org.apache.spark.package$.MODULE$.SPARK_VERSION(),
+            Versions.dl4j(),
+            Versions.java());
     new LedgerWriter(job.ledgerRoot(), conf).write(row, List.of(), List.of());
   }
 

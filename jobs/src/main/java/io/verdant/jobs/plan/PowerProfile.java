@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A job's expected power over its run: consecutive segments from its start, each with a constant power (IT power,
- * before PUE).
+ * A job's expected power over its run: consecutive segments from its start, each with a constant
+ * power (IT power, before PUE).
  */
 public record PowerProfile(List<Segment> segments) {
   /** Power {@code watts} from {@code fromMs} to {@code toMs} after the start. */
@@ -25,12 +25,13 @@ public record PowerProfile(List<Segment> segments) {
   }
 
   /**
-   * {@code energyWh} over {@code durationMs} in equal-length segments, each taking its share of the energy
-   * ({@code shares} sum to 1, as measured on a comparable run).
+   * {@code energyWh} over {@code durationMs} in equal-length segments, each taking its share of the
+   * energy ({@code shares} sum to 1, as measured on a comparable run).
    */
   public static PowerProfile shaped(double[] shares, long durationMs, double energyWh) {
     if (durationMs <= 0) {
-      throw VerdantException.of("the expected duration must be above 0, cannot be: %d ms", durationMs);
+      throw VerdantException.of(
+          "the expected duration must be above 0, cannot be: %d ms", durationMs);
     }
     List<Segment> out = new ArrayList<>();
     int n = shares.length;

@@ -5,8 +5,8 @@ import io.verdant.common.grid.Times;
 import java.time.format.DateTimeParseException;
 
 /**
- * A time option: an instant ({@code 2026-03-02T06:00:00Z}), or a duration after the decision ({@code 12h},
- * {@code +12h}, {@code PT12H}).
+ * A time option: an instant ({@code 2026-03-02T06:00:00Z}), or a duration after the decision
+ * ({@code 12h}, {@code +12h}, {@code PT12H}).
  *
  * @param atMs the instant, or null for a duration
  * @param afterMs the duration after the decision, or null for an instant
@@ -22,8 +22,10 @@ public record TimeArg(String text, Long atMs, Long afterMs) {
     try {
       return new TimeArg(s, Times.instant(t), null);
     } catch (DateTimeParseException | NumberFormatException e) {
-      throw VerdantException.of("%s must be an ISO-8601 time with Z or an offset (2026-03-02T06:00:00Z) or a duration"
-          + " after the decision (12h, PT12H), cannot be: %s", option, s);
+      throw VerdantException.of(
+          "%s must be an ISO-8601 time with Z or an offset (2026-03-02T06:00:00Z) or a duration"
+              + " after the decision (12h, PT12H), cannot be: %s",
+          option, s);
     }
   }
 

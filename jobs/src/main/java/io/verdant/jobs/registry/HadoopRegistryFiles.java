@@ -9,9 +9,10 @@ import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 
 /**
- * A registry on a Hadoop filesystem: each file is written under a hidden name and renamed into place. A rename onto an
- * existing file fails, and on HDFS (and other filesystems with atomic rename) two writers cannot both succeed; object
- * stores whose rename is a copy (S3) do not give that guarantee.
+ * A registry on a Hadoop filesystem: each file is written under a hidden name and renamed into
+ * place. A rename onto an existing file fails, and on HDFS (and other filesystems with atomic
+ * rename) two writers cannot both succeed; object stores whose rename is a copy (S3) do not give
+ * that guarantee.
  */
 final class HadoopRegistryFiles extends RegistryFiles {
   private final Configuration conf;
@@ -23,7 +24,8 @@ final class HadoopRegistryFiles extends RegistryFiles {
 
   @Override
   boolean createNew(Path target, byte[] bytes) throws IOException {
-    // The check makes the outcome right on every filesystem when writers do not race; the rename decides when they do.
+    // The check makes the outcome right on every filesystem when writers do not race; the rename
+    // decides when they do.
     if (fs.exists(target)) {
       return false;
     }

@@ -9,9 +9,10 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * A registry on a local (or locally mounted) filesystem, written with java.nio: Hadoop's local filesystem checks for
- * an existing file and then creates it, which two writers can both pass, and its rename replaces. A hard link is
- * created atomically or fails when the name exists (link(2)), and rename(2) replaces atomically.
+ * A registry on a local (or locally mounted) filesystem, written with java.nio: Hadoop's local
+ * filesystem checks for an existing file and then creates it, which two writers can both pass, and
+ * its rename replaces. A hard link is created atomically or fails when the name exists (link(2)),
+ * and rename(2) replaces atomically.
  */
 final class LocalRegistryFiles extends RegistryFiles {
   LocalRegistryFiles(FileSystem fs) {
@@ -43,7 +44,8 @@ final class LocalRegistryFiles extends RegistryFiles {
     }
   }
 
-  private static java.nio.file.Path writeTemp(java.nio.file.Path target, byte[] bytes) throws IOException {
+  private static java.nio.file.Path writeTemp(java.nio.file.Path target, byte[] bytes)
+      throws IOException {
     Files.createDirectories(target.getParent());
     java.nio.file.Path temp = target.resolveSibling(tempName(target.getFileName().toString()));
     Files.write(temp, bytes);

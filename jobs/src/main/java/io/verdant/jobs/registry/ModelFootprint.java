@@ -13,8 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A model version's energy and carbon from the ledger: the runs of its lineage (ingest, train, compress), and the
- * succeeded {@code score} runs whose {@link RunAttributes#MODEL_SHA256} is the version's SHA-256, with the predictions they made.
+ * A model version's energy and carbon from the ledger: the runs of its lineage (ingest, train,
+ * compress), and the succeeded {@code score} runs whose {@link RunAttributes#MODEL_SHA256} is the
+ * version's SHA-256, with the predictions they made.
  */
 public record ModelFootprint(List<StepCost> lineage, Scoring scoring) {
   private static final Logger LOG = LoggerFactory.getLogger(ModelFootprint.class);
@@ -31,7 +32,13 @@ public record ModelFootprint(List<StepCost> lineage, Scoring scoring) {
   public record Scoring(int runs, long predictions, double energyJ, double co2eG) {}
 
   /** The runs-table fields the footprint needs. */
-  private record LedgerRun(String runId, String job, String status, double energyJ, double co2eG, String attributesJson) {}
+  private record LedgerRun(
+      String runId,
+      String job,
+      String status,
+      double energyJ,
+      double co2eG,
+      String attributesJson) {}
 
   public double lineageEnergyJ() {
     return lineage.stream().mapToDouble(StepCost::energyJ).sum();
@@ -48,15 +55,30 @@ public record ModelFootprint(List<StepCost> lineage, Scoring scoring) {
 
   /** The footprint of {@code version} in the ledger that {@code reader} reads. */
   public static ModelFootprint of(ModelVersion version, LedgerReader reader) {
-    List<LedgerRun> runs = reader.read(LedgerTables.RUNS, null, g -> new LedgerRun(LedgerReader.string(g, "run_id"),
-        LedgerReader.string(g, "job"), LedgerReader.string(g, "status"), LedgerReader.dbl(g, "energy_j"),
-        LedgerReader.dbl(g, "co2e_g"), LedgerReader.string(g, "attributes_json")));
-    Map<String, LedgerRun> byId = runs.stream().collect(Collectors.toMap(LedgerRun::runId, Function.identity(), (a, b) -> b));
-    List<StepCost> lineage = version.lineage().steps().stream().map(s -> {
-      LedgerRun r = byId.get(s.runId());
-      return r == null ? new StepCost(s.step(), s.runId(), null, 0, 0)
-          : new StepCost(s.step(), s.runId(), r.status(), r.energyJ(), r.co2eG());
-    }).toList();
+    List<LedgerRun> runs =
+        reader.read(
+            LedgerTables.RUNS,
+            null,
+            g ->
+                new LedgerRun(
+                    LedgerReader.string(g, "run_id"),
+                    LedgerReader.string(g, "job"),
+                    LedgerReader.string(g, "status"),
+                    LedgerReader.dbl(g, "energy_j"),
+                    LedgerReader.dbl(g, "co2e_g"),
+                    LedgerReader.string(g, "attributes_json")));
+    Map<String, LedgerRun> byId =
+        runs.stream().collect(Collectors.toMap(LedgerRun::runId, Function.identity(), (a, b) -> b));
+    List<StepCost> lineage =
+        version.lineage().steps().stream()
+            .map(
+                s -> {
+                  LedgerRun r = byId.get(s.runId());
+                  return r == null
+                      ? new StepCost(s.step(), s.runId(), null, 0, 0)
+                      : new StepCost(s.step(), s.runId(), r.status(), r.energyJ(), r.co2eG());
+                })
+            .toList();
     return new ModelFootprint(lineage, scoring(runs, version.sha256()));
   }
 
@@ -91,7 +113,10 @@ public record ModelFootprint(List<StepCost> lineage, Scoring scoring) {
     try {
       return Json.MAPPER.readValue(r.attributesJson(), new TypeReference<Map<String, String>>() {});
     } catch (IOException e) {
-      LOG.warn("Ledger run {}: attributes_json is not a JSON object of strings, skipped: {}", r.runId(), e.getMessage());
+      LOG.warn(
+          "Ledger run {}: attributes_json is not a JSON object of strings, skipped: {}",
+          r.runId(),
+          e.getMessage());
       return Map.of();
     }
   }
@@ -100,7 +125,11 @@ public record ModelFootprint(List<StepCost> lineage, Scoring scoring) {
     try {
       return value == null ? 0 : Long.parseLong(value.trim());
     } catch (NumberFormatException e) {
-      LOG.warn("Score run {} records {} = {}, not a number of predictions; skipped", r.runId(), RunAttributes.PREDICTIONS, value);
+      LOG.warn(
+          "Score run {} records {} = {}, not a number of predictions; skipped",
+          r.runId(),
+          RunAttributes.PREDICTIONS,
+          value);
       return 0;
     }
   }

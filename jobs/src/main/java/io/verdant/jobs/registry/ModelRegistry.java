@@ -21,11 +21,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The model registry: named models, each with versions numbered 1, 2, ... and aliases that point at versions, on any
- * Hadoop filesystem. Layout: {@code <root>/<name>/versions/<n>.json} ({@link ModelVersion}, one immutable file per
- * version) and {@code <root>/<name>/aliases/<alias>.json} ({@link ModelAlias}). Safe under concurrent writers without
- * locks: a version number is taken by creating its file, which only one writer can do (the others retry with the next
- * number), and an alias moves by replacing its file in one step.
+ * The model registry: named models, each with versions numbered 1, 2, ... and aliases that point at
+ * versions, on any Hadoop filesystem. Layout: {@code <root>/<name>/versions/<n>.json} ({@link
+ * ModelVersion}, one immutable file per version) and {@code <root>/<name>/aliases/<alias>.json}
+ * ({@link ModelAlias}). Safe under concurrent writers without locks: a version number is taken by
+ * creating its file, which only one writer can do (the others retry with the next number), and an
+ * alias moves by replacing its file in one step.
  */
 public final class ModelRegistry {
   private static final Logger LOG = LoggerFactory.getLogger(ModelRegistry.class);
@@ -33,7 +34,11 @@ public final class ModelRegistry {
   static final String ALIASES = "aliases";
   private static final Pattern VERSION_FILE = Pattern.compile("([1-9][0-9]{0,8})\\.json");
   private static final Pattern ALIAS_FILE = Pattern.compile("(.+)\\.json");
-  /** Writers that lose the race for a number retry with the next; this many losses in a row means something is wrong. */
+
+  /**
+   * Writers that lose the race for a number retry with the next; this many losses in a row means
+   * something is wrong.
+   */
   private static final int MAX_ATTEMPTS = 1000;
 
   private final Path root;
@@ -62,10 +67,15 @@ public final class ModelRegistry {
 
   /** The registered model names, sorted. */
   public List<String> names() {
-    return io(() -> files.list(root).stream().filter(n -> !versionNumbers(n).isEmpty()).sorted().toList());
+    return io(
+        () ->
+            files.list(root).stream().filter(n -> !versionNumbers(n).isEmpty()).sorted().toList());
   }
 
-  /** Every version of a registered model, oldest first; fails naming the model when it is not registered. */
+  /**
+   * Every version of a registered model, oldest first; fails naming the model when it is not
+   * registered.
+   */
   public List<ModelVersion> list(String name) {
     return known(name).stream().map(n -> read(name, n)).toList();
   }
@@ -85,7 +95,8 @@ public final class ModelRegistry {
   public ModelVersion get(String name, int version) {
     List<Integer> numbers = known(name);
     if (!numbers.contains(version)) {
-      throw VerdantException.of("model %s has no version %d; its versions are %s", name, version, ranges(numbers));
+      throw VerdantException.of(
+          "model %s has no version %d; its versions are %s", name, version, ranges(numbers));
     }
     return read(name, version);
   }
@@ -105,20 +116,27 @@ public final class ModelRegistry {
     return out;
   }
 
-  /** Points {@code alias} of model {@code name} at {@code version} (which must exist), replacing where it pointed before. */
+  /**
+   * Points {@code alias} of model {@code name} at {@code version} (which must exist), replacing
+   * where it pointed before.
+   */
   public ModelAlias alias(String name, String alias, int version) {
     ModelRef.checkAlias("an alias", alias);
     get(name, version);
     ModelAlias a = new ModelAlias(name, alias, version, now());
-    io(() -> {
-      files.replace(aliasFile(name, alias), Json.bytes(a));
-      return null;
-    });
+    io(
+        () -> {
+          files.replace(aliasFile(name, alias), Json.bytes(a));
+          return null;
+        });
     LOG.info("Alias {} of model {} now points at version {}", alias, name, version);
     return a;
   }
 
-  /** The version a reference names: {@code models:/NAME/VERSION}, {@code models:/NAME@ALIAS}, or a name (its latest). */
+  /**
+   * The version a reference names: {@code models:/NAME/VERSION}, {@code models:/NAME@ALIAS}, or a
+   * name (its latest).
+   */
   public ModelVersion resolve(ModelRef ref) {
     if (ref.version() != null) {
       return get(ref.name(), ref.version());
@@ -130,8 +148,13 @@ public final class ModelRegistry {
     ModelAlias a = readAlias(ref.name(), ref.alias());
     if (a == null) {
       Map<String, Integer> all = aliases(ref.name());
-      throw VerdantException.of("model %s has no alias %s; %s", ref.name(), ref.alias(),
-          all.isEmpty() ? "it has no aliases" : "its aliases are " + String.join(", ", all.keySet()));
+      throw VerdantException.of(
+          "model %s has no alias %s; %s",
+          ref.name(),
+          ref.alias(),
+          all.isEmpty()
+              ? "it has no aliases"
+              : "its aliases are " + String.join(", ", all.keySet()));
     }
     return get(ref.name(), a.version());
   }
@@ -142,15 +165,18 @@ public final class ModelRegistry {
   }
 
   /**
-   * Registers {@code draft} (a version whose number is not yet known) as the next version of its name. Idempotent: when
-   * a version of the name already has the draft's run id and SHA-256 (a rerun), that version is returned.
+   * Registers {@code draft} (a version whose number is not yet known) as the next version of its
+   * name. Idempotent: when a version of the name already has the draft's run id and SHA-256 (a
+   * rerun), that version is returned.
    */
   public ModelVersion register(ModelVersion draft) {
     String name = ModelRef.checkName("a model name", draft.name());
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       List<ModelVersion> existing = versions(name);
-      Optional<ModelVersion> same = existing.stream()
-          .filter(v -> draft.runId().equals(v.runId()) && draft.sha256().equals(v.sha256())).findFirst();
+      Optional<ModelVersion> same =
+          existing.stream()
+              .filter(v -> draft.runId().equals(v.runId()) && draft.sha256().equals(v.sha256()))
+              .findFirst();
       if (same.isPresent()) {
         LOG.info("Run {} is registered already as {}", draft.runId(), same.get().uri());
         return same.get();
@@ -158,12 +184,18 @@ public final class ModelRegistry {
       int next = existing.isEmpty() ? 1 : existing.get(existing.size() - 1).version() + 1;
       ModelVersion v = draft.numbered(next, now());
       if (io(() -> files.createNew(versionFile(name, next), Json.bytes(v)))) {
-        LOG.info("Registered {} ({}, sha256 {}) at {}", v.uri(), v.kind().label(), v.sha256(), versionFile(name, next));
+        LOG.info(
+            "Registered {} ({}, sha256 {}) at {}",
+            v.uri(),
+            v.kind().label(),
+            v.sha256(),
+            versionFile(name, next));
         return v;
       }
       LOG.debug("Version {} of model {} was taken by another writer; trying the next", next, name);
     }
-    throw new IllegalStateException("Could not register a version of model " + name + " in " + MAX_ATTEMPTS + " attempts");
+    throw new IllegalStateException(
+        "Could not register a version of model " + name + " in " + MAX_ATTEMPTS + " attempts");
   }
 
   /** Every version of every model, by name then version. */
@@ -177,13 +209,19 @@ public final class ModelRegistry {
   }
 
   /**
-   * The dense version written by train run {@code runId}: under {@code preferredName} when it is there, else under any
-   * name (the latest such version).
+   * The dense version written by train run {@code runId}: under {@code preferredName} when it is
+   * there, else under any name (the latest such version).
    */
   public Optional<ModelVersion> trainedBy(String runId, String preferredName) {
-    List<ModelVersion> found = all().stream()
-        .filter(v -> v.kind() == ModelVersion.Kind.DENSE && runId != null && runId.equals(v.runId())).toList();
-    return found.stream().filter(v -> v.name().equals(preferredName)).reduce((a, b) -> b)
+    List<ModelVersion> found =
+        all().stream()
+            .filter(
+                v ->
+                    v.kind() == ModelVersion.Kind.DENSE && runId != null && runId.equals(v.runId()))
+            .toList();
+    return found.stream()
+        .filter(v -> v.name().equals(preferredName))
+        .reduce((a, b) -> b)
         .or(() -> found.stream().max(Comparator.comparing(ModelVersion::createdAt)));
   }
 

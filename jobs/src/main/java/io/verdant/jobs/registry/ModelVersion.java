@@ -9,9 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One registered version of a model: {@code <registry>/<name>/versions/<version>.json}, written once and never changed.
- * The model's bytes stay where the job wrote them ({@link #path}); {@link #sha256} says which bytes the version is.
- * Readers accept any {@code schemaVersion <= CURRENT_SCHEMA_VERSION} and ignore fields they do not know.
+ * One registered version of a model: {@code <registry>/<name>/versions/<version>.json}, written
+ * once and never changed. The model's bytes stay where the job wrote them ({@link #path}); {@link
+ * #sha256} says which bytes the version is. Readers accept any {@code schemaVersion <=
+ * CURRENT_SCHEMA_VERSION} and ignore fields they do not know.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -35,8 +36,10 @@ public record ModelVersion(
 
   /** A trained DL4J model directory, or a compressed Verdant model file. */
   public enum Kind {
-    @JsonProperty("dense") DENSE,
-    @JsonProperty("compressed") COMPRESSED;
+    @JsonProperty("dense")
+    DENSE,
+    @JsonProperty("compressed")
+    COMPRESSED;
 
     public String label() {
       return name().toLowerCase(java.util.Locale.ROOT);
@@ -50,7 +53,10 @@ public record ModelVersion(
     }
   }
 
-  /** The runs that produced the model, whose energy and carbon the ledger holds; null where unknown or not applicable. */
+  /**
+   * The runs that produced the model, whose energy and carbon the ledger holds; null where unknown
+   * or not applicable.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Lineage(String ingestRunId, String trainRunId, String compressRunId) {
@@ -81,7 +87,20 @@ public record ModelVersion(
 
   /** This draft as version {@code n} of its name, registered at {@code at}. */
   ModelVersion numbered(int n, String at) {
-    return new ModelVersion(schemaVersion, name, n, kind, path, sha256, sizeBytes, architecture, parent, datasetManifestSha256,
-        metrics, at, runId, lineage);
+    return new ModelVersion(
+        schemaVersion,
+        name,
+        n,
+        kind,
+        path,
+        sha256,
+        sizeBytes,
+        architecture,
+        parent,
+        datasetManifestSha256,
+        metrics,
+        at,
+        runId,
+        lineage);
   }
 }

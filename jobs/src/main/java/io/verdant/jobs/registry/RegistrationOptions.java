@@ -15,25 +15,34 @@ import picocli.CommandLine.Option;
 public final class RegistrationOptions {
   private static final Logger LOG = LoggerFactory.getLogger(RegistrationOptions.class);
 
-  @Mixin
-  RegistryLocation location = new RegistryLocation();
+  @Mixin RegistryLocation location = new RegistryLocation();
 
-  @Option(names = "--model-name", paramLabel = "NAME",
-      description = {"Name the output model is registered under (versions 1, 2, ... per name).",
-          "Default: <dataset>-<architecture> (e.g. mnist-lenet-300-100; characters other than letters, digits, '.', '_' and '-' become '-')."})
+  @Option(
+      names = "--model-name",
+      paramLabel = "NAME",
+      description = {
+        "Name the output model is registered under (versions 1, 2, ... per name).",
+        "Default: <dataset>-<architecture> (e.g. mnist-lenet-300-100; characters other than letters, digits, '.', '_' and '-' become '-')."
+      })
   String modelName;
 
-  @Option(names = "--model-alias", paramLabel = "ALIAS",
-      description = "Also point this alias of the model name (e.g. champion) at the version registered.")
+  @Option(
+      names = "--model-alias",
+      paramLabel = "ALIAS",
+      description =
+          "Also point this alias of the model name (e.g. champion) at the version registered.")
   String alias;
 
-  @Option(names = "--no-register", description = "Do not register the output model in the model registry.")
+  @Option(
+      names = "--no-register",
+      description = "Do not register the output model in the model registry.")
   boolean noRegister;
 
   public RegistrationOptions() {}
 
   /** For programmatic use. */
-  public static RegistrationOptions of(String registry, String modelName, String alias, boolean register) {
+  public static RegistrationOptions of(
+      String registry, String modelName, String alias, boolean register) {
     RegistrationOptions o = new RegistrationOptions();
     o.location = RegistryLocation.of(registry);
     o.modelName = modelName;
@@ -50,13 +59,15 @@ public final class RegistrationOptions {
     if (alias != null) {
       ModelRef.checkAlias("--model-alias", alias);
     }
-    Checks.checkArgument(!noRegister || (modelName == null && alias == null),
+    Checks.checkArgument(
+        !noRegister || (modelName == null && alias == null),
         "--model-name and --model-alias name the registered model: they cannot be used with --no-register");
   }
 
   /**
-   * Registers the model at {@code modelDir}, read by the job from the table at {@code dataDir}, and records its name,
-   * version and SHA-256 as attributes of the run. Returns the version, or null under {@code --no-register}.
+   * Registers the model at {@code modelDir}, read by the job from the table at {@code dataDir}, and
+   * records its name, version and SHA-256 as attributes of the run. Returns the version, or null
+   * under {@code --no-register}.
    */
   public ModelVersion register(JobRun run, String modelDir, String dataDir, Configuration conf) {
     if (noRegister) {
@@ -65,7 +76,10 @@ public final class RegistrationOptions {
     }
     ModelArtifact model = ModelStore.artifact(modelDir, "--out", conf);
     Manifest.Loaded table = Manifest.read(dataDir, conf);
-    String name = modelName != null ? modelName : defaultName(table, dataDir, model.metadata().architecture());
+    String name =
+        modelName != null
+            ? modelName
+            : defaultName(table, dataDir, model.metadata().architecture());
     ModelRegistry registry = ModelRegistry.open(location.root(), conf);
     ModelVersion v = registry.register(VersionDraft.of(name, model, table, registry));
     if (alias != null) {
@@ -74,13 +88,22 @@ public final class RegistrationOptions {
     run.attribute(RunAttributes.MODEL_NAME, v.name());
     run.attribute(RunAttributes.MODEL_VERSION, String.valueOf(v.version()));
     run.attribute(RunAttributes.MODEL_SHA256, v.sha256());
-    System.out.printf("Registered:       %s%s%n", v.uri(), alias == null ? "" : " (alias " + alias + ")");
+    System.out.printf(
+        "Registered:       %s%s%n", v.uri(), alias == null ? "" : " (alias " + alias + ")");
     return v;
   }
 
-  /** {@code <dataset>-<architecture>}: the dataset of the table's manifest, else the table directory's name. */
+  /**
+   * {@code <dataset>-<architecture>}: the dataset of the table's manifest, else the table
+   * directory's name.
+   */
   static String defaultName(Manifest.Loaded table, String dataDir, String architecture) {
-    String dataset = table.manifest().dataset() != null ? table.manifest().dataset() : new org.apache.hadoop.fs.Path(dataDir).getName();
-    return ModelRef.checkName("the default model name (choose one with --model-name)", ModelRef.sanitize(dataset + "-" + architecture));
+    String dataset =
+        table.manifest().dataset() != null
+            ? table.manifest().dataset()
+            : new org.apache.hadoop.fs.Path(dataDir).getName();
+    return ModelRef.checkName(
+        "the default model name (choose one with --model-name)",
+        ModelRef.sanitize(dataset + "-" + architecture));
   }
 }

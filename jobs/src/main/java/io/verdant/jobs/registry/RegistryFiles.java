@@ -12,10 +12,11 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * The registry's files on one filesystem. Reads go through Hadoop's FileSystem; the two writes that must be atomic
- * (a new file that no concurrent writer can also create, and a file replaced in one step) depend on the filesystem, so
- * each kind has its own strategy: {@link LocalRegistryFiles} (java.nio: a hard link, rename(2)) and
- * {@link HadoopRegistryFiles} (rename on a filesystem whose rename is atomic, such as HDFS).
+ * The registry's files on one filesystem. Reads go through Hadoop's FileSystem; the two writes that
+ * must be atomic (a new file that no concurrent writer can also create, and a file replaced in one
+ * step) depend on the filesystem, so each kind has its own strategy: {@link LocalRegistryFiles}
+ * (java.nio: a hard link, rename(2)) and {@link HadoopRegistryFiles} (rename on a filesystem whose
+ * rename is atomic, such as HDFS).
  */
 abstract class RegistryFiles {
   protected final FileSystem fs;
@@ -28,22 +29,30 @@ abstract class RegistryFiles {
   static RegistryFiles of(Path root, Configuration conf) {
     try {
       FileSystem fs = root.getFileSystem(conf);
-      return "file".equals(fs.getUri().getScheme()) ? new LocalRegistryFiles(fs) : new HadoopRegistryFiles(fs, conf);
+      return "file".equals(fs.getUri().getScheme())
+          ? new LocalRegistryFiles(fs)
+          : new HadoopRegistryFiles(fs, conf);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot open the model registry at " + root, e);
     }
   }
 
   /**
-   * Creates {@code target} holding {@code bytes}, complete when it appears; false, and nothing changed, when the file
-   * exists already (another writer took it, even at the same moment).
+   * Creates {@code target} holding {@code bytes}, complete when it appears; false, and nothing
+   * changed, when the file exists already (another writer took it, even at the same moment).
    */
   abstract boolean createNew(Path target, byte[] bytes) throws IOException;
 
-  /** Writes {@code target}, replacing any earlier file in one step: a reader sees the old or the new bytes, never a mix. */
+  /**
+   * Writes {@code target}, replacing any earlier file in one step: a reader sees the old or the new
+   * bytes, never a mix.
+   */
   abstract void replace(Path target, byte[] bytes) throws IOException;
 
-  /** The names of the visible entries of a directory (hidden temporaries skipped); empty when it does not exist. */
+  /**
+   * The names of the visible entries of a directory (hidden temporaries skipped); empty when it
+   * does not exist.
+   */
   List<String> list(Path dir) throws IOException {
     List<String> out = new ArrayList<>();
     FileStatus[] entries;

@@ -7,8 +7,11 @@ import picocli.CommandLine.Option;
 public final class RegistryLocation {
   public static final String ENV = "VERDANT_REGISTRY";
 
-  @Option(names = "--registry", paramLabel = "DIR",
-      description = "Model registry root (local path or Hadoop filesystem URI). Default: $VERDANT_REGISTRY, else $VERDANT_WORK_DIR/registry, else ./verdant-work/registry.")
+  @Option(
+      names = "--registry",
+      paramLabel = "DIR",
+      description =
+          "Model registry root (local path or Hadoop filesystem URI). Default: $VERDANT_REGISTRY, else $VERDANT_WORK_DIR/registry, else ./verdant-work/registry.")
   String registry;
 
   public RegistryLocation() {}

@@ -24,8 +24,8 @@ import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * Carbon: each run's g CO2e as the ledger recorded it, and for runs accounted with a grid intensity series, that
- * series around the run with the run's time shaded.
+ * Carbon: each run's g CO2e as the ledger recorded it, and for runs accounted with a grid intensity
+ * series, that series around the run with the run's time shaded.
  */
 final class CarbonSection extends Section {
   CarbonSection() {
@@ -35,18 +35,36 @@ final class CarbonSection extends Section {
   @Override
   Optional<String> body(ReportData data, ChartSink charts) {
     StringBuilder b = new StringBuilder();
-    b.append(charts.figure(id(), id() + "-co2e", co2e(data), 900, 150 + 34 * data.runs().size(),
-        "g CO2e per run: IT energy x PUE x the grid intensity in force when it was used."));
+    b.append(
+        charts.figure(
+            id(),
+            id() + "-co2e",
+            co2e(data),
+            900,
+            150 + 34 * data.runs().size(),
+            "g CO2e per run: IT energy x PUE x the grid intensity in force when it was used."));
     for (RunData d : data.runs()) {
       if (d.intensity() != null) {
-        b.append(charts.figure(id(), id() + "-intensity-" + d.id(), intensity(d), 900, 420,
-            "Grid intensity of " + d.intensity().file() + " around run " + d.id() + " (shaded); the dashed line is the run's"
-                + " energy-weighted mean intensity in the ledger."));
+        b.append(
+            charts.figure(
+                id(),
+                id() + "-intensity-" + d.id(),
+                intensity(d),
+                900,
+                420,
+                "Grid intensity of "
+                    + d.intensity().file()
+                    + " around run "
+                    + d.id()
+                    + " (shaded); the dashed line is the run's"
+                    + " energy-weighted mean intensity in the ledger."));
       }
     }
     if (data.runs().stream().allMatch(d -> d.intensity() == null)) {
-      b.append(Html.paragraph("Every run here was accounted with a constant grid intensity (see the Summary);"
-          + " a run given --grid-intensity-csv shows its series here."));
+      b.append(
+          Html.paragraph(
+              "Every run here was accounted with a constant grid intensity (see the Summary);"
+                  + " a run given --grid-intensity-csv shows its series here."));
     }
     return Optional.of(b.toString());
   }
@@ -59,7 +77,8 @@ final class CarbonSection extends Section {
     r.setDrawBarOutline(true);
     r.setSeriesOutlinePaint(0, Color.DARK_GRAY);
     r.setMaximumBarWidth(0.6);
-    CategoryPlot plot = new CategoryPlot(ds, new CategoryAxis("run"), new NumberAxis("carbon (g CO2e)"), r);
+    CategoryPlot plot =
+        new CategoryPlot(ds, new CategoryAxis("run"), new NumberAxis("carbon (g CO2e)"), r);
     plot.setOrientation(PlotOrientation.HORIZONTAL);
     return new JFreeChart("Carbon per run", Palette.TITLE, plot, false);
   }
@@ -79,7 +98,8 @@ final class CarbonSection extends Section {
     g.setAutoRangeIncludesZero(true);
     XYPlot plot = new XYPlot(new XYSeriesCollection(s), time, g, r);
     long start = d.run().startMs();
-    IntervalMarker run = new IntervalMarker(start, start + d.run().wallMs(), new Color(0, 0, 0, 45));
+    IntervalMarker run =
+        new IntervalMarker(start, start + d.run().wallMs(), new Color(0, 0, 0, 45));
     run.setLabel("run " + d.id());
     run.setLabelFont(Palette.TICK);
     run.setLabelAnchor(RectangleAnchor.TOP_LEFT);

@@ -17,28 +17,44 @@ import org.jfree.data.xy.IntervalXYDataset;
 import org.jfree.data.xy.XYDataset;
 
 /**
- * Every number a chart draws, read back from the chart's own datasets (so the JSON cannot disagree with the
- * picture): per series, its points with their category or x (and x end for intervals) and y, in the units of the
- * axis named beside them.
+ * Every number a chart draws, read back from the chart's own datasets (so the JSON cannot disagree
+ * with the picture): per series, its points with their category or x (and x end for intervals) and
+ * y, in the units of the axis named beside them.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ChartNumbers(String id, String section, String title, String png, int width, int height, String xAxis,
-    List<String> yLabels, List<Series> series) {
+public record ChartNumbers(
+    String id,
+    String section,
+    String title,
+    String png,
+    int width,
+    int height,
+    String xAxis,
+    List<String> yLabels,
+    List<Series> series) {
 
-  /** One series: its name, the label (with unit) of the value axis it is drawn against, and its points. */
+  /**
+   * One series: its name, the label (with unit) of the value axis it is drawn against, and its
+   * points.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Series(String name, String axis, List<Point> points) {}
 
-  /** A category bar ({@code category}, {@code y}), an x-y point ({@code x}, {@code y}) or an interval ({@code x} to {@code xEnd} at {@code y}). */
+  /**
+   * A category bar ({@code category}, {@code y}), an x-y point ({@code x}, {@code y}) or an
+   * interval ({@code x} to {@code xEnd} at {@code y}).
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Point(String category, Double x, Double xEnd, double y) {}
 
-  static ChartNumbers of(String id, String section, String png, int width, int height, JFreeChart chart) {
+  static ChartNumbers of(
+      String id, String section, String png, int width, int height, JFreeChart chart) {
     List<Series> series = new ArrayList<>();
     Plot plot = chart.getPlot();
     collect(plot, series);
     String title = chart.getTitle() == null ? null : chart.getTitle().getText();
-    return new ChartNumbers(id, section, title, png, width, height, xAxis(plot), symbols(plot), series);
+    return new ChartNumbers(
+        id, section, title, png, width, height, xAxis(plot), symbols(plot), series);
   }
 
   private static void collect(Plot plot, List<Series> out) {
@@ -60,7 +76,10 @@ public record ChartNumbers(String id, String section, String title, String png, 
       for (int d = 0; d < p.getDatasetCount(); d++) {
         if (p.getDataset(d) != null) {
           // Bars (the timeline) draw each item's x interval; lines and points draw x itself.
-          xy(p.getDataset(d), p.getRangeAxisForDataset(d).getLabel(), p.getRendererForDataset(p.getDataset(d)) instanceof XYBarRenderer,
+          xy(
+              p.getDataset(d),
+              p.getRangeAxisForDataset(d).getLabel(),
+              p.getRendererForDataset(p.getDataset(d)) instanceof XYBarRenderer,
               out);
         }
       }
@@ -87,7 +106,8 @@ public record ChartNumbers(String id, String section, String title, String png, 
       for (int i = 0; i < d.getItemCount(s); i++) {
         if (intervals) {
           IntervalXYDataset iv = (IntervalXYDataset) d;
-          points.add(new Point(null, iv.getStartXValue(s, i), iv.getEndXValue(s, i), d.getYValue(s, i)));
+          points.add(
+              new Point(null, iv.getStartXValue(s, i), iv.getEndXValue(s, i), d.getYValue(s, i)));
         } else {
           points.add(new Point(null, d.getXValue(s, i), null, d.getYValue(s, i)));
         }

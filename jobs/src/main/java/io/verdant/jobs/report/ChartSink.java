@@ -13,8 +13,8 @@ import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 
 /**
- * Where charts go: each is drawn to a PNG under {@code img/} of the report being written, its numbers are kept for
- * {@code charts.json}, and the HTML that shows it is returned.
+ * Where charts go: each is drawn to a PNG under {@code img/} of the report being written, its
+ * numbers are kept for {@code charts.json}, and the HTML that shows it is returned.
  */
 final class ChartSink {
   static final String IMG_DIR = "img";
@@ -30,7 +30,8 @@ final class ChartSink {
   }
 
   /** Draws the chart at width x height pixels and returns a figure showing it, with a caption. */
-  String figure(String section, String id, JFreeChart chart, int width, int height, String caption) {
+  String figure(
+      String section, String id, JFreeChart chart, int width, int height, String caption) {
     Palette.apply(chart);
     String png = IMG_DIR + "/" + fileName(id) + ".png";
     try (OutputStream out = Report.create(fs, new Path(dir, png))) {
@@ -40,13 +41,23 @@ final class ChartSink {
     }
     charts.add(ChartNumbers.of(id, section, png, width, height, chart));
     String title = chart.getTitle() == null ? id : chart.getTitle().getText();
-    return "<figure><img src=\"" + Html.escape(png) + "\" width=\"" + width + "\" height=\"" + height + "\" alt=\""
-        + Html.escape(title) + "\"><figcaption>" + Html.escape(caption) + "</figcaption></figure>\n";
+    return "<figure><img src=\""
+        + Html.escape(png)
+        + "\" width=\""
+        + width
+        + "\" height=\""
+        + height
+        + "\" alt=\""
+        + Html.escape(title)
+        + "\"><figcaption>"
+        + Html.escape(caption)
+        + "</figcaption></figure>\n";
   }
 
   /**
-   * A file name for a chart id: ids hold run ids and job names, and a job recorded by the Spark plugin is named by
-   * its application, which may hold any character; those outside a safe set become '-', and a clash gets a number.
+   * A file name for a chart id: ids hold run ids and job names, and a job recorded by the Spark
+   * plugin is named by its application, which may hold any character; those outside a safe set
+   * become '-', and a clash gets a number.
    */
   private String fileName(String id) {
     String base = id.replaceAll("[^A-Za-z0-9._-]", "-");

@@ -19,8 +19,8 @@ import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.category.DefaultCategoryDataset;
 
 /**
- * Several runs of one job side by side (a week of daily trainings, say): energy and wall time of each run, and the
- * test accuracy of what it produced where it produced a model.
+ * Several runs of one job side by side (a week of daily trainings, say): energy and wall time of
+ * each run, and the test accuracy of what it produced where it produced a model.
  */
 final class ComparisonSection extends Section {
   ComparisonSection() {
@@ -33,9 +33,19 @@ final class ComparisonSection extends Section {
     for (String job : new TreeSet<>(data.runs().stream().map(d -> d.run().job()).toList())) {
       List<RunData> runs = data.ofJob(job);
       if (runs.size() > 1) {
-        b.append(charts.figure(id(), id() + "-" + job, chart(job, runs), 900, 170 + 40 * runs.size(),
-            "The " + runs.size() + " " + job + " runs, oldest at the top: IT energy (Wh, before PUE), wall time"
-                + (accuracies(runs) ? " and test accuracy." : ".")));
+        b.append(
+            charts.figure(
+                id(),
+                id() + "-" + job,
+                chart(job, runs),
+                900,
+                170 + 40 * runs.size(),
+                "The "
+                    + runs.size()
+                    + " "
+                    + job
+                    + " runs, oldest at the top: IT energy (Wh, before PUE), wall time"
+                    + (accuracies(runs) ? " and test accuracy." : ".")));
       }
     }
     return b.length() == 0 ? Optional.empty() : Optional.of(b.toString());
@@ -44,9 +54,12 @@ final class ComparisonSection extends Section {
   private static JFreeChart chart(String job, List<RunData> runs) {
     CombinedDomainCategoryPlot plot = new CombinedDomainCategoryPlot(new CategoryAxis("run"));
     plot.add(bars(runs, "energy", "energy (Wh)", d -> d.total().energyWh(), 0, "0.00000"), 1);
-    plot.add(bars(runs, "wall time", "wall time (s)", d -> d.total().wallMs() / 1000.0, 1, "0.00"), 1);
+    plot.add(
+        bars(runs, "wall time", "wall time (s)", d -> d.total().wallMs() / 1000.0, 1, "0.00"), 1);
     if (accuracies(runs)) {
-      plot.add(bars(runs, "test accuracy", "test accuracy (%)", d -> 100 * d.testAccuracy(), 2, "0.00"), 1);
+      plot.add(
+          bars(runs, "test accuracy", "test accuracy (%)", d -> 100 * d.testAccuracy(), 2, "0.00"),
+          1);
     }
     plot.setOrientation(PlotOrientation.HORIZONTAL);
     plot.setGap(24);
@@ -57,8 +70,16 @@ final class ComparisonSection extends Section {
     return runs.stream().allMatch(d -> d.testAccuracy() != null);
   }
 
-  /** One bar per run, labelled with its value ({@code format}: a DecimalFormat pattern), so close values read exactly. */
-  static CategoryPlot bars(List<RunData> runs, String series, String axis, ToDoubleFunction<RunData> value, int fill,
+  /**
+   * One bar per run, labelled with its value ({@code format}: a DecimalFormat pattern), so close
+   * values read exactly.
+   */
+  static CategoryPlot bars(
+      List<RunData> runs,
+      String series,
+      String axis,
+      ToDoubleFunction<RunData> value,
+      int fill,
       String format) {
     DefaultCategoryDataset ds = new DefaultCategoryDataset();
     runs.forEach(d -> ds.addValue(value.applyAsDouble(d), series, d.id()));
@@ -67,11 +88,13 @@ final class ComparisonSection extends Section {
     r.setDrawBarOutline(true);
     r.setSeriesOutlinePaint(0, Color.DARK_GRAY);
     r.setMaximumBarWidth(0.6);
-    r.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator("{2}", Palette.number(format)));
+    r.setDefaultItemLabelGenerator(
+        new StandardCategoryItemLabelGenerator("{2}", Palette.number(format)));
     r.setDefaultItemLabelsVisible(true);
     r.setDefaultItemLabelFont(Palette.TICK);
     // The bars run left to right: each value just past the end of its bar.
-    r.setDefaultPositiveItemLabelPosition(new ItemLabelPosition(ItemLabelAnchor.OUTSIDE3, TextAnchor.CENTER_LEFT));
+    r.setDefaultPositiveItemLabelPosition(
+        new ItemLabelPosition(ItemLabelAnchor.OUTSIDE3, TextAnchor.CENTER_LEFT));
     NumberAxis a = new NumberAxis(axis);
     a.setUpperMargin(0.4);
     return new CategoryPlot(ds, null, a, r);

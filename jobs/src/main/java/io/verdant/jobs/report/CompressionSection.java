@@ -28,8 +28,9 @@ import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * Compression, from each compress run's report.json: per-layer sensitivity curves, test accuracy against size at
- * each stage, and the bytes each parameter array takes in the file against its dense float32 size.
+ * Compression, from each compress run's report.json: per-layer sensitivity curves, test accuracy
+ * against size at each stage, and the bytes each parameter array takes in the file against its
+ * dense float32 size.
  */
 final class CompressionSection extends Section {
   CompressionSection() {
@@ -38,24 +39,56 @@ final class CompressionSection extends Section {
 
   @Override
   Optional<String> body(ReportData data, ChartSink charts) {
-    return perRun(data, d -> d.compression() != null, d -> {
-      CompressionReport c = d.compression();
-      StringBuilder b = new StringBuilder(Html.paragraph(String.format(Locale.ROOT,
-          "Run %s compressed %s (%,d parameters) %.1fx: %,d bytes dense float32 to a %,d-byte file; test accuracy %.2f%%"
-              + " before, %.2f%% after decoding.", d.id(), c.architecture(), c.parameters(), c.compressionRatio(),
-          c.denseFloat32Bytes(), c.fileBytes(), 100 * c.testAccuracy().beforeCompression(), 100 * c.testAccuracy().afterDecoding())));
-      if (c.sensitivity() != null && !c.sensitivity().validationAccuracy().isEmpty()) {
-        b.append(charts.figure(id(), id() + "-sensitivity-" + d.id(), sensitivity(d), 900, 440,
-            "Validation accuracy with one layer pruned alone to each sparsity, no retraining; the dashed line is the"
-                + " unpruned model."));
-      }
-      b.append(charts.figure(id(), id() + "-stages-" + d.id(), stages(d), 900, 420,
-          "Test accuracy against size at each stage (size on a log scale). The pruned and retrained model is not stored,"
-              + " so its size is not recorded: its accuracy is the dotted line."));
-      b.append(charts.figure(id(), id() + "-layers-" + d.id(), layers(d), 900, 150 + 44 * c.layers().size(),
-          "Bytes of each parameter array: dense float32 (4 bytes per weight) and in the compressed file (log scale)."));
-      return b.toString();
-    });
+    return perRun(
+        data,
+        d -> d.compression() != null,
+        d -> {
+          CompressionReport c = d.compression();
+          StringBuilder b =
+              new StringBuilder(
+                  Html.paragraph(
+                      String.format(
+                          Locale.ROOT,
+                          "Run %s compressed %s (%,d parameters) %.1fx: %,d bytes dense float32 to a %,d-byte file; test accuracy %.2f%%"
+                              + " before, %.2f%% after decoding.",
+                          d.id(),
+                          c.architecture(),
+                          c.parameters(),
+                          c.compressionRatio(),
+                          c.denseFloat32Bytes(),
+                          c.fileBytes(),
+                          100 * c.testAccuracy().beforeCompression(),
+                          100 * c.testAccuracy().afterDecoding())));
+          if (c.sensitivity() != null && !c.sensitivity().validationAccuracy().isEmpty()) {
+            b.append(
+                charts.figure(
+                    id(),
+                    id() + "-sensitivity-" + d.id(),
+                    sensitivity(d),
+                    900,
+                    440,
+                    "Validation accuracy with one layer pruned alone to each sparsity, no retraining; the dashed line is the"
+                        + " unpruned model."));
+          }
+          b.append(
+              charts.figure(
+                  id(),
+                  id() + "-stages-" + d.id(),
+                  stages(d),
+                  900,
+                  420,
+                  "Test accuracy against size at each stage (size on a log scale). The pruned and retrained model is not stored,"
+                      + " so its size is not recorded: its accuracy is the dotted line."));
+          b.append(
+              charts.figure(
+                  id(),
+                  id() + "-layers-" + d.id(),
+                  layers(d),
+                  900,
+                  150 + 44 * c.layers().size(),
+                  "Bytes of each parameter array: dense float32 (4 bytes per weight) and in the compressed file (log scale)."));
+          return b.toString();
+        });
   }
 
   private static JFreeChart sensitivity(RunData d) {
@@ -68,8 +101,12 @@ final class CompressionSection extends Section {
       }
       ds.addSeries(series);
     }
-    XYPlot plot = new XYPlot(ds, new NumberAxis("sparsity: weights of the layer pruned (%)"),
-        Palette.fitted("validation accuracy (%)", 1.0), lines(ds.getSeriesCount()));
+    XYPlot plot =
+        new XYPlot(
+            ds,
+            new NumberAxis("sparsity: weights of the layer pruned (%)"),
+            Palette.fitted("validation accuracy (%)", 1.0),
+            lines(ds.getSeriesCount()));
     plot.addRangeMarker(marker(100 * s.validationAccuracyUnpruned(), "unpruned", 1));
     return new JFreeChart("Sensitivity of each layer, run " + d.id(), Palette.TITLE, plot, true);
   }
@@ -79,30 +116,44 @@ final class CompressionSection extends Section {
     CompressionReport.TestAccuracy a = c.testAccuracy();
     XYSeriesCollection ds = new XYSeriesCollection();
     ds.addSeries(point("dense float32", c.denseFloat32Bytes(), a.beforeCompression()));
-    ds.addSeries(point("pruned, retrained and quantized: parameter blocks", c.parameterBlocksBytes(), a.afterQuantization()));
+    ds.addSeries(
+        point(
+            "pruned, retrained and quantized: parameter blocks",
+            c.parameterBlocksBytes(),
+            a.afterQuantization()));
     ds.addSeries(point("file, decoded", c.fileBytes(), a.afterDecoding()));
     XYLineAndShapeRenderer r = lines(ds.getSeriesCount());
     r.setDefaultLinesVisible(false);
     for (int i = 0; i < ds.getSeriesCount(); i++) {
       r.setSeriesShape(i, scaled(Palette.shape(i)));
     }
-    r.setDefaultItemLabelGenerator(new StandardXYItemLabelGenerator("{2}%", Palette.number("#,##0"),
-        Palette.number("0.00")));
+    r.setDefaultItemLabelGenerator(
+        new StandardXYItemLabelGenerator("{2}%", Palette.number("#,##0"), Palette.number("0.00")));
     r.setDefaultItemLabelsVisible(true);
     r.setDefaultItemLabelFont(Palette.TICK);
-    // The parameter blocks and the file are close in size: one label below its point, the others above.
-    r.setSeriesPositiveItemLabelPosition(1, new ItemLabelPosition(ItemLabelAnchor.OUTSIDE6, TextAnchor.TOP_CENTER));
+    // The parameter blocks and the file are close in size: one label below its point, the others
+    // above.
+    r.setSeriesPositiveItemLabelPosition(
+        1, new ItemLabelPosition(ItemLabelAnchor.OUTSIDE6, TextAnchor.TOP_CENTER));
     LogAxis size = logAxis("size (bytes, log scale)");
     size.setLowerBound(Math.pow(10, Math.floor(Math.log10(c.parameterBlocksBytes() / 1.2))));
     size.setUpperBound(c.denseFloat32Bytes() * 2.5);
     NumberAxis acc = new NumberAxis("test accuracy (%)");
-    // The range holds every stage's accuracy, the marked pruned-and-retrained one too (markers do not widen it).
-    double lo = 100 * Math.min(Math.min(a.beforeCompression(), a.afterPruningAndRetraining()), a.afterDecoding());
-    double hi = 100 * Math.max(Math.max(a.beforeCompression(), a.afterPruningAndRetraining()), a.afterDecoding());
+    // The range holds every stage's accuracy, the marked pruned-and-retrained one too (markers do
+    // not widen it).
+    double lo =
+        100
+            * Math.min(
+                Math.min(a.beforeCompression(), a.afterPruningAndRetraining()), a.afterDecoding());
+    double hi =
+        100
+            * Math.max(
+                Math.max(a.beforeCompression(), a.afterPruningAndRetraining()), a.afterDecoding());
     double pad = Math.max(0.2, (hi - lo) * 0.15);
     acc.setRange(lo - pad, hi + pad);
     XYPlot plot = new XYPlot(ds, size, acc, r);
-    plot.addRangeMarker(marker(100 * a.afterPruningAndRetraining(), "pruned and retrained (size not recorded)", 2));
+    plot.addRangeMarker(
+        marker(100 * a.afterPruningAndRetraining(), "pruned and retrained (size not recorded)", 2));
     return new JFreeChart("Accuracy against size, run " + d.id(), Palette.TITLE, plot, true);
   }
 

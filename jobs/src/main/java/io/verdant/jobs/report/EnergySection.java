@@ -23,12 +23,13 @@ import org.jfree.data.KeyToGroupMap;
 import org.jfree.data.category.DefaultCategoryDataset;
 
 /**
- * Energy by phase and component (CPU, memory, GPU) as stacked bars, one stack per executor within each phase: the
- * ledger's {@code energy} rows summed per phase, executor and component.
+ * Energy by phase and component (CPU, memory, GPU) as stacked bars, one stack per executor within
+ * each phase: the ledger's {@code energy} rows summed per phase, executor and component.
  */
 final class EnergySection extends Section {
   /** Components in a fixed order, so each keeps its fill in every chart. */
   static final List<String> COMPONENTS = List.of("cpu", "memory", "gpu");
+
   private static final String SEP = " @ ";
 
   EnergySection() {
@@ -37,8 +38,19 @@ final class EnergySection extends Section {
 
   @Override
   Optional<String> body(ReportData data, ChartSink charts) {
-    return perRun(data, d -> !d.energy().isEmpty(), d -> charts.figure(id(), id() + "-" + d.id(), chart(d), 900, height(d),
-        "IT energy (Wh, before PUE) of run " + d.id() + " per phase; each bar one executor, split by component."));
+    return perRun(
+        data,
+        d -> !d.energy().isEmpty(),
+        d ->
+            charts.figure(
+                id(),
+                id() + "-" + d.id(),
+                chart(d),
+                900,
+                height(d),
+                "IT energy (Wh, before PUE) of run "
+                    + d.id()
+                    + " per phase; each bar one executor, split by component."));
   }
 
   static int componentIndex(String component) {
@@ -60,7 +72,8 @@ final class EnergySection extends Section {
 
   private static JFreeChart chart(RunData d) {
     List<String> executors = executors(d);
-    List<String> components = new ArrayList<>(new TreeSet<>(d.energy().stream().map(EnergyPart::component).toList()));
+    List<String> components =
+        new ArrayList<>(new TreeSet<>(d.energy().stream().map(EnergyPart::component).toList()));
     components.sort((a, c) -> Integer.compare(componentIndex(a), componentIndex(c)));
     DefaultCategoryDataset ds = new DefaultCategoryDataset();
     KeyToGroupMap groups = new KeyToGroupMap(executors.get(0));
@@ -83,15 +96,24 @@ final class EnergySection extends Section {
       renderer.setSeriesOutlinePaint(row, Color.DARK_GRAY);
     }
     for (String c : components) {
-      legend.add(new LegendItem(c, null, null, null, new Rectangle(-7, -7, 14, 14), Palette.fill(componentIndex(c)),
-          new BasicStroke(1f), Color.DARK_GRAY));
+      legend.add(
+          new LegendItem(
+              c,
+              null,
+              null,
+              null,
+              new Rectangle(-7, -7, 14, 14),
+              Palette.fill(componentIndex(c)),
+              new BasicStroke(1f),
+              Color.DARK_GRAY));
     }
     CategoryAxis phaseAxis = executors.size() > 1 ? subAxis(executors) : new CategoryAxis("phase");
     NumberAxis wh = new NumberAxis("energy (Wh)");
     CategoryPlot plot = new CategoryPlot(ds, phaseAxis, wh, renderer);
     plot.setOrientation(PlotOrientation.HORIZONTAL);
     plot.setFixedLegendItems(legend);
-    return new JFreeChart("Energy of " + d.id() + " (" + d.run().job() + ") by phase", Palette.TITLE, plot, true);
+    return new JFreeChart(
+        "Energy of " + d.id() + " (" + d.run().job() + ") by phase", Palette.TITLE, plot, true);
   }
 
   private static SubCategoryAxis subAxis(List<String> executors) {
@@ -102,8 +124,10 @@ final class EnergySection extends Section {
 
   private static double sumWh(RunData d, String phase, String executor, String component) {
     return d.energy().stream()
-        .filter(p -> phase.equals(p.phase() == null ? LedgerSummary.OUTSIDE_PHASES : p.phase()))
-        .filter(p -> executor.equals(p.executorId()) && component.equals(p.component()))
-        .mapToDouble(EnergyPart::energyJ).sum() / 3600.0;
+            .filter(p -> phase.equals(p.phase() == null ? LedgerSummary.OUTSIDE_PHASES : p.phase()))
+            .filter(p -> executor.equals(p.executorId()) && component.equals(p.component()))
+            .mapToDouble(EnergyPart::energyJ)
+            .sum()
+        / 3600.0;
   }
 }

@@ -24,7 +24,10 @@ final class Html {
     return b.toString();
   }
 
-  /** A table: a header row, then the rows; cells are escaped; columns listed in {@code numeric} align right. */
+  /**
+   * A table: a header row, then the rows; cells are escaped; columns listed in {@code numeric}
+   * align right.
+   */
   static String table(List<String> header, List<List<String>> rows, List<Integer> numeric) {
     StringBuilder b = new StringBuilder("<table>\n<thead><tr>");
     for (int i = 0; i < header.size(); i++) {

@@ -11,12 +11,13 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 
 /**
- * The grid intensity series a run was accounted with ({@code --grid-intensity-csv}, recorded in the ledger as the
- * run's intensity source {@code csv:<file>}), as steps over a window around the run: the same file, read the same
- * way, as the job read it.
+ * The grid intensity series a run was accounted with ({@code --grid-intensity-csv}, recorded in the
+ * ledger as the run's intensity source {@code csv:<file>}), as steps over a window around the run:
+ * the same file, read the same way, as the job read it.
  */
 public record IntensitySeries(String file, long fromMs, long toMs, List<Step> steps) {
   static final String CSV_SOURCE = "csv:";
+
   /** The least time shown on either side of a run, so the steps around a short run show. */
   private static final long MIN_MARGIN_MS = 30 * 60 * 1000L;
 
@@ -32,8 +33,9 @@ public record IntensitySeries(String file, long fromMs, long toMs, List<Step> st
     try {
       Path p = new Path(file);
       if (!p.getFileSystem(conf).exists(p)) {
-        throw VerdantException.of("run %s was accounted with the grid intensity series %s, which does not exist", run.runId(),
-            file);
+        throw VerdantException.of(
+            "run %s was accounted with the grid intensity series %s, which does not exist",
+            run.runId(), file);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read the grid intensity series " + file, e);

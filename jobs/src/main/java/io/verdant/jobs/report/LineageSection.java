@@ -17,12 +17,14 @@ import org.jfree.chart.renderer.category.StackedBarRenderer;
 import org.jfree.data.category.DefaultCategoryDataset;
 
 /**
- * Model lineage, from the registry ({@code --models}): each model version the reported runs registered, with the
- * energy and CO2e of the runs that produced it (ingest, train, compress) as the ledger recorded them.
+ * Model lineage, from the registry ({@code --models}): each model version the reported runs
+ * registered, with the energy and CO2e of the runs that produced it (ingest, train, compress) as
+ * the ledger recorded them.
  */
 final class LineageSection extends Section {
   private static final List<String> STEPS = List.of("ingest", "train", "compress");
-  private static final List<String> HEADER = List.of("model version", "step", "run", "status", "energy_Wh", "co2e_g");
+  private static final List<String> HEADER =
+      List.of("model version", "step", "run", "status", "energy_Wh", "co2e_g");
 
   LineageSection() {
     super("lineage", "Model lineage");
@@ -36,17 +38,30 @@ final class LineageSection extends Section {
     List<List<String>> rows = new ArrayList<>();
     for (ModelLineage m : data.lineage()) {
       for (StepCost s : m.footprint().lineage()) {
-        rows.add(List.of(m.label(), s.step(), s.runId(), s.inLedger() ? s.status() : "not in the ledger",
-            String.format(Locale.ROOT, "%.5f", s.energyJ() / 3600.0), String.format(Locale.ROOT, "%.4f", s.co2eG())));
+        rows.add(
+            List.of(
+                m.label(),
+                s.step(),
+                s.runId(),
+                s.inLedger() ? s.status() : "not in the ledger",
+                String.format(Locale.ROOT, "%.5f", s.energyJ() / 3600.0),
+                String.format(Locale.ROOT, "%.4f", s.co2eG())));
       }
     }
-    return Optional.of(charts.figure(id(), id() + "-models", chart(data.lineage()), 900, 190 + 56 * data.lineage().size(),
-        "Each model version's lineage: the IT energy (Wh, before PUE) and carbon (g CO2e) of the runs that produced it.")
-        + Html.table(HEADER, rows, List.of(4, 5)));
+    return Optional.of(
+        charts.figure(
+                id(),
+                id() + "-models",
+                chart(data.lineage()),
+                900,
+                190 + 56 * data.lineage().size(),
+                "Each model version's lineage: the IT energy (Wh, before PUE) and carbon (g CO2e) of the runs that produced it.")
+            + Html.table(HEADER, rows, List.of(4, 5)));
   }
 
   private static JFreeChart chart(List<ModelLineage> models) {
-    CombinedDomainCategoryPlot plot = new CombinedDomainCategoryPlot(new CategoryAxis("model version"));
+    CombinedDomainCategoryPlot plot =
+        new CombinedDomainCategoryPlot(new CategoryAxis("model version"));
     CategoryPlot energy = stacked(models, "energy (Wh)", s -> s.energyJ() / 3600.0);
     plot.add(energy, 1);
     plot.add(stacked(models, "carbon (g CO2e)", StepCost::co2eG), 1);
@@ -57,11 +72,16 @@ final class LineageSection extends Section {
     return new JFreeChart("Energy and carbon of each model's lineage", Palette.TITLE, plot, true);
   }
 
-  private static CategoryPlot stacked(List<ModelLineage> models, String axis, ToDoubleFunction<StepCost> value) {
+  private static CategoryPlot stacked(
+      List<ModelLineage> models, String axis, ToDoubleFunction<StepCost> value) {
     DefaultCategoryDataset ds = new DefaultCategoryDataset();
     for (String step : STEPS) {
       for (ModelLineage m : models) {
-        double v = m.footprint().lineage().stream().filter(s -> s.step().equals(step)).mapToDouble(value).sum();
+        double v =
+            m.footprint().lineage().stream()
+                .filter(s -> s.step().equals(step))
+                .mapToDouble(value)
+                .sum();
         ds.addValue(v, step, m.label());
       }
     }

@@ -33,14 +33,24 @@ import org.jfree.chart.renderer.xy.XYBarRenderer;
 import org.jfree.chart.title.LegendTitle;
 
 /**
- * The report's look: fonts large enough to read at the image's own size, and series told apart by shade and
- * pattern (bars) or by dash and marker shape (lines) as well as by hue, so a chart printed in greyscale or seen
- * with colour blindness still reads. Hues are the Okabe-Ito palette, ordered so neighbours differ in lightness.
+ * The report's look: fonts large enough to read at the image's own size, and series told apart by
+ * shade and pattern (bars) or by dash and marker shape (lines) as well as by hue, so a chart
+ * printed in greyscale or seen with colour blindness still reads. Hues are the Okabe-Ito palette,
+ * ordered so neighbours differ in lightness.
  */
 final class Palette {
   /** Okabe-Ito: blue, orange, bluish green, vermillion, sky blue, reddish purple, yellow, black. */
-  private static final List<Color> HUES = List.of(new Color(0x0072B2), new Color(0xE69F00), new Color(0x009E73),
-      new Color(0xD55E00), new Color(0x56B4E9), new Color(0xCC79A7), new Color(0xF0E442), new Color(0x444444));
+  private static final List<Color> HUES =
+      List.of(
+          new Color(0x0072B2),
+          new Color(0xE69F00),
+          new Color(0x009E73),
+          new Color(0xD55E00),
+          new Color(0x56B4E9),
+          new Color(0xCC79A7),
+          new Color(0xF0E442),
+          new Color(0x444444));
+
   private static final int PATTERNS = 8;
   private static final float[][] DASHES = {null, {8f, 4f}, {2f, 3f}, {10f, 3f, 2f, 3f}};
   static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 17);
@@ -75,15 +85,16 @@ final class Palette {
         g.drawLine(0, size / 2, size, size / 2);
         g.drawLine(size / 2, 0, size / 2, size);
       }
-      default -> { }
+      default -> {}
     }
     g.dispose();
     return new TexturePaint(img, new Rectangle(0, 0, size, size));
   }
 
   /**
-   * A value axis fitted to its data rather than from zero, spanning at least {@code minimumRange}: a single value
-   * (one epoch, runs of equal accuracy) otherwise gets a range of zero width and unreadable ticks.
+   * A value axis fitted to its data rather than from zero, spanning at least {@code minimumRange}:
+   * a single value (one epoch, runs of equal accuracy) otherwise gets a range of zero width and
+   * unreadable ticks.
    */
   static NumberAxis fitted(String label, double minimumRange) {
     NumberAxis a = new NumberAxis(label);
@@ -92,7 +103,10 @@ final class Palette {
     return a;
   }
 
-  /** A number format for labels and ticks, the same whatever the JVM's locale ({@code pattern}: a DecimalFormat pattern). */
+  /**
+   * A number format for labels and ticks, the same whatever the JVM's locale ({@code pattern}: a
+   * DecimalFormat pattern).
+   */
   static DecimalFormat number(String pattern) {
     return new DecimalFormat(pattern, DecimalFormatSymbols.getInstance(Locale.ROOT));
   }
@@ -105,7 +119,9 @@ final class Palette {
   /** The stroke of line series {@code i}: solid, dashed, dotted or dash-dotted. */
   static Stroke stroke(int i) {
     float[] dash = DASHES[i % DASHES.length];
-    return dash == null ? new BasicStroke(2.5f) : new BasicStroke(2.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, dash, 0f);
+    return dash == null
+        ? new BasicStroke(2.5f)
+        : new BasicStroke(2.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, dash, 0f);
   }
 
   /** The marker of line series {@code i}: circle, square, triangle, diamond. */
@@ -120,8 +136,8 @@ final class Palette {
   }
 
   /**
-   * Applies the fonts, white background, light grid and flat bars to a chart, leaving the series paints the
-   * sections chose alone (a JFreeChart theme would reset them).
+   * Applies the fonts, white background, light grid and flat bars to a chart, leaving the series
+   * paints the sections chose alone (a JFreeChart theme would reset them).
    */
   static void apply(JFreeChart chart) {
     chart.setBackgroundPaint(Color.WHITE);

@@ -8,12 +8,19 @@ import io.verdant.jobs.model.ModelInfo;
 import java.util.List;
 
 /**
- * What the report shows of one run: its ledger rows (runs, energy, utilization), the summary lines {@code ledger
- * show} prints, the grid intensity series it was accounted with (null for a constant intensity), and the model.json
- * of a train run or the report.json of a compress run (null for other runs).
+ * What the report shows of one run: its ledger rows (runs, energy, utilization), the summary lines
+ * {@code ledger show} prints, the grid intensity series it was accounted with (null for a constant
+ * intensity), and the model.json of a train run or the report.json of a compress run (null for
+ * other runs).
  */
-public record RunData(Run run, List<Line> lines, List<EnergyPart> energy, List<Task> tasks, IntensitySeries intensity,
-    ModelInfo model, CompressionReport compression) {
+public record RunData(
+    Run run,
+    List<Line> lines,
+    List<EnergyPart> energy,
+    List<Task> tasks,
+    IntensitySeries intensity,
+    ModelInfo model,
+    CompressionReport compression) {
 
   /** The summary's {@code total} line. */
   public Line total() {
@@ -24,7 +31,10 @@ public record RunData(Run run, List<Line> lines, List<EnergyPart> energy, List<T
     return run.runId();
   }
 
-  /** The run's resulting test accuracy: a trained model's, or a compressed model's after decoding; else null. */
+  /**
+   * The run's resulting test accuracy: a trained model's, or a compressed model's after decoding;
+   * else null.
+   */
   public Double testAccuracy() {
     if (model != null && model.test() != null) {
       return model.test().accuracy();

@@ -10,7 +10,10 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** Which of the ledger's runs a report covers: given ids, the latest N, or those started since a time. */
+/**
+ * Which of the ledger's runs a report covers: given ids, the latest N, or those started since a
+ * time.
+ */
 public interface RunSelection {
   /**
    * The chosen runs, oldest first.
@@ -23,7 +26,8 @@ public interface RunSelection {
   record ById(List<String> runIds) implements RunSelection {
     @Override
     public List<Run> choose(List<Run> all, String root) {
-      Map<String, Run> byId = all.stream().collect(Collectors.toMap(Run::runId, Function.identity(), (a, b) -> a));
+      Map<String, Run> byId =
+          all.stream().collect(Collectors.toMap(Run::runId, Function.identity(), (a, b) -> a));
       List<Run> out = new ArrayList<>();
       for (String id : runIds) {
         Run r = byId.get(id);
@@ -52,9 +56,13 @@ public interface RunSelection {
   record Since(Instant since, String given) implements RunSelection {
     @Override
     public List<Run> choose(List<Run> all, String root) {
-      List<Run> out = all.stream().filter(r -> r.startMs() >= since.toEpochMilli()).collect(Collectors.toList());
+      List<Run> out =
+          all.stream()
+              .filter(r -> r.startMs() >= since.toEpochMilli())
+              .collect(Collectors.toList());
       if (out.isEmpty()) {
-        throw VerdantException.of("--since %s: no run in the ledger at %s started at or after it", given, root);
+        throw VerdantException.of(
+            "--since %s: no run in the ledger at %s started at or after it", given, root);
       }
       return oldestFirst(out);
     }

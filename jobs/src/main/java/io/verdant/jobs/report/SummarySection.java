@@ -10,14 +10,29 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-/** One row per run, its figures exactly as {@code verdant ledger show} prints them, then each run's phases. */
+/**
+ * One row per run, its figures exactly as {@code verdant ledger show} prints them, then each run's
+ * phases.
+ */
 final class SummarySection extends Section {
-  static final List<String> HEADER = List.of("run", "job", "status", "started (UTC)", "wall_s", "cpu_s", "energy_Wh",
-      "co2e_g", "methods");
+  static final List<String> HEADER =
+      List.of(
+          "run",
+          "job",
+          "status",
+          "started (UTC)",
+          "wall_s",
+          "cpu_s",
+          "energy_Wh",
+          "co2e_g",
+          "methods");
   private static final List<Integer> NUMERIC = List.of(4, 5, 6, 7);
-  private static final List<String> CARBON_HEADER = List.of("run", "PUE", "grid gCO2e/kWh", "region", "intensity source");
-  private static final DateTimeFormatter STARTED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
-  private static final List<String> PHASE_HEADER = List.of("phase", "wall_s", "cpu_s", "energy_Wh", "co2e_g", "methods");
+  private static final List<String> CARBON_HEADER =
+      List.of("run", "PUE", "grid gCO2e/kWh", "region", "intensity source");
+  private static final DateTimeFormatter STARTED =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
+  private static final List<String> PHASE_HEADER =
+      List.of("phase", "wall_s", "cpu_s", "energy_Wh", "co2e_g", "methods");
 
   SummarySection() {
     super("summary", "Summary");
@@ -31,23 +46,58 @@ final class SummarySection extends Section {
     for (RunData d : data.runs()) {
       Run r = d.run();
       Line t = d.total();
-      rows.add(List.of(r.runId(), r.job(), r.status(), STARTED.format(Instant.ofEpochMilli(r.startMs())), t.wallText(),
-          t.cpuText(), t.energyWhText(), t.co2eText(), t.methods()));
-      carbon.add(List.of(r.runId(), r.pueText(), r.intensityText(), String.valueOf(r.region()), String.valueOf(r.source())));
-      phases.append("<details><summary>").append(Html.escape(r.runId())).append(": ")
-          .append(Html.escape(r.job())).append(", ").append(r.tasks()).append(" Spark tasks</summary>\n");
+      rows.add(
+          List.of(
+              r.runId(),
+              r.job(),
+              r.status(),
+              STARTED.format(Instant.ofEpochMilli(r.startMs())),
+              t.wallText(),
+              t.cpuText(),
+              t.energyWhText(),
+              t.co2eText(),
+              t.methods()));
+      carbon.add(
+          List.of(
+              r.runId(),
+              r.pueText(),
+              r.intensityText(),
+              String.valueOf(r.region()),
+              String.valueOf(r.source())));
+      phases
+          .append("<details><summary>")
+          .append(Html.escape(r.runId()))
+          .append(": ")
+          .append(Html.escape(r.job()))
+          .append(", ")
+          .append(r.tasks())
+          .append(" Spark tasks</summary>\n");
       if (r.error() != null) {
         phases.append("<p class=\"error\">error: ").append(Html.escape(r.error())).append("</p>\n");
       }
-      List<List<String>> lines = d.lines().stream().map(l -> List.of(l.name(), l.wallText(), l.cpuText(), l.energyWhText(),
-          l.co2eText(), l.methods())).toList();
+      List<List<String>> lines =
+          d.lines().stream()
+              .map(
+                  l ->
+                      List.of(
+                          l.name(),
+                          l.wallText(),
+                          l.cpuText(),
+                          l.energyWhText(),
+                          l.co2eText(),
+                          l.methods()))
+              .toList();
       phases.append(Html.table(PHASE_HEADER, lines, List.of(1, 2, 3, 4))).append("</details>\n");
     }
-    return Optional.of("<p>Figures as <code>verdant ledger show</code> prints them: wall time and CPU time in seconds,"
-        + " IT energy in Wh (before PUE), carbon in g CO2e (energy x PUE x grid intensity), and the method behind each"
-        + " component's energy.</p>\n" + Html.table(HEADER, rows, NUMERIC)
-        + "<h3>Carbon accounting</h3>\n" + Html.table(CARBON_HEADER, carbon, List.of(1, 2))
-        + "<h3>Phases</h3>\n<p>Each run per phase, as <code>verdant ledger show --run</code> prints it (open a run to see"
-        + " its phases).</p>\n" + phases);
+    return Optional.of(
+        "<p>Figures as <code>verdant ledger show</code> prints them: wall time and CPU time in seconds,"
+            + " IT energy in Wh (before PUE), carbon in g CO2e (energy x PUE x grid intensity), and the method behind each"
+            + " component's energy.</p>\n"
+            + Html.table(HEADER, rows, NUMERIC)
+            + "<h3>Carbon accounting</h3>\n"
+            + Html.table(CARBON_HEADER, carbon, List.of(1, 2))
+            + "<h3>Phases</h3>\n<p>Each run per phase, as <code>verdant ledger show --run</code> prints it (open a run to see"
+            + " its phases).</p>\n"
+            + phases);
   }
 }

@@ -17,8 +17,9 @@ import org.jfree.data.xy.XYIntervalSeries;
 import org.jfree.data.xy.XYIntervalSeriesCollection;
 
 /**
- * Spark tasks per executor over time, from the ledger's {@code utilization} rows: each executor's tasks laid on
- * as many rows (task slots) as ran at once, shaded by the run's phase, so load balance and idle time show.
+ * Spark tasks per executor over time, from the ledger's {@code utilization} rows: each executor's
+ * tasks laid on as many rows (task slots) as ran at once, shaded by the run's phase, so load
+ * balance and idle time show.
  */
 final class TimelineSection extends Section {
   private static final double BAR = 0.36;
@@ -30,15 +31,30 @@ final class TimelineSection extends Section {
 
   @Override
   Optional<String> body(ReportData data, ChartSink charts) {
-    return perRun(data, d -> !d.tasks().isEmpty(), d -> {
-      Layout layout = Layout.of(d.tasks());
-      return charts.figure(id(), id() + "-" + d.id(), chart(d, layout), 900, 190 + 30 * layout.slots().size(),
-          "Spark tasks of run " + d.id() + " (" + d.tasks().size() + ") on each executor's task slots, from the"
-              + " run's start; gaps are idle slots.");
-    });
+    return perRun(
+        data,
+        d -> !d.tasks().isEmpty(),
+        d -> {
+          Layout layout = Layout.of(d.tasks());
+          return charts.figure(
+              id(),
+              id() + "-" + d.id(),
+              chart(d, layout),
+              900,
+              190 + 30 * layout.slots().size(),
+              "Spark tasks of run "
+                  + d.id()
+                  + " ("
+                  + d.tasks().size()
+                  + ") on each executor's task slots, from the"
+                  + " run's start; gaps are idle slots.");
+        });
   }
 
-  /** Tasks placed on rows: each executor's tasks by start time onto the first of its rows free by then. */
+  /**
+   * Tasks placed on rows: each executor's tasks by start time onto the first of its rows free by
+   * then.
+   */
   record Layout(List<String> slots, Map<Task, Integer> row) {
     static Layout of(List<Task> tasks) {
       Map<String, List<Task>> byExecutor = new TreeMap<>();
@@ -76,7 +92,9 @@ final class TimelineSection extends Section {
       double from = (t.launchMs() - start) / 1000.0;
       double to = Math.max(from, (t.finishMs() - start) / 1000.0);
       int y = e.getValue();
-      byPhase.computeIfAbsent(phase, XYIntervalSeries::new).add(from, from, to, y, y - BAR, y + BAR);
+      byPhase
+          .computeIfAbsent(phase, XYIntervalSeries::new)
+          .add(from, from, to, y, y - BAR, y + BAR);
     }
     XYIntervalSeriesCollection ds = new XYIntervalSeriesCollection();
     byPhase.values().forEach(ds::addSeries);
@@ -94,6 +112,7 @@ final class TimelineSection extends Section {
     SymbolAxis slots = new SymbolAxis("executor task slot", layout.slots().toArray(new String[0]));
     slots.setGridBandsVisible(false);
     XYPlot plot = new XYPlot(ds, time, slots, renderer);
-    return new JFreeChart("Spark tasks of " + d.id() + " (" + d.run().job() + ")", Palette.TITLE, plot, true);
+    return new JFreeChart(
+        "Spark tasks of " + d.id() + " (" + d.run().job() + ")", Palette.TITLE, plot, true);
   }
 }

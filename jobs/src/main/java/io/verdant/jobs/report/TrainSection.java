@@ -24,8 +24,8 @@ import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * Training, from each train run's model.json: training loss and the validation metric per epoch with the best
- * epoch (the one model.zip holds) marked, then each epoch's time and energy.
+ * Training, from each train run's model.json: training loss and the validation metric per epoch
+ * with the best epoch (the one model.zip holds) marked, then each epoch's time and energy.
  */
 final class TrainSection extends Section {
   TrainSection() {
@@ -34,17 +34,44 @@ final class TrainSection extends Section {
 
   @Override
   Optional<String> body(ReportData data, ChartSink charts) {
-    return perRun(data, d -> d.model() != null && !d.model().epochs().isEmpty(), d -> {
-      ModelInfo m = d.model();
-      String best = "best epoch " + m.training().bestEpoch() + (m.test() != null && m.test().accuracy() != null
-          ? String.format(Locale.ROOT, ", test accuracy %.2f%%", 100 * m.test().accuracy()) : "");
-      return charts.figure(id(), id() + "-curves-" + d.id(), curves(d), 900, 440,
-          m.architecture() + " trained by run " + d.id() + ": training loss (left axis) and validation metric (right axis) per"
-              + " epoch; " + best + ".")
-          + charts.figure(id(), id() + "-epochs-" + d.id(), epochs(d), 900, energyKnown(m) ? 520 : 330,
-              "Each epoch of run " + d.id() + ": wall time of training alone and with evaluation"
-                  + (energyKnown(m) ? ", and the IT energy the run used during it (Wh, before PUE)." : "."));
-    });
+    return perRun(
+        data,
+        d -> d.model() != null && !d.model().epochs().isEmpty(),
+        d -> {
+          ModelInfo m = d.model();
+          String best =
+              "best epoch "
+                  + m.training().bestEpoch()
+                  + (m.test() != null && m.test().accuracy() != null
+                      ? String.format(
+                          Locale.ROOT, ", test accuracy %.2f%%", 100 * m.test().accuracy())
+                      : "");
+          return charts.figure(
+                  id(),
+                  id() + "-curves-" + d.id(),
+                  curves(d),
+                  900,
+                  440,
+                  m.architecture()
+                      + " trained by run "
+                      + d.id()
+                      + ": training loss (left axis) and validation metric (right axis) per"
+                      + " epoch; "
+                      + best
+                      + ".")
+              + charts.figure(
+                  id(),
+                  id() + "-epochs-" + d.id(),
+                  epochs(d),
+                  900,
+                  energyKnown(m) ? 520 : 330,
+                  "Each epoch of run "
+                      + d.id()
+                      + ": wall time of training alone and with evaluation"
+                      + (energyKnown(m)
+                          ? ", and the IT energy the run used during it (Wh, before PUE)."
+                          : "."));
+        });
   }
 
   private static boolean energyKnown(ModelInfo m) {
@@ -65,11 +92,23 @@ final class TrainSection extends Section {
     plot.setRangeAxis(0, loss);
     plot.setRenderer(0, lines(0));
     if (accuracy || m.epochs().get(0).validationRmse() != null) {
-      plot.setDataset(1, accuracy ? series("validation accuracy", m.epochs(), e -> 100 * e.validationAccuracy())
-          : series("validation RMSE", m.epochs(), EpochMetrics::validationRmse));
-      NumberAxis metric = accuracy ? Palette.fitted("validation accuracy (%)", 1.0)
-          : Palette.fitted("validation RMSE", Math.max(1e-6, 0.05 * m.epochs().stream()
-              .mapToDouble(e -> e.validationRmse() == null ? 0 : e.validationRmse()).max().orElse(1)));
+      plot.setDataset(
+          1,
+          accuracy
+              ? series("validation accuracy", m.epochs(), e -> 100 * e.validationAccuracy())
+              : series("validation RMSE", m.epochs(), EpochMetrics::validationRmse));
+      NumberAxis metric =
+          accuracy
+              ? Palette.fitted("validation accuracy (%)", 1.0)
+              : Palette.fitted(
+                  "validation RMSE",
+                  Math.max(
+                      1e-6,
+                      0.05
+                          * m.epochs().stream()
+                              .mapToDouble(e -> e.validationRmse() == null ? 0 : e.validationRmse())
+                              .max()
+                              .orElse(1)));
       plot.setRangeAxis(1, metric);
       plot.setRangeAxisLocation(1, AxisLocation.BOTTOM_OR_RIGHT);
       plot.mapDatasetToRangeAxis(1, 1);
@@ -81,10 +120,12 @@ final class TrainSection extends Section {
     best.setLabelAnchor(RectangleAnchor.TOP_LEFT);
     best.setLabelTextAnchor(TextAnchor.TOP_RIGHT);
     plot.addDomainMarker(best);
-    return new JFreeChart("Training of " + d.id() + " (" + m.architecture() + ")", Palette.TITLE, plot, true);
+    return new JFreeChart(
+        "Training of " + d.id() + " (" + m.architecture() + ")", Palette.TITLE, plot, true);
   }
 
-  private static XYSeriesCollection series(String name, List<EpochMetrics> epochs, Function<EpochMetrics, Double> value) {
+  private static XYSeriesCollection series(
+      String name, List<EpochMetrics> epochs, Function<EpochMetrics, Double> value) {
     XYSeries s = new XYSeries(name);
     epochs.forEach(e -> s.add(e.epoch(), value.apply(e)));
     return new XYSeriesCollection(s);
@@ -109,7 +150,9 @@ final class TrainSection extends Section {
     plot.add(new CategoryPlot(time, null, new NumberAxis("wall time (s)"), bars(2)), 1);
     if (energyKnown(m)) {
       DefaultCategoryDataset energy = new DefaultCategoryDataset();
-      m.epochs().forEach(e -> energy.addValue(e.energyJ() / 3600.0, "energy", Integer.valueOf(e.epoch())));
+      m.epochs()
+          .forEach(
+              e -> energy.addValue(e.energyJ() / 3600.0, "energy", Integer.valueOf(e.epoch())));
       BarRenderer r = bars(1);
       r.setSeriesPaint(0, Palette.fill(3));
       plot.add(new CategoryPlot(energy, null, new NumberAxis("energy (Wh)"), r), 1);

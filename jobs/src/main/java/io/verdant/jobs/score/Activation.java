@@ -9,7 +9,11 @@ import org.nd4j.linalg.activations.impl.ActivationTanH;
 
 /** The activations the sparse forward pass applies itself, as DL4J defines them. */
 enum Activation {
-  IDENTITY, RELU, SIGMOID, TANH, SOFTMAX;
+  IDENTITY,
+  RELU,
+  SIGMOID,
+  TANH,
+  SOFTMAX;
 
   /** The activation of a DL4J layer, or null when the sparse path does not implement it. */
   static Activation of(IActivation fn) {
@@ -28,7 +32,10 @@ enum Activation {
     return fn instanceof ActivationSoftmax ? SOFTMAX : null;
   }
 
-  /** Applies an element-wise activation to {@code v[from, to)}; softmax, which spans a row's outputs, is applied by the caller. */
+  /**
+   * Applies an element-wise activation to {@code v[from, to)}; softmax, which spans a row's
+   * outputs, is applied by the caller.
+   */
   void applyElementwise(float[] v, int from, int to) {
     switch (this) {
       case RELU -> {
@@ -46,11 +53,14 @@ enum Activation {
           v[i] = (float) Math.tanh(v[i]);
         }
       }
-      default -> { }
+      default -> {}
     }
   }
 
-  /** Softmax over one row's {@code n} outputs from {@code offset}, shifted by their maximum as DL4J's is. */
+  /**
+   * Softmax over one row's {@code n} outputs from {@code offset}, shifted by their maximum as
+   * DL4J's is.
+   */
   static void softmax(float[] v, int offset, int n) {
     float max = Float.NEGATIVE_INFINITY;
     for (int j = offset; j < offset + n; j++) {

@@ -8,9 +8,10 @@ import java.io.UncheckedIOException;
 import org.deeplearning4j.util.ModelSerializer;
 
 /**
- * A model decoded for scoring, shared by the tasks of one JVM (see {@link ModelCache}): the compressed form as
- * sparse layers over its codebooks ({@link SparseMlp}) where the network is a multilayer perceptron, else a DL4J
- * network ({@link Dl4jModel}: trained models, and compressed convolutional ones decoded to dense).
+ * A model decoded for scoring, shared by the tasks of one JVM (see {@link ModelCache}): the
+ * compressed form as sparse layers over its codebooks ({@link SparseMlp}) where the network is a
+ * multilayer perceptron, else a DL4J network ({@link Dl4jModel}: trained models, and compressed
+ * convolutional ones decoded to dense).
  */
 interface CompiledModel {
   /** How the model is scored, for the run's record: {@code sparse-csc} or {@code dl4j}. */
@@ -23,11 +24,15 @@ interface CompiledModel {
   /** A scorer for one task, for batches of at most {@code batchSize} rows. */
   Scorer newScorer(int batchSize);
 
-  /** Decodes a model file's bytes: a Verdant model file when {@code compressed}, else a DL4J ModelSerializer zip. */
+  /**
+   * Decodes a model file's bytes: a Verdant model file when {@code compressed}, else a DL4J
+   * ModelSerializer zip.
+   */
   static CompiledModel decode(byte[] bytes, boolean compressed, String source) {
     if (!compressed) {
       try {
-        return new Dl4jModel(ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(bytes), false));
+        return new Dl4jModel(
+            ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(bytes), false));
       } catch (IOException e) {
         throw new UncheckedIOException("Cannot read the DL4J model " + source, e);
       }

@@ -3,11 +3,12 @@ package io.verdant.jobs.score;
 import io.verdant.common.modelfile.Tensor;
 
 /**
- * One pruned, weight-shared dense layer as a sparse matrix in compressed sparse column form (a column per output),
- * each kept weight stored as its input's index and its codebook index: the weights are never expanded to a dense
- * matrix. Its forward pass runs over a batch held feature-major (one array per feature, indexed by row), so that the
- * inner loop is a multiply-add over the batch's rows that the JIT vectorizes (docs/score.md has the measurements that
- * chose this kernel).
+ * One pruned, weight-shared dense layer as a sparse matrix in compressed sparse column form (a
+ * column per output), each kept weight stored as its input's index and its codebook index: the
+ * weights are never expanded to a dense matrix. Its forward pass runs over a batch held
+ * feature-major (one array per feature, indexed by row), so that the inner loop is a multiply-add
+ * over the batch's rows that the JIT vectorizes (docs/score.md has the measurements that chose this
+ * kernel).
  */
 final class CscLayer {
   final int inputs;
@@ -19,8 +20,15 @@ final class CscLayer {
   private final float[] codebook;
   private final float[] bias;
 
-  private CscLayer(int inputs, int outputs, Activation activation, int[] columnStart, int[] rowIndex, byte[] code,
-      float[] codebook, float[] bias) {
+  private CscLayer(
+      int inputs,
+      int outputs,
+      Activation activation,
+      int[] columnStart,
+      int[] rowIndex,
+      byte[] code,
+      float[] codebook,
+      float[] bias) {
     this.inputs = inputs;
     this.outputs = outputs;
     this.activation = activation;
@@ -32,8 +40,9 @@ final class CscLayer {
   }
 
   /**
-   * The layer of a shared-value weight tensor of shape [inputs, outputs] in DL4J's column-major order (the weight of
-   * input {@code i} to output {@code j} at position {@code i + j * inputs}), with its bias.
+   * The layer of a shared-value weight tensor of shape [inputs, outputs] in DL4J's column-major
+   * order (the weight of input {@code i} to output {@code j} at position {@code i + j * inputs}),
+   * with its bias.
    */
   static CscLayer of(Tensor weights, float[] bias, Activation activation) {
     int inputs = weights.shape()[0];
@@ -57,7 +66,8 @@ final class CscLayer {
       }
     }
     start[outputs] = k;
-    return new CscLayer(inputs, outputs, activation, start, rows, codes, weights.codebook().clone(), bias.clone());
+    return new CscLayer(
+        inputs, outputs, activation, start, rows, codes, weights.codebook().clone(), bias.clone());
   }
 
   /** Weights kept: the multiply-adds per row. */
@@ -66,10 +76,11 @@ final class CscLayer {
   }
 
   /**
-   * {@code out = activation(in x W + b)} for the batch's first {@code n} rows, feature-major: {@code in[i][t]} is input
-   * {@code i} of row {@code t}. Four kept weights of a column are applied per pass over the batch; the loop indexes
-   * every array from 0 by the row, a shape the JIT turns into vector instructions (an offset into a shared buffer would
-   * keep it scalar). Softmax is left to the caller.
+   * {@code out = activation(in x W + b)} for the batch's first {@code n} rows, feature-major:
+   * {@code in[i][t]} is input {@code i} of row {@code t}. Four kept weights of a column are applied
+   * per pass over the batch; the loop indexes every array from 0 by the row, a shape the JIT turns
+   * into vector instructions (an offset into a shared buffer would keep it scalar). Softmax is left
+   * to the caller.
    */
   void forward(float[][] in, float[][] out, int n) {
     for (int j = 0; j < outputs; j++) {

@@ -9,9 +9,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A model scored by DL4J: trained models, and compressed networks with layers the sparse path does not cover
- * (convolutions), decoded to their dense weights. Each task's scorer is a network of its own over the one copy of
- * the parameters, since a DL4J network is not safe to use from two threads.
+ * A model scored by DL4J: trained models, and compressed networks with layers the sparse path does
+ * not cover (convolutions), decoded to their dense weights. Each task's scorer is a network of its
+ * own over the one copy of the parameters, since a DL4J network is not safe to use from two
+ * threads.
  */
 final class Dl4jModel implements CompiledModel {
   static final String ENGINE = "dl4j";
@@ -27,9 +28,13 @@ final class Dl4jModel implements CompiledModel {
     this.outputs = net.layerSize(net.getnLayers() - 1);
   }
 
-  /** The features of one row: a convolutional network's flat image (height x width x channels), else the first layer's inputs. */
+  /**
+   * The features of one row: a convolutional network's flat image (height x width x channels), else
+   * the first layer's inputs.
+   */
   static int inputWidth(MultiLayerNetwork net) {
-    if (net.getLayerWiseConfigurations().getInputPreProcess(0) instanceof FeedForwardToCnnPreProcessor p) {
+    if (net.getLayerWiseConfigurations().getInputPreProcess(0)
+        instanceof FeedForwardToCnnPreProcessor p) {
       return (int) (p.getInputHeight() * p.getInputWidth() * p.getNumChannels());
     }
     return net.layerInputSize(0);

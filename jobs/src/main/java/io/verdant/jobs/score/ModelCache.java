@@ -6,9 +6,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * The models decoded in this JVM, by the SHA-256 of their file: an executor decodes a model once, whatever the number
- * of its tasks, partitions or rows. Holds the few most recent models; an executor that scores many in turn decodes
- * again one it dropped.
+ * The models decoded in this JVM, by the SHA-256 of their file: an executor decodes a model once,
+ * whatever the number of its tasks, partitions or rows. Holds the few most recent models; an
+ * executor that scores many in turn decodes again one it dropped.
  */
 final class ModelCache {
   static final int CAPACITY = 4;
@@ -17,7 +17,9 @@ final class ModelCache {
 
   private ModelCache() {}
 
-  /** The model with this SHA-256, decoded from {@code bytes} (fetched only when it is not cached). */
+  /**
+   * The model with this SHA-256, decoded from {@code bytes} (fetched only when it is not cached).
+   */
   static CompiledModel get(String sha256, Supplier<CompiledModel> decode) {
     CompiledModel m = MODELS.get(sha256);
     if (m != null) {

@@ -8,8 +8,9 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The columns of the predictions table (docs/score.md): the key, the prediction (a class index, or a value), the
- * class name where the model has names, the class probabilities (classification), and the model and run.
+ * The columns of the predictions table (docs/score.md): the key, the prediction (a class index, or
+ * a value), the class name where the model has names, the class probabilities (classification), and
+ * the model and run.
  */
 final class OutputColumns {
   static final String ROW_ID = "row_id";
@@ -21,7 +22,10 @@ final class OutputColumns {
   static final String MODEL_SHA256 = "model_sha256";
   static final String SCORED_AT = "scored_at";
   static final String RUN_ID = "run_id";
-  /** The Parquet writer setting that turns dictionary encoding off for the probabilities' elements. */
+
+  /**
+   * The Parquet writer setting that turns dictionary encoding off for the probabilities' elements.
+   */
   static final String NO_DICTIONARY = "parquet.enable.dictionary#" + PROBABILITY + ".list.element";
 
   private OutputColumns() {}
@@ -48,7 +52,8 @@ final class OutputColumns {
     return new StructType(f.toArray(new StructField[0]));
   }
 
-  private static StructField field(String name, org.apache.spark.sql.types.DataType type, boolean nullable) {
+  private static StructField field(
+      String name, org.apache.spark.sql.types.DataType type, boolean nullable) {
     return new StructField(name, type, nullable, Metadata.empty());
   }
 }

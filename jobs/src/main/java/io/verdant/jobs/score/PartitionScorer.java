@@ -13,12 +13,21 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
 /**
- * What each task runs over its partition: the executor's decoded model (from the broadcast bytes, once per JVM), then
- * the rows in batches: normalized, scored in one forward pass per batch, turned into output rows and counted.
+ * What each task runs over its partition: the executor's decoded model (from the broadcast bytes,
+ * once per JVM), then the rows in batches: normalized, scored in one forward pass per batch, turned
+ * into output rows and counted.
  */
 final class PartitionScorer implements Serializable {
-  /** What every output row repeats: the model's name, version and SHA-256, the scoring time and the run id. */
-  record Constants(String modelName, String modelVersion, String modelSha256, java.sql.Timestamp scoredAt, String runId)
+  /**
+   * What every output row repeats: the model's name, version and SHA-256, the scoring time and the
+   * run id.
+   */
+  record Constants(
+      String modelName,
+      String modelVersion,
+      String modelSha256,
+      java.sql.Timestamp scoredAt,
+      String runId)
       implements Serializable {}
 
   private final Broadcast<byte[]> modelBytes;
@@ -38,8 +47,15 @@ final class PartitionScorer implements Serializable {
    * @param classNames the model's class names, or null
    * @param normalizer null when the features are normalized already
    */
-  PartitionScorer(Broadcast<byte[]> modelBytes, ScoringModel model, int batchSize, int numClasses, String[] classNames,
-      Normalizer normalizer, Constants constants, ScoreAccumulator stats) {
+  PartitionScorer(
+      Broadcast<byte[]> modelBytes,
+      ScoringModel model,
+      int batchSize,
+      int numClasses,
+      String[] classNames,
+      Normalizer normalizer,
+      Constants constants,
+      ScoreAccumulator stats) {
     this.modelBytes = modelBytes;
     this.sha256 = model.sha256();
     this.compressed = model.compressed();
@@ -54,11 +70,15 @@ final class PartitionScorer implements Serializable {
   }
 
   Iterator<Row> score(Iterator<ScoringRecord> rows) {
-    CompiledModel m = ModelCache.get(sha256, () -> CompiledModel.decode(modelBytes.value(), compressed, source));
+    CompiledModel m =
+        ModelCache.get(sha256, () -> CompiledModel.decode(modelBytes.value(), compressed, source));
     return new Batches(rows, m.newScorer(batchSize), m.outputs());
   }
 
-  /** The output rows of a partition, a batch at a time; the partition's counts go to the accumulator at its end. */
+  /**
+   * The output rows of a partition, a batch at a time; the partition's counts go to the accumulator
+   * at its end.
+   */
   private final class Batches implements Iterator<Row> {
     private final Iterator<ScoringRecord> in;
     private final Scorer scorer;
@@ -111,7 +131,8 @@ final class PartitionScorer implements Serializable {
       while (n < batchSize && in.hasNext()) {
         ScoringRecord r = in.next();
         if (r.features().length != features) {
-          throw VerdantException.of("row %s has %d features, the model takes %d", r.key(), r.features().length, features);
+          throw VerdantException.of(
+              "row %s has %d features, the model takes %d", r.key(), r.features().length, features);
         }
         System.arraycopy(r.features(), 0, x, n * features, features);
         if (normalizer != null) {
@@ -143,18 +164,39 @@ final class PartitionScorer implements Serializable {
       }
       float[] p = java.util.Arrays.copyOfRange(y, t * outputs, (t + 1) * outputs);
       return classNames != null
-          ? RowFactory.create(keys[t], best, classNames[best], p, constants.modelName(), constants.modelVersion(),
-              constants.modelSha256(), constants.scoredAt(), constants.runId())
-          : RowFactory.create(keys[t], best, p, constants.modelName(), constants.modelVersion(), constants.modelSha256(),
-              constants.scoredAt(), constants.runId());
+          ? RowFactory.create(
+              keys[t],
+              best,
+              classNames[best],
+              p,
+              constants.modelName(),
+              constants.modelVersion(),
+              constants.modelSha256(),
+              constants.scoredAt(),
+              constants.runId())
+          : RowFactory.create(
+              keys[t],
+              best,
+              p,
+              constants.modelName(),
+              constants.modelVersion(),
+              constants.modelSha256(),
+              constants.scoredAt(),
+              constants.runId());
     }
 
     private Row valueRow(float v, int t) {
       if (!Double.isNaN(labels[t])) {
         counted.addValue(labels[t], v);
       }
-      return RowFactory.create(keys[t], (double) v, constants.modelName(), constants.modelVersion(), constants.modelSha256(),
-          constants.scoredAt(), constants.runId());
+      return RowFactory.create(
+          keys[t],
+          (double) v,
+          constants.modelName(),
+          constants.modelVersion(),
+          constants.modelSha256(),
+          constants.scoredAt(),
+          constants.runId());
     }
   }
 }

@@ -14,8 +14,8 @@ import io.verdant.jobs.model.InputContract;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * New raw data ({@code --format}, {@code --input}): read as ingest reads its input, checked against the model's
- * input contract, and normalized as the model's training table was.
+ * New raw data ({@code --format}, {@code --input}): read as ingest reads its input, checked against
+ * the model's input contract, and normalized as the model's training table was.
  */
 final class RawInput implements ScoreInput {
   private final ScoreJob.Format format;
@@ -28,7 +28,8 @@ final class RawInput implements ScoreInput {
    * @param labels idx: the labels file, or null
    * @param keyColumn csv, parquet: the column passed through as the key, or null
    */
-  RawInput(ScoreJob.Format format, String input, String labels, String labelColumn, String keyColumn) {
+  RawInput(
+      ScoreJob.Format format, String input, String labels, String labelColumn, String keyColumn) {
     this.format = format;
     this.input = input;
     this.labels = labels;
@@ -52,13 +53,22 @@ final class RawInput implements ScoreInput {
       InputChecks.imageShape(option, layout.shape(), contract);
     }
     if (contract.normalization() == null) {
-      throw VerdantException.of("--model %s records no normalization of its training data, so raw data cannot be"
-          + " normalized for it; score a feature table with --data instead", model.ref().reference());
+      throw VerdantException.of(
+          "--model %s records no normalization of its training data, so raw data cannot be"
+              + " normalized for it; score a feature table with --data instead",
+          model.ref().reference());
     }
-    Normalizer normalizer = Normalizer.of(contract.normalization(), contract.featureCount(), "--model " + model.ref().reference());
+    Normalizer normalizer =
+        Normalizer.of(
+            contract.normalization(),
+            contract.featureCount(),
+            "--model " + model.ref().reference());
     ScoringData data = source.scan(spark);
-    LabelCoder coder = LabelCoder.forModel(contract.classification(), contract.numClasses(), contract.classNames());
-    return new ScoreRows(describe(), data.records(coder), layout.key(), layout.labeled(), normalizer, data.rows());
+    LabelCoder coder =
+        LabelCoder.forModel(
+            contract.classification(), contract.numClasses(), contract.classNames());
+    return new ScoreRows(
+        describe(), data.records(coder), layout.key(), layout.labeled(), normalizer, data.rows());
   }
 
   private ScoringSource source(int featureCount) {

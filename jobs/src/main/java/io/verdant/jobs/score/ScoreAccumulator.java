@@ -3,8 +3,9 @@ package io.verdant.jobs.score;
 import org.apache.spark.util.AccumulatorV2;
 
 /**
- * {@link ScoreStats} gathered from the tasks that write the predictions. Spark applies a result task's accumulator
- * updates once per partition, so the counts are exact even when a task is retried.
+ * {@link ScoreStats} gathered from the tasks that write the predictions. Spark applies a result
+ * task's accumulator updates once per partition, so the counts are exact even when a task is
+ * retried.
  */
 final class ScoreAccumulator extends AccumulatorV2<ScoreStats, ScoreStats> {
   private ScoreStats stats;

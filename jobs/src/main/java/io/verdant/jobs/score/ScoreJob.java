@@ -1,9 +1,9 @@
 package io.verdant.jobs.score;
 
-import io.verdant.jobs.registry.RunAttributes;
 import io.verdant.common.VerdantException;
 import io.verdant.common.Versions;
 import io.verdant.common.run.JobRun;
+import io.verdant.jobs.registry.RunAttributes;
 import io.verdant.jobs.train.Training;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -11,20 +11,27 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 
 /**
- * The score job's work: load the model, open the input against its contract, score and write the predictions in one
- * Spark pass, and record what was scored, by which model, with which metrics, on the run. Phases: {@code load},
- * {@code read} (the input's checks), {@code score} (scoring and writing).
+ * The score job's work: load the model, open the input against its contract, score and write the
+ * predictions in one Spark pass, and record what was scored, by which model, with which metrics, on
+ * the run. Phases: {@code load}, {@code read} (the input's checks), {@code score} (scoring and
+ * writing).
  */
 public final class ScoreJob {
   /** The formats of raw data to score. */
-  public enum Format { csv, parquet, libsvm, idx }
+  public enum Format {
+    csv,
+    parquet,
+    libsvm,
+    idx
+  }
 
   /** What the command checked: the model, the input, where to write and the batch size. */
-  public record Settings(ModelRef.Resolved model, ScoreInput input, String out, boolean overwrite, int batchSize) {}
+  public record Settings(
+      ModelRef.Resolved model, ScoreInput input, String out, boolean overwrite, int batchSize) {}
 
   /**
-   * What a run wrote: the output directory, its summary, and the run's energy when it ended (NaN without a meter, or
-   * when the output was already complete).
+   * What a run wrote: the output directory, its summary, and the run's energy when it ended (NaN
+   * without a meter, or when the output was already complete).
    */
   public record Result(String outDir, ScoreSummary summary, double energyJ) {
     public double joulesPer1000() {
@@ -46,24 +53,34 @@ public final class ScoreJob {
   }
 
   /** Raw data; {@code labels} (idx) and {@code keyColumn} (csv, parquet) may be null. */
-  public static ScoreInput raw(Format format, String input, String labels, String labelColumn, String keyColumn) {
+  public static ScoreInput raw(
+      Format format, String input, String labels, String labelColumn, String keyColumn) {
     return new RawInput(format, input, labels, labelColumn, keyColumn);
   }
 
   /** Scores the input into {@code dir} (which must not exist yet) and returns the run's summary. */
   public ScoreSummary score(Path dir) {
     Configuration conf = run.spark().sparkContext().hadoopConfiguration();
-    ScoringModel model = run.phase("load", () -> ScoringModel.load(settings.model(), "--model", conf));
+    ScoringModel model =
+        run.phase("load", () -> ScoringModel.load(settings.model(), "--model", conf));
     if (model.engine().equals(Dl4jModel.ENGINE)) {
-      // In local mode the tasks share this JVM: one ND4J thread per task slot, as the train job sets it.
+      // In local mode the tasks share this JVM: one ND4J thread per task slot, as the train job
+      // sets it.
       Training.configureThreads(run.spark(), run.spark().sparkContext().defaultParallelism());
     }
     ScoreRows rows = run.phase("read", () -> settings.input().open(run.spark(), model));
     Instant scoredAt = Instant.now();
-    PartitionScorer.Constants constants = new PartitionScorer.Constants(settings.model().name(), settings.model().version(),
-        model.sha256(), Timestamp.from(scoredAt), run.runId());
-    ScoreStats stats = run.phase("score",
-        () -> Scoring.write(run.spark(), model, rows, dir, settings.batchSize(), constants));
+    PartitionScorer.Constants constants =
+        new PartitionScorer.Constants(
+            settings.model().name(),
+            settings.model().version(),
+            model.sha256(),
+            Timestamp.from(scoredAt),
+            run.runId());
+    ScoreStats stats =
+        run.phase(
+            "score",
+            () -> Scoring.write(run.spark(), model, rows, dir, settings.batchSize(), constants));
     if (stats.predictions == 0) {
       throw VerdantException.of("empty input: %s has no rows to score", rows.description());
     }
@@ -72,17 +89,38 @@ public final class ScoreJob {
     return summary;
   }
 
-  private ScoreSummary summary(ScoringModel model, ScoreRows rows, ScoreStats stats, Instant scoredAt) {
+  private ScoreSummary summary(
+      ScoringModel model, ScoreRows rows, ScoreStats stats, Instant scoredAt) {
     ModelRef.Resolved ref = settings.model();
-    ScoreSummary.Model m = new ScoreSummary.Model(ref.reference(), model.file(), ref.name(), ref.version(), model.sha256(),
-        model.kind(), model.engine(), model.bytes().length);
-    ScoreSummary.Input in = new ScoreSummary.Input(rows.description(), rows.key() == null ? null : rows.key().name(),
-        rows.labeled());
-    return new ScoreSummary(ScoreSummary.CURRENT_SCHEMA_VERSION, run.runId(), scoredAt.toString(), Versions.verdant(), m, in,
-        stats.predictions, settings.batchSize(), stats.metrics());
+    ScoreSummary.Model m =
+        new ScoreSummary.Model(
+            ref.reference(),
+            model.file(),
+            ref.name(),
+            ref.version(),
+            model.sha256(),
+            model.kind(),
+            model.engine(),
+            model.bytes().length);
+    ScoreSummary.Input in =
+        new ScoreSummary.Input(
+            rows.description(), rows.key() == null ? null : rows.key().name(), rows.labeled());
+    return new ScoreSummary(
+        ScoreSummary.CURRENT_SCHEMA_VERSION,
+        run.runId(),
+        scoredAt.toString(),
+        Versions.verdant(),
+        m,
+        in,
+        stats.predictions,
+        settings.batchSize(),
+        stats.metrics());
   }
 
-  /** The run's attributes in the ledger: the model, the input, the predictions (which the ledger prices) and metrics. */
+  /**
+   * The run's attributes in the ledger: the model, the input, the predictions (which the ledger
+   * prices) and metrics.
+   */
   private void record(ScoreSummary s) {
     run.attribute("model", s.model().reference());
     run.attribute(RunAttributes.MODEL_NAME, s.model().name());

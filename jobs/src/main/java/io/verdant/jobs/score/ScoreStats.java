@@ -3,9 +3,10 @@ package io.verdant.jobs.score;
 import java.io.Serializable;
 
 /**
- * What scoring counts as it goes, merged across tasks: the predictions made, and against the labels, the confusion
- * matrix (classification) or the sufficient statistics of the errors (regression: n, sum of y, sum of y squared,
- * sum of squared and of absolute errors). The metrics follow from these alone.
+ * What scoring counts as it goes, merged across tasks: the predictions made, and against the
+ * labels, the confusion matrix (classification) or the sufficient statistics of the errors
+ * (regression: n, sum of y, sum of y squared, sum of squared and of absolute errors). The metrics
+ * follow from these alone.
  */
 final class ScoreStats implements Serializable {
   private final int numClasses;
@@ -17,7 +18,9 @@ final class ScoreStats implements Serializable {
   private double sse;
   private double sae;
 
-  /** @param numClasses the classes of a classification, 0 for regression */
+  /**
+   * @param numClasses the classes of a classification, 0 for regression
+   */
   ScoreStats(int numClasses) {
     this.numClasses = numClasses;
     this.confusion = numClasses > 0 ? new long[numClasses * numClasses] : null;

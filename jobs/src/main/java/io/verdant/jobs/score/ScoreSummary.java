@@ -12,23 +12,42 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * {@code _score.json} beside the predictions (hidden from Parquet readers by its leading underscore): what a score
- * run scored with which model, how many predictions it made, and their metrics where the rows had labels. Written
- * last, it marks the output complete for reruns of the same run id.
+ * {@code _score.json} beside the predictions (hidden from Parquet readers by its leading
+ * underscore): what a score run scored with which model, how many predictions it made, and their
+ * metrics where the rows had labels. Written last, it marks the output complete for reruns of the
+ * same run id.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record ScoreSummary(int schemaVersion, String runId, String scoredAt, String verdantVersion, Model model,
-    Input input, long predictions, int batchSize, Metrics metrics) {
+public record ScoreSummary(
+    int schemaVersion,
+    String runId,
+    String scoredAt,
+    String verdantVersion,
+    Model model,
+    Input input,
+    long predictions,
+    int batchSize,
+    Metrics metrics) {
 
   public static final int CURRENT_SCHEMA_VERSION = 1;
   public static final String FILE = "_score.json";
 
-  /** The model: as referenced, its file, name, version (null without the registry), SHA-256, kind and engine. */
+  /**
+   * The model: as referenced, its file, name, version (null without the registry), SHA-256, kind
+   * and engine.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record Model(String reference, String file, String name, String version, String sha256, String kind,
-      String engine, long bytes) {}
+  public record Model(
+      String reference,
+      String file,
+      String name,
+      String version,
+      String sha256,
+      String kind,
+      String engine,
+      long bytes) {}
 
   /** The rows scored: a feature table or raw data, the key column, whether they had labels. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -36,12 +55,13 @@ public record ScoreSummary(int schemaVersion, String runId, String scoredAt, Str
   public record Input(String description, String keyColumn, boolean labeled) {}
 
   /**
-   * The predictions against the labels: accuracy and macro F1 (classification), or RMSE, MAE and R² (regression,
-   * R² absent when the labels do not vary); all absent without labels.
+   * The predictions against the labels: accuracy and macro F1 (classification), or RMSE, MAE and R²
+   * (regression, R² absent when the labels do not vary); all absent without labels.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record Metrics(long labeled, Double accuracy, Double macroF1, Double rmse, Double mae, Double r2) {}
+  public record Metrics(
+      long labeled, Double accuracy, Double macroF1, Double rmse, Double mae, Double r2) {}
 
   /** Reads the summary in a score output directory, or null when there is none. */
   public static ScoreSummary read(String dir, Configuration conf) {

@@ -14,9 +14,10 @@ import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 
 /**
- * A compressed multilayer perceptron scored from its compressed form: every layer a {@link CscLayer} over its
- * codebook, the activations applied here. Covers networks of dense and output layers whose weights are all stored
- * as shared values, with identity, ReLU, sigmoid, tanh or softmax activations (lenet-300-100, mlp:, linear).
+ * A compressed multilayer perceptron scored from its compressed form: every layer a {@link
+ * CscLayer} over its codebook, the activations applied here. Covers networks of dense and output
+ * layers whose weights are all stored as shared values, with identity, ReLU, sigmoid, tanh or
+ * softmax activations (lenet-300-100, mlp:, linear).
  */
 final class SparseMlp implements CompiledModel {
   private final List<CscLayer> layers;
@@ -25,7 +26,10 @@ final class SparseMlp implements CompiledModel {
     this.layers = layers;
   }
 
-  /** The sparse form of a model file's network, or null when it has a layer the sparse path does not cover. */
+  /**
+   * The sparse form of a model file's network, or null when it has a layer the sparse path does not
+   * cover.
+   */
   static SparseMlp of(ModelFile file) {
     MultiLayerConfiguration conf;
     try {
@@ -55,8 +59,10 @@ final class SparseMlp implements CompiledModel {
   }
 
   private static CscLayer layer(Layer layer, Tensor w, Tensor b) {
-    if (!(layer instanceof DenseLayer || layer instanceof OutputLayer) || w == null
-        || w.encoding() != Tensor.Encoding.SPARSE_SHARED || w.shape().length != 2) {
+    if (!(layer instanceof DenseLayer || layer instanceof OutputLayer)
+        || w == null
+        || w.encoding() != Tensor.Encoding.SPARSE_SHARED
+        || w.shape().length != 2) {
       return null;
     }
     FeedForwardLayer ff = (FeedForwardLayer) layer;

@@ -14,14 +14,17 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The rows of a Verdant feature table ({@code --data}), one split or all: already normalized, keyed by
- * {@code row_id}, labeled. The table must have been normalized as the model's training table was.
+ * The rows of a Verdant feature table ({@code --data}), one split or all: already normalized, keyed
+ * by {@code row_id}, labeled. The table must have been normalized as the model's training table
+ * was.
  */
 final class TableInput implements ScoreInput {
   private final String data;
   private final String split;
 
-  /** @param split the split to score, or null for every row */
+  /**
+   * @param split the split to score, or null for every row
+   */
   TableInput(String data, String split) {
     this.data = data;
     this.split = split;
@@ -40,32 +43,44 @@ final class TableInput implements ScoreInput {
     String input = "--data " + data;
     checkTask(input, m, contract);
     InputChecks.features(input, m.featureCount(), m.featureNames(), contract);
-    if (contract.normalization() != null && !Objects.equals(contract.normalization(), m.normalization())) {
-      throw VerdantException.of("%s is normalized differently from the table the model was trained on; score the raw"
-          + " data with --format and --input instead", input);
+    if (contract.normalization() != null
+        && !Objects.equals(contract.normalization(), m.normalization())) {
+      throw VerdantException.of(
+          "%s is normalized differently from the table the model was trained on; score the raw"
+              + " data with --format and --input instead",
+          input);
     }
-    long rows = split == null ? FeatureTable.SPLITS.stream().mapToLong(m::rows).sum() : m.rows(split);
+    long rows =
+        split == null ? FeatureTable.SPLITS.stream().mapToLong(m::rows).sum() : m.rows(split);
     if (rows == 0) {
-      throw VerdantException.of("%s has no rows%s", input, split == null ? "" : " in the " + split + " split");
+      throw VerdantException.of(
+          "%s has no rows%s", input, split == null ? "" : " in the " + split + " split");
     }
     return new ScoreRows(describe(), records(spark, table), null, true, null, rows);
   }
 
   private static void checkTask(String input, Manifest m, InputContract contract) {
     if (!Objects.equals(m.task(), contract.task())) {
-      throw VerdantException.of("%s is a %s table, the model does %s", input, m.task(), contract.task());
+      throw VerdantException.of(
+          "%s is a %s table, the model does %s", input, m.task(), contract.task());
     }
     if (m.classification() && m.numClasses() != contract.numClasses()) {
-      throw VerdantException.of("%s has %d classes, the model predicts %d", input, m.numClasses(), contract.numClasses());
+      throw VerdantException.of(
+          "%s has %d classes, the model predicts %d", input, m.numClasses(), contract.numClasses());
     }
   }
 
   /** The split's rows (or every row) as records; the label as stored, int or double. */
   private JavaRDD<ScoringRecord> records(SparkSession spark, Manifest.Loaded table) {
-    Dataset<Row> t = spark.read().schema(FeatureTable.schema(table.manifest().classification())).parquet(table.tablePath());
+    Dataset<Row> t =
+        spark
+            .read()
+            .schema(FeatureTable.schema(table.manifest().classification()))
+            .parquet(table.tablePath());
     if (split != null) {
       t = t.where(col(FeatureTable.SPLIT).equalTo(split));
     }
-    return TableBatches.records(t.select(FeatureTable.ROW_ID, FeatureTable.FEATURES, FeatureTable.LABEL));
+    return TableBatches.records(
+        t.select(FeatureTable.ROW_ID, FeatureTable.FEATURES, FeatureTable.LABEL));
   }
 }

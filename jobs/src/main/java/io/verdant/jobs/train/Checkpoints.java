@@ -1,10 +1,10 @@
 package io.verdant.jobs.train;
 
-import io.verdant.jobs.model.EpochMetrics;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.verdant.common.Json;
 import io.verdant.common.VerdantException;
 import io.verdant.common.fs.AtomicOutput;
+import io.verdant.jobs.model.EpochMetrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,10 +17,11 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 
 /**
- * Per-epoch checkpoints: {@code <dir>/latest/} holds {@code model.zip} (parameters and updater state, by
- * ModelSerializer), {@code best.zip} (the best model so far) and {@code state.json} (epochs done, metrics, the
- * best epoch, early-stopping count, and the seed from which every epoch's data order is derived). The directory
- * is written under a temporary name and renamed into place, so a crash leaves the previous checkpoint whole.
+ * Per-epoch checkpoints: {@code <dir>/latest/} holds {@code model.zip} (parameters and updater
+ * state, by ModelSerializer), {@code best.zip} (the best model so far) and {@code state.json}
+ * (epochs done, metrics, the best epoch, early-stopping count, and the seed from which every
+ * epoch's data order is derived). The directory is written under a temporary name and renamed into
+ * place, so a crash leaves the previous checkpoint whole.
  */
 public final class Checkpoints {
   public static final String LATEST = "latest";
@@ -29,13 +30,22 @@ public final class Checkpoints {
   public static final String STATE = "state.json";
 
   /**
-   * What a checkpoint records besides the networks. The random state of training is (seed, epochsDone): each
-   * epoch's minibatch order is a pure function of the seed and the epoch number, and the network's own RNG is
-   * seeded from its configuration.
+   * What a checkpoint records besides the networks. The random state of training is (seed,
+   * epochsDone): each epoch's minibatch order is a pure function of the seed and the epoch number,
+   * and the network's own RNG is seeded from its configuration.
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record State(int schemaVersion, String runId, String fingerprint, int epochsDone, long seed, long dataOrderSeed,
-      int bestEpoch, double bestScore, int epochsSinceBest, List<EpochMetrics> history) {}
+  public record State(
+      int schemaVersion,
+      String runId,
+      String fingerprint,
+      int epochsDone,
+      long seed,
+      long dataOrderSeed,
+      int bestEpoch,
+      double bestScore,
+      int epochsSinceBest,
+      List<EpochMetrics> history) {}
 
   /** A loaded checkpoint. */
   public record Loaded(State state, MultiLayerNetwork network, MultiLayerNetwork best) {}
@@ -67,7 +77,9 @@ public final class Checkpoints {
 
   /** Writes a checkpoint atomically, replacing the previous one only once this one is complete. */
   public void write(State state, MultiLayerNetwork network, MultiLayerNetwork best) {
-    try (AtomicOutput out = AtomicOutput.begin(latest().toString(), "epoch-" + state.epochsDone(), true, "--checkpoint-dir", conf)) {
+    try (AtomicOutput out =
+        AtomicOutput.begin(
+            latest().toString(), "epoch-" + state.epochsDone(), true, "--checkpoint-dir", conf)) {
       FileSystem fs = out.fs();
       fs.mkdirs(out.temp());
       writeModel(fs, new Path(out.temp(), MODEL), network);
@@ -92,7 +104,8 @@ public final class Checkpoints {
     try {
       FileSystem fs = l.getFileSystem(conf);
       if (!fs.exists(new Path(l, STATE))) {
-        throw VerdantException.of("--resume: no checkpoint in %s (%s/%s is missing)", dir, LATEST, STATE);
+        throw VerdantException.of(
+            "--resume: no checkpoint in %s (%s/%s is missing)", dir, LATEST, STATE);
       }
       State s;
       try (InputStream in = fs.open(new Path(l, STATE))) {

@@ -4,8 +4,9 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * train's --energy-budget-wh: after each epoch, the run's energy so far plus the mean energy of this run's epochs
- * for each epoch left. When that projection passes the budget, training stops and keeps the best model.
+ * train's --energy-budget-wh: after each epoch, the run's energy so far plus the mean energy of
+ * this run's epochs for each epoch left. When that projection passes the budget, training stops and
+ * keeps the best model.
  */
 public final class EnergyBudget {
   private final double budgetWh;
@@ -14,8 +15,10 @@ public final class EnergyBudget {
   private final int firstEpoch;
 
   /**
-   * @param beforeEpochsWh the run's energy before its first epoch (export and setup), not part of the per-epoch mean
-   * @param firstEpoch the first epoch this process trains (after a resume, the one after the checkpoint)
+   * @param beforeEpochsWh the run's energy before its first epoch (export and setup), not part of
+   *     the per-epoch mean
+   * @param firstEpoch the first epoch this process trains (after a resume, the one after the
+   *     checkpoint)
    */
   public EnergyBudget(double budgetWh, int totalEpochs, double beforeEpochsWh, int firstEpoch) {
     this.budgetWh = budgetWh;
@@ -32,7 +35,9 @@ public final class EnergyBudget {
     return new Projection(usedWh, perEpochWh, usedWh + perEpochWh * (totalEpochs - epoch));
   }
 
-  /** Why training stops after {@code epoch}, or empty when it goes on (also after the last epoch). */
+  /**
+   * Why training stops after {@code epoch}, or empty when it goes on (also after the last epoch).
+   */
   public Optional<String> check(int epoch, double usedWh, int bestEpoch) {
     if (epoch >= totalEpochs) {
       return Optional.empty();
@@ -41,9 +46,18 @@ public final class EnergyBudget {
     if (p.projectedWh() <= budgetWh) {
       return Optional.empty();
     }
-    return Optional.of(String.format(Locale.ROOT,
-        "energy budget: %.4f Wh projected for %d epochs (%.4f Wh used after epoch %d, %.4f Wh per epoch) exceeds"
-            + " --energy-budget-wh %s; stopped after epoch %d, keeping the best model (epoch %d)",
-        p.projectedWh(), totalEpochs, p.usedWh(), epoch, p.perEpochWh(), budgetWh, epoch, bestEpoch));
+    return Optional.of(
+        String.format(
+            Locale.ROOT,
+            "energy budget: %.4f Wh projected for %d epochs (%.4f Wh used after epoch %d, %.4f Wh per epoch) exceeds"
+                + " --energy-budget-wh %s; stopped after epoch %d, keeping the best model (epoch %d)",
+            p.projectedWh(),
+            totalEpochs,
+            p.usedWh(),
+            epoch,
+            p.perEpochWh(),
+            budgetWh,
+            epoch,
+            bestEpoch));
   }
 }

@@ -14,30 +14,51 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The epochs of a train run: fit with {@link SparkTrainer}, evaluate on validation, keep the best network, checkpoint
- * after every epoch, and stop early (--patience), for the energy budget, or on divergence; pause for the grid before an
- * epoch (--pause-above).
+ * The epochs of a train run: fit with {@link SparkTrainer}, evaluate on validation, keep the best
+ * network, checkpoint after every epoch, and stop early (--patience), for the energy budget, or on
+ * divergence; pause for the grid before an epoch (--pause-above).
  */
 final class EpochLoop {
   private static final Logger LOG = LoggerFactory.getLogger(EpochLoop.class);
 
   /** Where training stands before the loop: fresh, or restored from a checkpoint. */
-  record Start(MultiLayerNetwork best, List<EpochMetrics> history, int nextEpoch, int bestEpoch, double bestScore,
-      int epochsSinceBest, Integer resumedAfter) {
+  record Start(
+      MultiLayerNetwork best,
+      List<EpochMetrics> history,
+      int nextEpoch,
+      int bestEpoch,
+      double bestScore,
+      int epochsSinceBest,
+      Integer resumedAfter) {
     static Start fresh(MultiLayerNetwork net) {
       return new Start(net.clone(), List.of(), 1, 0, Double.NEGATIVE_INFINITY, 0, null);
     }
 
     static Start of(Checkpoints.Loaded c) {
       Checkpoints.State s = c.state();
-      return new Start(c.best(), s.history(), s.epochsDone() + 1, s.bestEpoch(), s.bestScore(), s.epochsSinceBest(),
+      return new Start(
+          c.best(),
+          s.history(),
+          s.epochsDone() + 1,
+          s.bestEpoch(),
+          s.bestScore(),
+          s.epochsSinceBest(),
           s.epochsDone());
     }
   }
 
-  /** How the loop ended: the best network and its epoch, every epoch's figures, and why it stopped before the last. */
-  record Outcome(MultiLayerNetwork best, int bestEpoch, List<EpochMetrics> history, boolean stoppedEarly, String budgetStop,
-      Integer resumedAfter, double trainSeconds) {}
+  /**
+   * How the loop ended: the best network and its epoch, every epoch's figures, and why it stopped
+   * before the last.
+   */
+  record Outcome(
+      MultiLayerNetwork best,
+      int bestEpoch,
+      List<EpochMetrics> history,
+      boolean stoppedEarly,
+      String budgetStop,
+      Integer resumedAfter,
+      double trainSeconds) {}
 
   private final JobRun run;
   private final TrainOptions o;
@@ -49,9 +70,19 @@ final class EpochLoop {
   private final String fingerprint;
   private final GridPause pause;
 
-  /** @param pause when to pause for the grid, checked before every epoch (null: never) */
-  EpochLoop(JobRun run, TrainOptions o, SparkTrainer trainer, List<String> trainPaths, JavaRDD<String> validation,
-      SplitMetrics metrics, Checkpoints checkpoints, String fingerprint, GridPause pause) {
+  /**
+   * @param pause when to pause for the grid, checked before every epoch (null: never)
+   */
+  EpochLoop(
+      JobRun run,
+      TrainOptions o,
+      SparkTrainer trainer,
+      List<String> trainPaths,
+      JavaRDD<String> validation,
+      SplitMetrics metrics,
+      Checkpoints checkpoints,
+      String fingerprint,
+      GridPause pause) {
     this.run = run;
     this.o = o;
     this.trainer = trainer;
@@ -70,17 +101,24 @@ final class EpochLoop {
     double bestScore = start.bestScore();
     int sinceBest = start.epochsSinceBest();
     int lastEpoch = start.nextEpoch() - 1;
-    EnergyBudget budget = o.energyBudgetWh() > 0
-        ? new EnergyBudget(o.energyBudgetWh(), o.epochs(), run.energySoFarJ() / 3600.0, start.nextEpoch()) : null;
+    EnergyBudget budget =
+        o.energyBudgetWh() > 0
+            ? new EnergyBudget(
+                o.energyBudgetWh(), o.epochs(), run.energySoFarJ() / 3600.0, start.nextEpoch())
+            : null;
     long t0 = System.nanoTime();
     for (int epoch = start.nextEpoch(); epoch <= o.epochs(); epoch++) {
       if (o.patience() > 0 && sinceBest >= o.patience()) {
-        LOG.info("Early stop after epoch {}: no better validation metric for {} epoch(s) (best: epoch {})", lastEpoch,
-            o.patience(), bestEpoch);
+        LOG.info(
+            "Early stop after epoch {}: no better validation metric for {} epoch(s) (best: epoch {})",
+            lastEpoch,
+            o.patience(),
+            bestEpoch);
         return outcome(best, bestEpoch, history, true, null, start);
       }
       // The checkpoint after the last epoch is written: pausing here loses nothing.
-      Optional<GridPause.Pause> paused = pause == null ? Optional.empty() : pause.check(System.currentTimeMillis());
+      Optional<GridPause.Pause> paused =
+          pause == null ? Optional.empty() : pause.check(System.currentTimeMillis());
       if (paused.isPresent()) {
         throw paused.get().exception(lastEpoch, o.checkpointDir());
       }
@@ -96,10 +134,25 @@ final class EpochLoop {
         sinceBest++;
       }
       lastEpoch = epoch;
-      checkpoints.write(new Checkpoints.State(1, run.runId(), fingerprint, epoch, o.seed(), SparkTrainer.mix(o.seed(), epoch + 1),
-          bestEpoch, bestScore, sinceBest, history), trainer.network(), best);
+      checkpoints.write(
+          new Checkpoints.State(
+              1,
+              run.runId(),
+              fingerprint,
+              epoch,
+              o.seed(),
+              SparkTrainer.mix(o.seed(), epoch + 1),
+              bestEpoch,
+              bestScore,
+              sinceBest,
+              history),
+          trainer.network(),
+          best);
       logEpoch(em, epoch, start.nextEpoch(), (System.nanoTime() - t0) / 1e9);
-      Optional<String> stop = budget == null ? Optional.empty() : budget.check(epoch, run.energySoFarJ() / 3600.0, bestEpoch);
+      Optional<String> stop =
+          budget == null
+              ? Optional.empty()
+              : budget.check(epoch, run.energySoFarJ() / 3600.0, bestEpoch);
       if (stop.isPresent()) {
         LOG.warn("Stopping: {}", stop.get());
         return outcome(best, bestEpoch, history, true, stop.get(), start);
@@ -108,10 +161,22 @@ final class EpochLoop {
     return outcome(best, bestEpoch, history, false, null, start);
   }
 
-  private Outcome outcome(MultiLayerNetwork best, int bestEpoch, List<EpochMetrics> history, boolean early, String budgetStop,
+  private Outcome outcome(
+      MultiLayerNetwork best,
+      int bestEpoch,
+      List<EpochMetrics> history,
+      boolean early,
+      String budgetStop,
       Start start) {
     double trainSeconds = history.stream().mapToDouble(EpochMetrics::trainSeconds).sum();
-    return new Outcome(best, bestEpoch, List.copyOf(history), early, budgetStop, start.resumedAfter(), trainSeconds);
+    return new Outcome(
+        best,
+        bestEpoch,
+        List.copyOf(history),
+        early,
+        budgetStop,
+        start.resumedAfter(),
+        trainSeconds);
   }
 
   /** Fits one epoch and evaluates it. */
@@ -122,16 +187,31 @@ final class EpochLoop {
     trainer.network().setLearningRate(lr);
     SparkTrainer.EpochResult r;
     try {
-      r = run.phase("train", () -> trainer.fitEpoch(SparkTrainer.epochOrder(trainPaths, o.seed(), epoch)));
+      r =
+          run.phase(
+              "train",
+              () -> trainer.fitEpoch(SparkTrainer.epochOrder(trainPaths, o.seed(), epoch)));
     } catch (SparkTrainer.DivergedException d) {
       throw diverged(epoch, d.getMessage(), checkpoints.exists() ? lastGoodEpoch : 0);
     }
-    EpochMetrics em = run.phase("evaluate", () -> metrics.epoch(trainer, validation, epoch, lr, r, 0));
-    return new EpochMetrics(em.epoch(), em.learningRate(), em.trainLoss(), em.validationAccuracy(), em.validationMacroF1(),
-        em.validationRmse(), em.validationR2(), r.seconds(), (System.nanoTime() - te) / 1e9, energySince(energyBefore));
+    EpochMetrics em =
+        run.phase("evaluate", () -> metrics.epoch(trainer, validation, epoch, lr, r, 0));
+    return new EpochMetrics(
+        em.epoch(),
+        em.learningRate(),
+        em.trainLoss(),
+        em.validationAccuracy(),
+        em.validationMacroF1(),
+        em.validationRmse(),
+        em.validationR2(),
+        r.seconds(),
+        (System.nanoTime() - te) / 1e9,
+        energySince(energyBefore));
   }
 
-  /** The run's energy since {@code before} (J), or null when the run is not measured (no ledger). */
+  /**
+   * The run's energy since {@code before} (J), or null when the run is not measured (no ledger).
+   */
   private Double energySince(double before) {
     double used = run.energySoFarJ() - before;
     return Double.isNaN(used) ? null : used;
@@ -140,13 +220,31 @@ final class EpochLoop {
   private void logEpoch(EpochMetrics em, int epoch, int startEpoch, double elapsed) {
     int done = epoch - startEpoch + 1;
     double left = elapsed / done * (o.epochs() - epoch);
-    String metric = em.validationAccuracy() != null
-        ? String.format(Locale.ROOT, "validation accuracy %.2f%%, macro F1 %.4f", 100 * em.validationAccuracy(), em.validationMacroF1())
-        : em.validationRmse() != null ? String.format(Locale.ROOT, "validation RMSE %.5g, R^2 %.4f", em.validationRmse(), em.validationR2())
-        : "no validation split";
-    LOG.info("Epoch {}/{}: train loss {}, {} (lr {}, train {} s, epoch {} s; elapsed {}, about {} left)", epoch, o.epochs(),
-        String.format(Locale.ROOT, "%.4f", em.trainLoss()), metric, em.learningRate(), String.format(Locale.ROOT, "%.1f", em.trainSeconds()),
-        String.format(Locale.ROOT, "%.1f", em.epochSeconds()), duration(elapsed), duration(left));
+    String metric =
+        em.validationAccuracy() != null
+            ? String.format(
+                Locale.ROOT,
+                "validation accuracy %.2f%%, macro F1 %.4f",
+                100 * em.validationAccuracy(),
+                em.validationMacroF1())
+            : em.validationRmse() != null
+                ? String.format(
+                    Locale.ROOT,
+                    "validation RMSE %.5g, R^2 %.4f",
+                    em.validationRmse(),
+                    em.validationR2())
+                : "no validation split";
+    LOG.info(
+        "Epoch {}/{}: train loss {}, {} (lr {}, train {} s, epoch {} s; elapsed {}, about {} left)",
+        epoch,
+        o.epochs(),
+        String.format(Locale.ROOT, "%.4f", em.trainLoss()),
+        metric,
+        em.learningRate(),
+        String.format(Locale.ROOT, "%.1f", em.trainSeconds()),
+        String.format(Locale.ROOT, "%.1f", em.epochSeconds()),
+        duration(elapsed),
+        duration(left));
   }
 
   static String duration(double s) {
@@ -155,10 +253,20 @@ final class EpochLoop {
   }
 
   private VerdantException diverged(int epoch, String what, int lastGood) {
-    String kept = lastGood > 0
-        ? String.format(Locale.ROOT, "the last good checkpoint (after epoch %d) is kept in %s", lastGood, o.checkpointDir())
-        : "no checkpoint was written yet";
-    return VerdantException.of("Training diverged in epoch %d: %s; %s. Lower --learning-rate (now %s) or add --l2, then rerun%s",
-        epoch, what, kept, o.learningRate(), lastGood > 0 ? " (delete the checkpoint to start over with new options)" : "");
+    String kept =
+        lastGood > 0
+            ? String.format(
+                Locale.ROOT,
+                "the last good checkpoint (after epoch %d) is kept in %s",
+                lastGood,
+                o.checkpointDir())
+            : "no checkpoint was written yet";
+    return VerdantException.of(
+        "Training diverged in epoch %d: %s; %s. Lower --learning-rate (now %s) or add --l2, then rerun%s",
+        epoch,
+        what,
+        kept,
+        o.learningRate(),
+        lastGood > 0 ? " (delete the checkpoint to start over with new options)" : "");
   }
 }

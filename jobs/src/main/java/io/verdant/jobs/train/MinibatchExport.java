@@ -27,10 +27,11 @@ import org.slf4j.LoggerFactory;
 import scala.Tuple2;
 
 /**
- * Turns one split of a feature table into serialized DataSet minibatches, on the executors: each task reads its
- * rows, builds minibatches and writes them as {@link MinibatchFile}s under the export directory; only the file paths come back to
- * the driver. Training minibatches are exported once per job and reused every epoch (only their order changes
- * from epoch to epoch), so no epoch pays for Parquet decoding, shuffling or repartitioning again.
+ * Turns one split of a feature table into serialized DataSet minibatches, on the executors: each
+ * task reads its rows, builds minibatches and writes them as {@link MinibatchFile}s under the
+ * export directory; only the file paths come back to the driver. Training minibatches are exported
+ * once per job and reused every epoch (only their order changes from epoch to epoch), so no epoch
+ * pays for Parquet decoding, shuffling or repartitioning again.
  */
 public final class MinibatchExport {
   private static final Logger LOG = LoggerFactory.getLogger(MinibatchExport.class);
@@ -41,16 +42,26 @@ public final class MinibatchExport {
   private MinibatchExport() {}
 
   /**
-   * Exports the training split: each read partition's rows (spread over {@code partitions} tasks by a hash of
-   * (seed, row id) only when the table has fewer read partitions) are ordered by a hash of (seed, row id), so the
-   * minibatches' composition depends only on the seed and the table's files. With {@code fullBatchesOnly},
-   * each partition's last partial minibatch is dropped (at most partitions x (batch-1) rows): parameter averaging
-   * weighs every worker's minibatch the same.
+   * Exports the training split: each read partition's rows (spread over {@code partitions} tasks by
+   * a hash of (seed, row id) only when the table has fewer read partitions) are ordered by a hash
+   * of (seed, row id), so the minibatches' composition depends only on the seed and the table's
+   * files. With {@code fullBatchesOnly}, each partition's last partial minibatch is dropped (at
+   * most partitions x (batch-1) rows): parameter averaging weighs every worker's minibatch the
+   * same.
    */
-  public static Exported exportTrain(SparkSession spark, String tablePath, int outputs, boolean classification,
-      int batchSize, int partitions, long seed, String dir, boolean fullBatchesOnly) {
+  public static Exported exportTrain(
+      SparkSession spark,
+      String tablePath,
+      int outputs,
+      boolean classification,
+      int batchSize,
+      int partitions,
+      long seed,
+      String dir,
+      boolean fullBatchesOnly) {
     Dataset<Row> rows = split(spark, tablePath, FeatureTable.TRAIN);
-    // A shuffle of the whole split (~170 MB for MNIST) only when the table has fewer read partitions than workers.
+    // A shuffle of the whole split (~170 MB for MNIST) only when the table has fewer read
+    // partitions than workers.
     if (rows.rdd().getNumPartitions() < partitions) {
       rows = rows.repartition(partitions, xxhash64(col(FeatureTable.ROW_ID), lit(seed)));
     }
@@ -59,23 +70,49 @@ public final class MinibatchExport {
   }
 
   /** Exports an evaluation split (validation or test) as it is, keeping every row. */
-  public static Exported exportEval(SparkSession spark, String tablePath, String splitName, int outputs,
-      boolean classification, int batchSize, String dir) {
-    return export(spark, split(spark, tablePath, splitName), outputs, classification, batchSize, dir + "/" + splitName, false);
+  public static Exported exportEval(
+      SparkSession spark,
+      String tablePath,
+      String splitName,
+      int outputs,
+      boolean classification,
+      int batchSize,
+      String dir) {
+    return export(
+        spark,
+        split(spark, tablePath, splitName),
+        outputs,
+        classification,
+        batchSize,
+        dir + "/" + splitName,
+        false);
   }
 
   private static Dataset<Row> split(SparkSession spark, String tablePath, String name) {
-    return spark.read().parquet(tablePath)
+    return spark
+        .read()
+        .parquet(tablePath)
         .where(col(FeatureTable.SPLIT).equalTo(name))
         .select(FeatureTable.ROW_ID, FeatureTable.FEATURES, FeatureTable.LABEL);
   }
 
-  private static Exported export(SparkSession spark, Dataset<Row> rows, int outputs, boolean classification,
-      int batchSize, String dir, boolean fullBatchesOnly) {
+  private static Exported export(
+      SparkSession spark,
+      Dataset<Row> rows,
+      int outputs,
+      boolean classification,
+      int batchSize,
+      String dir,
+      boolean fullBatchesOnly) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    Broadcast<SerializableHadoopConfig> conf = jsc.broadcast(new SerializableHadoopConfig(jsc.hadoopConfiguration()));
-    JavaRDD<Tuple2<String, long[]>> written = rows.toJavaRDD().mapPartitionsWithIndex(
-        new WriteMinibatches(conf, dir, batchSize, outputs, classification, fullBatchesOnly), true);
+    Broadcast<SerializableHadoopConfig> conf =
+        jsc.broadcast(new SerializableHadoopConfig(jsc.hadoopConfiguration()));
+    JavaRDD<Tuple2<String, long[]>> written =
+        rows.toJavaRDD()
+            .mapPartitionsWithIndex(
+                new WriteMinibatches(
+                    conf, dir, batchSize, outputs, classification, fullBatchesOnly),
+                true);
     List<Tuple2<String, long[]>> out = written.collect();
     List<String> paths = new ArrayList<>();
     long examples = 0;
@@ -88,13 +125,22 @@ public final class MinibatchExport {
       dropped += t._2()[1];
     }
     conf.destroy();
-    LOG.info("Exported {} minibatches ({} examples, {} dropped to keep whole minibatches of {}) to {}", paths.size(),
-        examples, dropped, batchSize, dir);
+    LOG.info(
+        "Exported {} minibatches ({} examples, {} dropped to keep whole minibatches of {}) to {}",
+        paths.size(),
+        examples,
+        dropped,
+        batchSize,
+        dir);
     return new Exported(List.copyOf(paths), examples, dropped);
   }
 
-  /** Runs on the executors: one task's rows become minibatch files; returns (path, [examples, dropped]) per file. */
-  static final class WriteMinibatches implements Function2<Integer, Iterator<Row>, Iterator<Tuple2<String, long[]>>> {
+  /**
+   * Runs on the executors: one task's rows become minibatch files; returns (path, [examples,
+   * dropped]) per file.
+   */
+  static final class WriteMinibatches
+      implements Function2<Integer, Iterator<Row>, Iterator<Tuple2<String, long[]>>> {
     private final Broadcast<SerializableHadoopConfig> conf;
     private final String dir;
     private final int batchSize;
@@ -102,8 +148,13 @@ public final class MinibatchExport {
     private final boolean classification;
     private final boolean fullBatchesOnly;
 
-    WriteMinibatches(Broadcast<SerializableHadoopConfig> conf, String dir, int batchSize, int outputs,
-        boolean classification, boolean fullBatchesOnly) {
+    WriteMinibatches(
+        Broadcast<SerializableHadoopConfig> conf,
+        String dir,
+        int batchSize,
+        int outputs,
+        boolean classification,
+        boolean fullBatchesOnly) {
       this.conf = conf;
       this.dir = dir;
       this.batchSize = batchSize;
@@ -113,7 +164,8 @@ public final class MinibatchExport {
     }
 
     @Override
-    public Iterator<Tuple2<String, long[]>> call(Integer partition, Iterator<Row> it) throws IOException {
+    public Iterator<Tuple2<String, long[]>> call(Integer partition, Iterator<Row> it)
+        throws IOException {
       List<Tuple2<String, long[]>> out = new ArrayList<>();
       FileSystem fs = new Path(dir).getFileSystem(conf.value().getConfiguration());
       List<float[]> feats = new ArrayList<>(batchSize);
@@ -129,7 +181,9 @@ public final class MinibatchExport {
         feats.add(a);
         labels.add(classification ? (double) r.getInt(2) : r.getDouble(2));
         if (feats.size() == batchSize) {
-          out.add(new Tuple2<>(write(fs, partition, index++, feats, labels), new long[] {feats.size(), 0}));
+          out.add(
+              new Tuple2<>(
+                  write(fs, partition, index++, feats, labels), new long[] {feats.size(), 0}));
           feats.clear();
           labels.clear();
         }
@@ -138,15 +192,18 @@ public final class MinibatchExport {
         if (fullBatchesOnly) {
           out.add(new Tuple2<>(null, new long[] {0, feats.size()}));
         } else {
-          out.add(new Tuple2<>(write(fs, partition, index, feats, labels), new long[] {feats.size(), 0}));
+          out.add(
+              new Tuple2<>(
+                  write(fs, partition, index, feats, labels), new long[] {feats.size(), 0}));
         }
       }
       return out.iterator();
     }
 
     /**
-     * Local files are written with java.nio: Hadoop's local filesystem forks a {@code chmod} process for every
-     * file it creates (and writes a .crc beside it), which made the export of 843 minibatches take ~40 s.
+     * Local files are written with java.nio: Hadoop's local filesystem forks a {@code chmod}
+     * process for every file it creates (and writes a .crc beside it), which made the export of 843
+     * minibatches take ~40 s.
      */
     private static OutputStream open(FileSystem fs, Path p) throws IOException {
       if ("file".equals(p.toUri().getScheme())) {
@@ -157,7 +214,8 @@ public final class MinibatchExport {
       return fs.create(p, true);
     }
 
-    private String write(FileSystem fs, int partition, int index, List<float[]> feats, List<Double> labels) {
+    private String write(
+        FileSystem fs, int partition, int index, List<float[]> feats, List<Double> labels) {
       int n = feats.size();
       int width = feats.get(0).length;
       float[] flat = new float[n * width];
@@ -172,9 +230,12 @@ public final class MinibatchExport {
           y[i * outputs] = labels.get(i).floatValue();
         }
       }
-      Path p = fs.makeQualified(new Path(dir, String.format(Locale.ROOT, "part-%05d-%06d.vmb", partition, index)));
+      Path p =
+          fs.makeQualified(
+              new Path(dir, String.format(Locale.ROOT, "part-%05d-%06d.vmb", partition, index)));
       try (OutputStream os = open(fs, p)) {
-        MinibatchFile.write(new java.io.BufferedOutputStream(os, 1 << 16), flat, n, width, y, outputs);
+        MinibatchFile.write(
+            new java.io.BufferedOutputStream(os, 1 << 16), flat, n, width, y, outputs);
       } catch (IOException e) {
         throw new UncheckedIOException("Cannot write minibatch " + p, e);
       }

@@ -14,20 +14,23 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Verdant's minibatch file: a 16-byte header (magic {@code VMB1}, rows, feature width, label width; big-endian
- * ints) then the features and the labels as little-endian float32, row-major. Read in bulk, it loads ~100x faster
- * than DL4J's {@code DataSet.save} format, whose reader decodes every float through {@code DataInputStream.readFloat}
- * (measured: that reader was most of the workers' CPU time in Spark training).
+ * Verdant's minibatch file: a 16-byte header (magic {@code VMB1}, rows, feature width, label width;
+ * big-endian ints) then the features and the labels as little-endian float32, row-major. Read in
+ * bulk, it loads ~100x faster than DL4J's {@code DataSet.save} format, whose reader decodes every
+ * float through {@code DataInputStream.readFloat} (measured: that reader was most of the workers'
+ * CPU time in Spark training).
  */
 public final class MinibatchFile {
   static final int MAGIC = 0x564D4231;
 
   private MinibatchFile() {}
 
-  public static void write(OutputStream os, float[] features, int rows, int featureWidth, float[] labels, int labelWidth)
+  public static void write(
+      OutputStream os, float[] features, int rows, int featureWidth, float[] labels, int labelWidth)
       throws IOException {
     if (features.length != rows * featureWidth || labels.length != rows * labelWidth) {
-      throw new IllegalArgumentException("features/labels do not match " + rows + " rows of " + featureWidth + "/" + labelWidth);
+      throw new IllegalArgumentException(
+          "features/labels do not match " + rows + " rows of " + featureWidth + "/" + labelWidth);
     }
     DataOutputStream out = new DataOutputStream(os);
     out.writeInt(MAGIC);
@@ -49,14 +52,17 @@ public final class MinibatchFile {
     DataInputStream in = new DataInputStream(is);
     int magic = in.readInt();
     if (magic != MAGIC) {
-      throw new IOException("not a Verdant minibatch file (magic " + Integer.toHexString(magic) + ")");
+      throw new IOException(
+          "not a Verdant minibatch file (magic " + Integer.toHexString(magic) + ")");
     }
     int rows = in.readInt();
     int fw = in.readInt();
     int lw = in.readInt();
     float[] f = floats(in, rows * fw);
     float[] l = floats(in, rows * lw);
-    return new DataSet(Nd4j.create(f, new long[] {rows, fw}, DataType.FLOAT), Nd4j.create(l, new long[] {rows, lw}, DataType.FLOAT));
+    return new DataSet(
+        Nd4j.create(f, new long[] {rows, fw}, DataType.FLOAT),
+        Nd4j.create(l, new long[] {rows, lw}, DataType.FLOAT));
   }
 
   private static float[] floats(DataInputStream in, int n) throws IOException {

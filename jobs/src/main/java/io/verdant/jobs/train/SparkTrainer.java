@@ -23,31 +23,38 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Synchronous data-parallel training of a {@link MultiLayerNetwork} on Spark with DL4J's
- * {@link ParameterAveragingTrainingMaster}, from minibatches already exported as files (see {@link MinibatchExport}).
+ * Synchronous data-parallel training of a {@link MultiLayerNetwork} on Spark with DL4J's {@link
+ * ParameterAveragingTrainingMaster}, from minibatches already exported as files (see {@link
+ * MinibatchExport}).
  *
- * <p>Verdant drives the averaging rounds itself: an epoch is a seeded permutation of the minibatch files, cut into
- * rounds of {@code workers x averagingFrequency} files; each round is one small RDD whose partition {@code i}
- * holds worker {@code i}'s consecutive minibatches, handed to {@code fitPaths} (repartition: never). So the data
- * order depends only on (seed, epoch), which makes a resumed run equal to an uninterrupted one, and no epoch pays
- * for DL4J's export, count or random split jobs. After each round the driver's network holds the averaged
- * parameters and updater state.
+ * <p>Verdant drives the averaging rounds itself: an epoch is a seeded permutation of the minibatch
+ * files, cut into rounds of {@code workers x averagingFrequency} files; each round is one small RDD
+ * whose partition {@code i} holds worker {@code i}'s consecutive minibatches, handed to {@code
+ * fitPaths} (repartition: never). So the data order depends only on (seed, epoch), which makes a
+ * resumed run equal to an uninterrupted one, and no epoch pays for DL4J's export, count or random
+ * split jobs. After each round the driver's network holds the averaged parameters and updater
+ * state.
  *
- * <p>Reuse (e.g. retraining with pruning masks): build the network, export minibatches once, then call
- * {@link #fitEpoch} per epoch; a {@link TrainingHook} runs on the workers before and after every minibatch update.
+ * <p>Reuse (e.g. retraining with pruning masks): build the network, export minibatches once, then
+ * call {@link #fitEpoch} per epoch; a {@link TrainingHook} runs on the workers before and after
+ * every minibatch update.
  */
 public final class SparkTrainer {
   private static final Logger LOG = LoggerFactory.getLogger(SparkTrainer.class);
 
   /**
-   * How to train. {@code workers}: parallel workers (Spark task slots); {@code batchSize}: examples per minibatch
-   * (the exported files' size); {@code averagingFrequency}: minibatches each worker fits between averagings;
-   * {@code prefetch}: minibatches a worker loads ahead asynchronously (0: none); {@code collectStats}: DL4J's
-   * training timeline.
+   * How to train. {@code workers}: parallel workers (Spark task slots); {@code batchSize}: examples
+   * per minibatch (the exported files' size); {@code averagingFrequency}: minibatches each worker
+   * fits between averagings; {@code prefetch}: minibatches a worker loads ahead asynchronously (0:
+   * none); {@code collectStats}: DL4J's training timeline.
    */
-  public record Settings(int workers, int batchSize, int averagingFrequency, int prefetch, boolean collectStats) {}
+  public record Settings(
+      int workers, int batchSize, int averagingFrequency, int prefetch, boolean collectStats) {}
 
-  /** One epoch's outcome: the mean training loss over rounds (weighted by minibatches) and the rounds run. */
+  /**
+   * One epoch's outcome: the mean training loss over rounds (weighted by minibatches) and the
+   * rounds run.
+   */
   public record EpochResult(double loss, int rounds, int minibatches, double seconds) {}
 
   private final JavaSparkContext sc;
@@ -55,7 +62,8 @@ public final class SparkTrainer {
   private final RoundTrainingMaster master;
   private final SparkDl4jMultiLayer sparkNet;
 
-  public SparkTrainer(JavaSparkContext sc, MultiLayerNetwork network, Settings settings, List<TrainingHook> hooks) {
+  public SparkTrainer(
+      JavaSparkContext sc, MultiLayerNetwork network, Settings settings, List<TrainingHook> hooks) {
     this.sc = sc;
     this.settings = settings;
     this.master = new RoundTrainingMaster(settings);
@@ -82,7 +90,9 @@ public final class SparkTrainer {
     return master.getTrainingStats();
   }
 
-  /** The order of the minibatch files in an epoch: a permutation that depends only on (seed, epoch). */
+  /**
+   * The order of the minibatch files in an epoch: a permutation that depends only on (seed, epoch).
+   */
   public static List<String> epochOrder(List<String> paths, long seed, int epoch) {
     List<String> order = new ArrayList<>(paths);
     Collections.sort(order);
@@ -98,8 +108,9 @@ public final class SparkTrainer {
   }
 
   /**
-   * Trains one epoch over {@code orderedPaths} (e.g. {@link #epochOrder}). Stops at the first round whose loss or
-   * parameters are NaN or infinite and throws {@link DivergedException}; the network then holds that round's (bad) parameters.
+   * Trains one epoch over {@code orderedPaths} (e.g. {@link #epochOrder}). Stops at the first round
+   * whose loss or parameters are NaN or infinite and throws {@link DivergedException}; the network
+   * then holds that round's (bad) parameters.
    */
   public EpochResult fitEpoch(List<String> orderedPaths) {
     long t0 = System.nanoTime();
@@ -108,8 +119,10 @@ public final class SparkTrainer {
     double weighted = 0;
     int batches = 0;
     for (int r = 0; r < rounds; r++) {
-      List<String> round = orderedPaths.subList(r * perRound, Math.min(orderedPaths.size(), (r + 1) * perRound));
-      // Partition i gets files [i*n/p, (i+1)*n/p): each worker fits its own consecutive minibatches.
+      List<String> round =
+          orderedPaths.subList(r * perRound, Math.min(orderedPaths.size(), (r + 1) * perRound));
+      // Partition i gets files [i*n/p, (i+1)*n/p): each worker fits its own consecutive
+      // minibatches.
       int parts = Math.min(settings.workers(), round.size());
       JavaRDD<String> rdd = sc.parallelize(new ArrayList<>(round), parts);
       master.expectedCount = round.size();
@@ -120,7 +133,8 @@ public final class SparkTrainer {
       }
       double paramSum = network().params().sumNumber().doubleValue();
       if (Double.isNaN(paramSum) || Double.isInfinite(paramSum)) {
-        throw new DivergedException(r + 1, rounds, "parameters became " + paramSum + " (loss " + loss + ")");
+        throw new DivergedException(
+            r + 1, rounds, "parameters became " + paramSum + " (loss " + loss + ")");
       }
       weighted += loss * round.size();
       batches += round.size();
@@ -135,13 +149,19 @@ public final class SparkTrainer {
     return evaluate(sc, network(), paths, empty);
   }
 
-  /** Evaluates the current network with a metric of Verdant's own (e.g. {@link RegressionStats}). */
+  /**
+   * Evaluates the current network with a metric of Verdant's own (e.g. {@link RegressionStats}).
+   */
   public <M extends PartialMetric<M>> M evaluate(JavaRDD<String> paths, M empty) {
     return SparkEvaluation.evaluate(sc, network(), paths, empty);
   }
 
-  /** Evaluates a network on exported minibatch files with a DL4J evaluation, see {@link SparkEvaluation}. */
-  public static <T extends IEvaluation<T>> T evaluate(JavaSparkContext sc, MultiLayerNetwork net, JavaRDD<String> paths, T empty) {
+  /**
+   * Evaluates a network on exported minibatch files with a DL4J evaluation, see {@link
+   * SparkEvaluation}.
+   */
+  public static <T extends IEvaluation<T>> T evaluate(
+      JavaSparkContext sc, MultiLayerNetwork net, JavaRDD<String> paths, T empty) {
     return SparkEvaluation.evaluate(sc, net, paths, new Dl4jMetric<>(empty)).evaluation();
   }
 
@@ -159,20 +179,32 @@ public final class SparkTrainer {
   }
 
   /**
-   * DL4J's parameter averaging master with the count job skipped: Verdant knows each round's size, so the
-   * {@code count()} that DL4J runs before every fit (one extra Spark job per round) is not needed.
+   * DL4J's parameter averaging master with the count job skipped: Verdant knows each round's size,
+   * so the {@code count()} that DL4J runs before every fit (one extra Spark job per round) is not
+   * needed.
    */
   static final class RoundTrainingMaster extends ParameterAveragingTrainingMaster {
     private static final long serialVersionUID = 1L;
     transient long expectedCount = -1;
 
     RoundTrainingMaster(Settings s) {
-      super(true, s.workers(), s.batchSize(), s.batchSize(), s.averagingFrequency(), 2, s.prefetch(),
-          Repartition.Never, RepartitionStrategy.Balanced, null, s.collectStats());
+      super(
+          true,
+          s.workers(),
+          s.batchSize(),
+          s.batchSize(),
+          s.averagingFrequency(),
+          2,
+          s.prefetch(),
+          Repartition.Never,
+          RepartitionStrategy.Balanced,
+          null,
+          s.collectStats());
     }
 
     @Override
-    protected <T, R extends JavaRDDLike<T, R>> long getTotalDataSetObjectCount(JavaRDDLike<T, R> trainingData) {
+    protected <T, R extends JavaRDDLike<T, R>> long getTotalDataSetObjectCount(
+        JavaRDDLike<T, R> trainingData) {
       if (expectedCount >= 0) {
         return expectedCount;
       }

@@ -32,13 +32,19 @@ public record TrainOptions(
     int evalBatchSize,
     double energyBudgetWh) {
 
-  /** Default of {@code --averaging-frequency}: half the rounds of 20, same accuracy (docs/train.md). */
+  /**
+   * Default of {@code --averaging-frequency}: half the rounds of 20, same accuracy (docs/train.md).
+   */
   public static final int DEFAULT_AVERAGING_FREQUENCY = 40;
 
-  /** Default of {@code --prefetch}: off, DL4J's async iterator once crashed a run (docs/train.md). */
+  /**
+   * Default of {@code --prefetch}: off, DL4J's async iterator once crashed a run (docs/train.md).
+   */
   public static final int DEFAULT_PREFETCH = 0;
 
-  /** The learning rate of an epoch (1-based) under {@code --lr-schedule}: none, step:F:N or exp:G. */
+  /**
+   * The learning rate of an epoch (1-based) under {@code --lr-schedule}: none, step:F:N or exp:G.
+   */
   public double learningRate(int epoch) {
     return learningRate * scheduleFactor(lrSchedule, epoch);
   }
@@ -62,7 +68,10 @@ public record TrainOptions(
     checkSchedule("--lr-schedule", schedule);
   }
 
-  /** Checks a learning rate schedule given as {@code option}; the message names the option and the accepted forms. */
+  /**
+   * Checks a learning rate schedule given as {@code option}; the message names the option and the
+   * accepted forms.
+   */
   public static void checkSchedule(String option, String schedule) {
     String s = schedule.toLowerCase(Locale.ROOT);
     if (s.equals("none")) {
@@ -85,18 +94,31 @@ public record TrainOptions(
     } catch (NumberFormatException e) {
       // falls through to the error below
     }
-    throw VerdantException.of("%s must be none, step:<factor>:<every-epochs> (factor in (0,1]) or exp:<gamma> (gamma in (0,1]), cannot be: %s",
+    throw VerdantException.of(
+        "%s must be none, step:<factor>:<every-epochs> (factor in (0,1]) or exp:<gamma> (gamma in (0,1]), cannot be: %s",
         option, schedule);
   }
 
   /**
-   * What must match for {@code --resume} to continue a checkpoint: everything that changes the trained
-   * parameters (not --epochs, --patience, --prefetch, --stats or the paths).
+   * What must match for {@code --resume} to continue a checkpoint: everything that changes the
+   * trained parameters (not --epochs, --patience, --prefetch, --stats or the paths).
    */
   public String fingerprint(String dataSha256) {
-    String s = String.join("|", model.toLowerCase(Locale.ROOT), String.valueOf(batchSize), String.valueOf(averagingFrequency),
-        String.valueOf(workers), updater.name(), String.valueOf(learningRate), String.valueOf(momentum),
-        lrSchedule.toLowerCase(Locale.ROOT), String.valueOf(l2), String.valueOf(dropout), String.valueOf(seed), dataSha256);
+    String s =
+        String.join(
+            "|",
+            model.toLowerCase(Locale.ROOT),
+            String.valueOf(batchSize),
+            String.valueOf(averagingFrequency),
+            String.valueOf(workers),
+            updater.name(),
+            String.valueOf(learningRate),
+            String.valueOf(momentum),
+            lrSchedule.toLowerCase(Locale.ROOT),
+            String.valueOf(l2),
+            String.valueOf(dropout),
+            String.valueOf(seed),
+            dataSha256);
     return Checksums.sha256(s.getBytes(StandardCharsets.UTF_8));
   }
 }

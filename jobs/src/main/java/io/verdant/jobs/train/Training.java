@@ -40,9 +40,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The train job's work: export minibatches once, train epoch by epoch with {@link SparkTrainer} (evaluating on
- * the validation split, checkpointing, keeping the best model, stopping early or on divergence), evaluate the
- * best model on the test split, and write {@code model.zip} and {@code model.json} atomically.
+ * The train job's work: export minibatches once, train epoch by epoch with {@link SparkTrainer}
+ * (evaluating on the validation split, checkpointing, keeping the best model, stopping early or on
+ * divergence), evaluate the best model on the test split, and write {@code model.zip} and {@code
+ * model.json} atomically.
  */
 public final class Training {
   private static final Logger LOG = LoggerFactory.getLogger(Training.class);
@@ -58,7 +59,11 @@ public final class Training {
   private final Map<String, String> effectiveOptions;
   private GridPause pause;
 
-  public Training(JobRun run, TrainOptions options, Manifest.Loaded data, Map<String, String> effectiveOptions) {
+  public Training(
+      JobRun run,
+      TrainOptions options,
+      Manifest.Loaded data,
+      Map<String, String> effectiveOptions) {
     this.run = run;
     this.o = options;
     this.data = data;
@@ -74,15 +79,25 @@ public final class Training {
   /** The default checkpoint directory of an output: a hidden sibling {@code .<name>.checkpoint}. */
   public static String defaultCheckpointDir(String out) {
     Path p = new Path(out);
-    return new Path(p.getParent() == null ? new Path(".") : p.getParent(), "." + p.getName() + ".checkpoint").toString();
+    return new Path(
+            p.getParent() == null ? new Path(".") : p.getParent(),
+            "." + p.getName() + ".checkpoint")
+        .toString();
   }
 
   public static Architectures.DataShape shape(Manifest m) {
-    return new Architectures.DataShape(m.classification(), m.featureCount(), m.shape(), m.numClasses());
+    return new Architectures.DataShape(
+        m.classification(), m.featureCount(), m.shape(), m.numClasses());
   }
 
-  /** The exported minibatches of the three splits, and the evaluation splits as RDDs of file paths (null when empty). */
-  private record Exports(MinibatchExport.Exported train, MinibatchExport.Exported test, JavaRDD<String> validationRdd,
+  /**
+   * The exported minibatches of the three splits, and the evaluation splits as RDDs of file paths
+   * (null when empty).
+   */
+  private record Exports(
+      MinibatchExport.Exported train,
+      MinibatchExport.Exported test,
+      JavaRDD<String> validationRdd,
       JavaRDD<String> testRdd) {
     void unpersist() {
       if (validationRdd != null) {
@@ -99,28 +114,51 @@ public final class Training {
 
   public Result run() {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(run.spark().sparkContext());
-    var done = CompletedOutput.of(o.out(), ModelFiles.MODEL_JSON, run.runId(), sc.hadoopConfiguration(),
-        dir -> ModelStore.readInfo(dir, sc.hadoopConfiguration()), ModelInfo::runId);
+    var done =
+        CompletedOutput.of(
+            o.out(),
+            ModelFiles.MODEL_JSON,
+            run.runId(),
+            sc.hadoopConfiguration(),
+            dir -> ModelStore.readInfo(dir, sc.hadoopConfiguration()),
+            ModelInfo::runId);
     if (done.isPresent()) {
       return new Result(qualified(o.out(), sc), done.get());
     }
     int workers = o.workers() > 0 ? o.workers() : sc.defaultParallelism();
     Backend backend = backend(workers);
     Checkpoints checkpoints = checkpoints(sc);
-    try (AtomicOutput output = AtomicOutput.begin(o.out(), run.runId(), o.overwrite(), "--out", sc.hadoopConfiguration())) {
+    try (AtomicOutput output =
+        AtomicOutput.begin(
+            o.out(), run.runId(), o.overwrite(), "--out", sc.hadoopConfiguration())) {
       String exportDir = exportDir(output);
       try {
         Exports exports = export(sc, workers, exportDir);
         MultiLayerNetwork net = checkpoints.exists() ? null : freshNetwork();
         Checkpoints.Loaded restored = net == null ? resume(checkpoints) : null;
-        EpochLoop.Start start = restored == null ? EpochLoop.Start.fresh(net) : EpochLoop.Start.of(restored);
+        EpochLoop.Start start =
+            restored == null ? EpochLoop.Start.fresh(net) : EpochLoop.Start.of(restored);
         SparkTrainer trainer = trainer(sc, restored == null ? net : restored.network(), workers);
-        SplitMetrics metrics = new SplitMetrics(data.manifest().classification(), data.manifest().numClasses());
-        EpochLoop.Outcome outcome = new EpochLoop(run, o, trainer, exports.train().paths(), exports.validationRdd(), metrics,
-            checkpoints, o.fingerprint(data.sha256()), pause).run(start);
+        SplitMetrics metrics =
+            new SplitMetrics(data.manifest().classification(), data.manifest().numClasses());
+        EpochLoop.Outcome outcome =
+            new EpochLoop(
+                    run,
+                    o,
+                    trainer,
+                    exports.train().paths(),
+                    exports.validationRdd(),
+                    metrics,
+                    checkpoints,
+                    o.fingerprint(data.sha256()),
+                    pause)
+                .run(start);
         outcome.best().getLayerWiseConfigurations().setEpochCount(outcome.bestEpoch());
-        ModelInfo.TestMetrics test = run.phase("test",
-            () -> metrics.test(sc, outcome.best(), exports.testRdd(), exports.test().examples()));
+        ModelInfo.TestMetrics test =
+            run.phase(
+                "test",
+                () ->
+                    metrics.test(sc, outcome.best(), exports.testRdd(), exports.test().examples()));
         logTest(test, outcome.bestEpoch());
         ModelInfo info = modelInfo(outcome, test, exports.train(), workers, backend);
         run.phase("write", () -> write(output, exportDir, outcome.best(), info, trainer, sc));
@@ -144,12 +182,19 @@ public final class Training {
 
   private Backend backend(int workers) {
     Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
-    String name = String.valueOf(env.getOrDefault("backend", Nd4j.getBackend().getClass().getSimpleName()));
+    String name =
+        String.valueOf(env.getOrDefault("backend", Nd4j.getBackend().getClass().getSimpleName()));
     int devices = Nd4j.getAffinityManager().getNumberOfDevices();
     Integer threads = configureThreads(run.spark(), workers);
     Object blas = env.get("blas.vendor");
-    LOG.info("ND4J backend {} ({}), {} device(s), BLAS {}, {} ND4J thread(s) per task, {} worker(s)", name,
-        Nd4j.getBackend().getClass().getName(), devices, blas, threads, workers);
+    LOG.info(
+        "ND4J backend {} ({}), {} device(s), BLAS {}, {} ND4J thread(s) per task, {} worker(s)",
+        name,
+        Nd4j.getBackend().getClass().getName(),
+        devices,
+        blas,
+        threads,
+        workers);
     Manifest m = data.manifest();
     run.attribute("model", o.model());
     run.attribute("dataset", m.dataset() == null ? o.data() : m.dataset());
@@ -161,7 +206,8 @@ public final class Training {
   private Checkpoints checkpoints(JavaSparkContext sc) {
     Checkpoints checkpoints = new Checkpoints(o.checkpointDir(), sc.hadoopConfiguration());
     if (!o.resume() && checkpoints.exists()) {
-      throw VerdantException.of("A checkpoint of an earlier run is in %s: pass --resume to continue it, or delete that directory to start over",
+      throw VerdantException.of(
+          "A checkpoint of an earlier run is in %s: pass --resume to continue it, or delete that directory to start over",
           o.checkpointDir());
     }
     if (o.resume() && !checkpoints.exists()) {
@@ -175,70 +221,159 @@ public final class Training {
     SparkSession spark = run.spark();
     Manifest m = data.manifest();
     int outputs = m.classification() ? m.numClasses() : 1;
-    MinibatchExport.Exported train = run.phase("export", () -> MinibatchExport.exportTrain(spark, data.tablePath(),
-        outputs, m.classification(), o.batchSize(), workers, o.seed(), exportDir, true));
-    MinibatchExport.Exported validation = run.phase("export", () -> MinibatchExport.exportEval(spark, data.tablePath(),
-        FeatureTable.VALIDATION, outputs, m.classification(), o.evalBatchSize(), exportDir));
-    MinibatchExport.Exported test = run.phase("export", () -> MinibatchExport.exportEval(spark, data.tablePath(),
-        FeatureTable.TEST, outputs, m.classification(), o.evalBatchSize(), exportDir));
+    MinibatchExport.Exported train =
+        run.phase(
+            "export",
+            () ->
+                MinibatchExport.exportTrain(
+                    spark,
+                    data.tablePath(),
+                    outputs,
+                    m.classification(),
+                    o.batchSize(),
+                    workers,
+                    o.seed(),
+                    exportDir,
+                    true));
+    MinibatchExport.Exported validation =
+        run.phase(
+            "export",
+            () ->
+                MinibatchExport.exportEval(
+                    spark,
+                    data.tablePath(),
+                    FeatureTable.VALIDATION,
+                    outputs,
+                    m.classification(),
+                    o.evalBatchSize(),
+                    exportDir));
+    MinibatchExport.Exported test =
+        run.phase(
+            "export",
+            () ->
+                MinibatchExport.exportEval(
+                    spark,
+                    data.tablePath(),
+                    FeatureTable.TEST,
+                    outputs,
+                    m.classification(),
+                    o.evalBatchSize(),
+                    exportDir));
     if (train.paths().isEmpty()) {
-      throw VerdantException.of("%s: the train split has %d rows, fewer than one minibatch per worker (--batch-size %d)",
+      throw VerdantException.of(
+          "%s: the train split has %d rows, fewer than one minibatch per worker (--batch-size %d)",
           o.data(), m.rows(FeatureTable.TRAIN), o.batchSize());
     }
     return new Exports(train, test, pathsRdd(sc, validation, workers), pathsRdd(sc, test, workers));
   }
 
-  private static JavaRDD<String> pathsRdd(JavaSparkContext sc, MinibatchExport.Exported split, int workers) {
-    return split.paths().isEmpty() ? null : sc.parallelize(split.paths(), Math.min(workers, split.paths().size())).cache();
+  private static JavaRDD<String> pathsRdd(
+      JavaSparkContext sc, MinibatchExport.Exported split, int workers) {
+    return split.paths().isEmpty()
+        ? null
+        : sc.parallelize(split.paths(), Math.min(workers, split.paths().size())).cache();
   }
 
   private MultiLayerNetwork freshNetwork() {
-    MultiLayerNetwork net = new MultiLayerNetwork(Architectures.build(o.model(), shape(data.manifest()), hyper()));
+    MultiLayerNetwork net =
+        new MultiLayerNetwork(Architectures.build(o.model(), shape(data.manifest()), hyper()));
     net.init();
-    LOG.info("Model {}: {} parameters{}{}", o.model(), net.numParams(), System.lineSeparator(), net.summary());
+    LOG.info(
+        "Model {}: {} parameters{}{}",
+        o.model(),
+        net.numParams(),
+        System.lineSeparator(),
+        net.summary());
     return net;
   }
 
   private Checkpoints.Loaded resume(Checkpoints checkpoints) {
     Checkpoints.Loaded c = checkpoints.read();
     if (!o.fingerprint(data.sha256()).equals(c.state().fingerprint())) {
-      throw VerdantException.of("--resume: the checkpoint in %s was made with other training options or data (model, batch size, averaging frequency, workers, updater, learning rate, schedule, l2, dropout, seed or dataset differ); rerun with the same options, or delete it to start over",
+      throw VerdantException.of(
+          "--resume: the checkpoint in %s was made with other training options or data (model, batch size, averaging frequency, workers, updater, learning rate, schedule, l2, dropout, seed or dataset differ); rerun with the same options, or delete it to start over",
           o.checkpointDir());
     }
-    LOG.info("Resuming from the checkpoint after epoch {} in {}", c.state().epochsDone(), o.checkpointDir());
+    LOG.info(
+        "Resuming from the checkpoint after epoch {} in {}",
+        c.state().epochsDone(),
+        o.checkpointDir());
     return c;
   }
 
   private SparkTrainer trainer(JavaSparkContext sc, MultiLayerNetwork net, int workers) {
     List<TrainingHook> hooks = o.dropout() > 0 ? List.of(new SeedWorkerRng(o.seed())) : List.of();
-    return new SparkTrainer(sc, net, new SparkTrainer.Settings(workers, o.batchSize(), o.averagingFrequency(), o.prefetch(),
-        o.stats()), hooks);
+    return new SparkTrainer(
+        sc,
+        net,
+        new SparkTrainer.Settings(
+            workers, o.batchSize(), o.averagingFrequency(), o.prefetch(), o.stats()),
+        hooks);
   }
 
   private static void logTest(ModelInfo.TestMetrics t, int bestEpoch) {
     if (t.accuracy() != null) {
-      LOG.info("Test accuracy of the best model (epoch {}): {}%, macro F1 {}", bestEpoch,
-          String.format(Locale.ROOT, "%.2f", 100 * t.accuracy()), String.format(Locale.ROOT, "%.4f", t.macroF1()));
+      LOG.info(
+          "Test accuracy of the best model (epoch {}): {}%, macro F1 {}",
+          bestEpoch,
+          String.format(Locale.ROOT, "%.2f", 100 * t.accuracy()),
+          String.format(Locale.ROOT, "%.4f", t.macroF1()));
     } else if (t.rmse() != null) {
       LOG.info("Test RMSE of the best model (epoch {}): {}, R^2 {}", bestEpoch, t.rmse(), t.r2());
     }
   }
 
-  private ModelInfo modelInfo(EpochLoop.Outcome outcome, ModelInfo.TestMetrics test, MinibatchExport.Exported train,
-      int workers, Backend backend) {
+  private ModelInfo modelInfo(
+      EpochLoop.Outcome outcome,
+      ModelInfo.TestMetrics test,
+      MinibatchExport.Exported train,
+      int workers,
+      Backend backend) {
     Manifest m = data.manifest();
-    ModelInfo.Dataset dataset = new ModelInfo.Dataset(data.tablePath().replaceAll("/" + FeatureTable.TABLE_DIR + "$", ""),
-        m.dataset(), data.sha256(), m.rows(FeatureTable.TRAIN), m.rows(FeatureTable.VALIDATION), m.rows(FeatureTable.TEST));
+    ModelInfo.Dataset dataset =
+        new ModelInfo.Dataset(
+            data.tablePath().replaceAll("/" + FeatureTable.TABLE_DIR + "$", ""),
+            m.dataset(),
+            data.sha256(),
+            m.rows(FeatureTable.TRAIN),
+            m.rows(FeatureTable.VALIDATION),
+            m.rows(FeatureTable.TEST));
     double wallSeconds = run.phaseWallMs().values().stream().mapToLong(Long::longValue).sum() / 1e3;
-    ModelInfo.Training training = new ModelInfo.Training(outcome.history().size(), outcome.bestEpoch(), outcome.stoppedEarly(),
-        outcome.resumedAfter(), workers, train.examples(), train.dropped(), train.paths().size(), outcome.trainSeconds(),
-        wallSeconds);
-    return new ModelInfo(ModelInfo.CURRENT_SCHEMA_VERSION, run.runId(), Instant.now().toString(), o.model(),
-        outcome.best().numParams(), InputContract.of(m), dataset, effectiveOptions, training, outcome.history(), test,
-        versions(run.spark()), new ModelInfo.Nd4jInfo(backend.name(), backend.devices(), backend.threads(), backend.blas()));
+    ModelInfo.Training training =
+        new ModelInfo.Training(
+            outcome.history().size(),
+            outcome.bestEpoch(),
+            outcome.stoppedEarly(),
+            outcome.resumedAfter(),
+            workers,
+            train.examples(),
+            train.dropped(),
+            train.paths().size(),
+            outcome.trainSeconds(),
+            wallSeconds);
+    return new ModelInfo(
+        ModelInfo.CURRENT_SCHEMA_VERSION,
+        run.runId(),
+        Instant.now().toString(),
+        o.model(),
+        outcome.best().numParams(),
+        InputContract.of(m),
+        dataset,
+        effectiveOptions,
+        training,
+        outcome.history(),
+        test,
+        versions(run.spark()),
+        new ModelInfo.Nd4jInfo(
+            backend.name(), backend.devices(), backend.threads(), backend.blas()));
   }
 
-  private void write(AtomicOutput output, String exportDir, MultiLayerNetwork best, ModelInfo info, SparkTrainer trainer,
+  private void write(
+      AtomicOutput output,
+      String exportDir,
+      MultiLayerNetwork best,
+      ModelInfo info,
+      SparkTrainer trainer,
       JavaSparkContext sc) {
     FileSystem fs = output.fs();
     try {
@@ -246,7 +381,8 @@ public final class Training {
       Checkpoints.writeModel(fs, new Path(output.temp(), ModelFiles.MODEL_ZIP), best);
       ModelStore.writeInfo(fs, output.temp(), info);
       if (o.stats() && trainer.stats() != null) {
-        StatsUtils.exportStatsAsHtml(trainer.stats(), new Path(output.temp(), STATS_FILE).toString(), sc);
+        StatsUtils.exportStatsAsHtml(
+            trainer.stats(), new Path(output.temp(), STATS_FILE).toString(), sc);
       }
     } catch (Exception e) {
       throw new IllegalStateException("Cannot write the model to " + output.temp() + ": " + e, e);
@@ -264,10 +400,14 @@ public final class Training {
   }
 
   private Architectures.Hyper hyper() {
-    return new Architectures.Hyper(o.updater(), o.learningRate(1), o.momentum(), o.l2(), o.dropout(), o.seed());
+    return new Architectures.Hyper(
+        o.updater(), o.learningRate(1), o.momentum(), o.l2(), o.dropout(), o.seed());
   }
 
-  /** Where minibatches go: {@code verdant.dl4j.exportDir/<run id>} when set, else a folder under the output's temp dir. */
+  /**
+   * Where minibatches go: {@code verdant.dl4j.exportDir/<run id>} when set, else a folder under the
+   * output's temp dir.
+   */
   private String exportDir(AtomicOutput output) {
     String prop = System.getProperty(EXPORT_DIR_PROPERTY);
     if (prop != null && !prop.isBlank()) {
@@ -277,9 +417,10 @@ public final class Training {
   }
 
   /**
-   * ND4J threads per task = cores / task slots. In local mode this JVM runs the tasks: unless OMP_NUM_THREADS
-   * was given, its ND4J thread count is set here. Executors elsewhere get OMP_NUM_THREADS from
-   * {@code spark.executorEnv.OMP_NUM_THREADS} (set by the command unless the operator set it).
+   * ND4J threads per task = cores / task slots. In local mode this JVM runs the tasks: unless
+   * OMP_NUM_THREADS was given, its ND4J thread count is set here. Executors elsewhere get
+   * OMP_NUM_THREADS from {@code spark.executorEnv.OMP_NUM_THREADS} (set by the command unless the
+   * operator set it).
    */
   public static Integer configureThreads(SparkSession spark, int workers) {
     String omp = System.getenv("OMP_NUM_THREADS");
@@ -321,8 +462,9 @@ public final class Training {
   }
 
   /**
-   * With dropout, seeds each worker's ND4J random generator before every minibatch from (seed, iteration, task),
-   * so dropout masks, like the data order, depend only on the seed: a resumed run repeats them.
+   * With dropout, seeds each worker's ND4J random generator before every minibatch from (seed,
+   * iteration, task), so dropout masks, like the data order, depend only on the seed: a resumed run
+   * repeats them.
    */
   static final class SeedWorkerRng implements TrainingHook {
     private static final long serialVersionUID = 1L;

@@ -45,14 +45,16 @@ import org.nd4j.linalg.factory.Nd4j;
 import scala.Tuple2;
 
 /**
- * The score benchmark (scripts/bench-score.sh): MNIST's test rows repeated to at least N rows, scored in one Spark
- * application (local[2]) by four contenders, each reading the same Parquet table and writing its predictions as
- * Parquet: Verdant's score job with the dense and with the compressed model, DL4J's own Spark scoring
- * ({@code SparkDl4jMultiLayer.feedForwardWithKey}) of the same dense network, and Spark MLlib's
- * {@code MultilayerPerceptronClassificationModel.transform} with the same layer sizes. Each contender runs once on a
- * small table to warm up, all before the first is measured on the full table; its wall time, the process's CPU-seconds and the ledger's energy of its
- * run are printed as {@code result <contender> <rows> <wall s> <rows/s> <cpu s> <J per 1,000>}, then the targets.
- * Exit status 1 when a target is missed.
+ * The score benchmark (scripts/bench-score.sh): MNIST's test rows repeated to at least N rows,
+ * scored in one Spark application (local[2]) by four contenders, each reading the same Parquet
+ * table and writing its predictions as Parquet: Verdant's score job with the dense and with the
+ * compressed model, DL4J's own Spark scoring ({@code SparkDl4jMultiLayer.feedForwardWithKey}) of
+ * the same dense network, and Spark MLlib's {@code
+ * MultilayerPerceptronClassificationModel.transform} with the same layer sizes. Each contender runs
+ * once on a small table to warm up, all before the first is measured on the full table; its wall
+ * time, the process's CPU-seconds and the ledger's energy of its run are printed as {@code result
+ * <contender> <rows> <wall s> <rows/s> <cpu s> <J per 1,000>}, then the targets. Exit status 1 when
+ * a target is missed.
  *
  * <p>Arguments: {@code <table dir> <dense model dir> <compressed model> <rows> <work dir>}.
  */
@@ -107,15 +109,23 @@ public final class ScoreBenchmark {
       contenders.put("verdant-compressed", b.verdant(compressed));
       contenders.put("dl4j-spark", b.dl4j(dense));
       contenders.put("mllib", b.mllib(source));
-      // Every contender warms up before any is measured, so that none pays for the JIT work of the code they share.
+      // Every contender warms up before any is measured, so that none pays for the JIT work of the
+      // code they share.
       for (Map.Entry<String, Contender> c : contenders.entrySet()) {
         b.measure(c.getKey() + "-warmup", c.getValue(), small);
       }
       List<Figures> results = new ArrayList<>();
       for (Map.Entry<String, Contender> c : contenders.entrySet()) {
         Figures f = b.measure(c.getKey(), c.getValue(), full);
-        System.out.printf(Locale.ROOT, "result %-18s %,10d rows %8.2f s %,10.0f rows/s %8.2f cpu-s %10.4f J/1000%n", f.name(),
-            f.rows(), f.wallS(), f.rowsPerS(), f.cpuS(), f.joulesPer1000());
+        System.out.printf(
+            Locale.ROOT,
+            "result %-18s %,10d rows %8.2f s %,10.0f rows/s %8.2f cpu-s %10.4f J/1000%n",
+            f.name(),
+            f.rows(),
+            f.wallS(),
+            f.rowsPerS(),
+            f.cpuS(),
+            f.joulesPer1000());
         results.add(f);
       }
       status = targets(results) ? 0 : 1;
@@ -131,23 +141,45 @@ public final class ScoreBenchmark {
     Figures sparse = r.get(1);
     Figures dl4j = r.get(2);
     Figures mllib = r.get(3);
-    boolean ok = check("compressed throughput >= 2x dense", sparse.rowsPerS() / dense.rowsPerS(), 2.0, true);
-    ok &= check("compressed J/1000 <= 0.5x dense", sparse.joulesPer1000() / dense.joulesPer1000(), 0.5, false);
-    ok &= check("verdant dense throughput >= dl4j-spark", dense.rowsPerS() / dl4j.rowsPerS(), 1.0, true);
+    boolean ok =
+        check("compressed throughput >= 2x dense", sparse.rowsPerS() / dense.rowsPerS(), 2.0, true);
+    ok &=
+        check(
+            "compressed J/1000 <= 0.5x dense",
+            sparse.joulesPer1000() / dense.joulesPer1000(),
+            0.5,
+            false);
+    ok &=
+        check(
+            "verdant dense throughput >= dl4j-spark",
+            dense.rowsPerS() / dl4j.rowsPerS(),
+            1.0,
+            true);
     ok &= check("verdant dense throughput > mllib", dense.rowsPerS() / mllib.rowsPerS(), 1.0, true);
-    ok &= check("verdant compressed throughput > mllib", sparse.rowsPerS() / mllib.rowsPerS(), 1.0, true);
+    ok &=
+        check(
+            "verdant compressed throughput > mllib",
+            sparse.rowsPerS() / mllib.rowsPerS(),
+            1.0,
+            true);
     return ok;
   }
 
   private static boolean check(String what, double ratio, double bound, boolean atLeast) {
     boolean ok = atLeast ? ratio >= bound : ratio <= bound;
-    System.out.printf(Locale.ROOT, "target %-40s ratio %6.2f  %s%n", what, ratio, ok ? "PASS" : "FAIL");
+    System.out.printf(
+        Locale.ROOT, "target %-40s ratio %6.2f  %s%n", what, ratio, ok ? "PASS" : "FAIL");
     return ok;
   }
 
-  /** Runs a contender in a recorded run of its own and returns its figures (energy from the ledger). */
+  /**
+   * Runs a contender in a recorded run of its own and returns its figures (energy from the ledger).
+   */
   Figures measure(String name, Contender c, String input) throws Exception {
-    long rows = Manifest.read(input, spark.sparkContext().hadoopConfiguration()).manifest().rows(FeatureTable.TEST);
+    long rows =
+        Manifest.read(input, spark.sparkContext().hadoopConfiguration())
+            .manifest()
+            .rows(FeatureTable.TEST);
     String runId = "bench-score-" + name + "-" + System.currentTimeMillis();
     String out = work + "/out-" + name;
     FileSystem.getLocal(spark.sparkContext().hadoopConfiguration()).delete(new Path(out), true);
@@ -156,15 +188,27 @@ public final class ScoreBenchmark {
     c.score(input, out, runId);
     double wall = (System.nanoTime() - t0) / 1e9;
     double cpu = TrainBenchmark.cpu() - c0;
-    LedgerSummary.Run run = LedgerSummary.runs(new LedgerReader(ledger, spark.sparkContext().hadoopConfiguration())).stream()
-        .filter(x -> x.runId().equals(runId)).findFirst()
-        .orElseThrow(() -> new IllegalStateException("no ledger row for " + runId));
+    LedgerSummary.Run run =
+        LedgerSummary.runs(new LedgerReader(ledger, spark.sparkContext().hadoopConfiguration()))
+            .stream()
+            .filter(x -> x.runId().equals(runId))
+            .findFirst()
+            .orElseThrow(() -> new IllegalStateException("no ledger row for " + runId));
     return new Figures(name, rows, wall, cpu, run.energyJ());
   }
 
-  /** Runs {@code body} as a ledger-recorded run, as every Verdant job is, so that all contenders have the same meter. */
+  /**
+   * Runs {@code body} as a ledger-recorded run, as every Verdant job is, so that all contenders
+   * have the same meter.
+   */
   private void recorded(String runId, long rows, ThrowingRunnable body) throws Exception {
-    try (JobRun run = JobRun.start(spark, "bench-score", runId, Map.of(), List.of(new LedgerRecorder(LedgerOptions.of(ledger))))) {
+    try (JobRun run =
+        JobRun.start(
+            spark,
+            "bench-score",
+            runId,
+            Map.of(),
+            List.of(new LedgerRecorder(LedgerOptions.of(ledger))))) {
       try {
         body.run();
         run.attribute(JobRun.PREDICTIONS, String.valueOf(rows));
@@ -182,8 +226,21 @@ public final class ScoreBenchmark {
 
   Contender verdant(String model) {
     return (input, out, runId) -> {
-      int code = Verdant.run("score", "--model", model, "--data", input, "--out", out, "--run-id", runId, "--ledger", ledger,
-          "--batch-size", String.valueOf(BATCH));
+      int code =
+          Verdant.run(
+              "score",
+              "--model",
+              model,
+              "--data",
+              input,
+              "--out",
+              out,
+              "--run-id",
+              runId,
+              "--ledger",
+              ledger,
+              "--batch-size",
+              String.valueOf(BATCH));
       if (code != 0) {
         throw new IllegalStateException("verdant score exited " + code);
       }
@@ -191,50 +248,117 @@ public final class ScoreBenchmark {
   }
 
   Contender dl4j(String denseDir) throws Exception {
-    MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(new File(denseDir, ModelFiles.MODEL_ZIP), false);
+    MultiLayerNetwork net =
+        ModelSerializer.restoreMultiLayerNetwork(new File(denseDir, ModelFiles.MODEL_ZIP), false);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    StructType schema = new StructType().add("row_id", DataTypes.LongType).add("prediction", DataTypes.IntegerType)
-        .add("probability", DataTypes.createArrayType(DataTypes.FloatType, false));
-    return (input, out, runId) -> recorded(runId, rows(input), () -> {
-      SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(jsc, net, null);
-      JavaPairRDD<Long, INDArray> features = tableRows(input).mapToPair(r -> new Tuple2<>(r.getRowId(),
-          Nd4j.create(r.getFeatures(), new long[] {1, r.getFeatures().length}, 'c')));
-      JavaRDD<Row> predicted = sparkNet.feedForwardWithKey(features, BATCH).map(t -> {
-        float[] p = t._2().dup('c').data().asFloat();
-        return RowFactory.create(t._1(), t._2().argMax(1).getInt(0), p);
-      });
-      spark.createDataFrame(predicted, schema).write().mode(SaveMode.ErrorIfExists).parquet(out);
-    });
+    StructType schema =
+        new StructType()
+            .add("row_id", DataTypes.LongType)
+            .add("prediction", DataTypes.IntegerType)
+            .add("probability", DataTypes.createArrayType(DataTypes.FloatType, false));
+    return (input, out, runId) ->
+        recorded(
+            runId,
+            rows(input),
+            () -> {
+              SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(jsc, net, null);
+              JavaPairRDD<Long, INDArray> features =
+                  tableRows(input)
+                      .mapToPair(
+                          r ->
+                              new Tuple2<>(
+                                  r.getRowId(),
+                                  Nd4j.create(
+                                      r.getFeatures(),
+                                      new long[] {1, r.getFeatures().length},
+                                      'c')));
+              JavaRDD<Row> predicted =
+                  sparkNet
+                      .feedForwardWithKey(features, BATCH)
+                      .map(
+                          t -> {
+                            float[] p = t._2().dup('c').data().asFloat();
+                            return RowFactory.create(t._1(), t._2().argMax(1).getInt(0), p);
+                          });
+              spark
+                  .createDataFrame(predicted, schema)
+                  .write()
+                  .mode(SaveMode.ErrorIfExists)
+                  .parquet(out);
+            });
   }
 
   Contender mllib(Manifest.Loaded source) {
-    Dataset<Row> train = spark.read().parquet(source.tablePath()).where(col(FeatureTable.SPLIT).equalTo(FeatureTable.TRAIN))
-        .limit(2_000).select(org.apache.spark.ml.functions.array_to_vector(col(FeatureTable.FEATURES)).as("features"),
-            col(FeatureTable.LABEL).cast("double").as("label"));
-    // The weights do not change the cost of transform: one L-BFGS iteration gives a model of the same layer sizes.
-    MultilayerPerceptronClassificationModel model = new MultilayerPerceptronClassifier().setLayers(new int[] {784, 300, 100, 10})
-        .setMaxIter(1).setSeed(42).fit(train);
-    return (input, out, runId) -> recorded(runId, rows(input), () -> {
-      Dataset<Row> in = spark.read().parquet(input + "/" + FeatureTable.TABLE_DIR).select(col(FeatureTable.ROW_ID),
-          org.apache.spark.ml.functions.array_to_vector(col(FeatureTable.FEATURES)).as("features"));
-      model.transform(in).select(FeatureTable.ROW_ID, "prediction", "probability").write().mode(SaveMode.ErrorIfExists).parquet(out);
-    });
+    Dataset<Row> train =
+        spark
+            .read()
+            .parquet(source.tablePath())
+            .where(col(FeatureTable.SPLIT).equalTo(FeatureTable.TRAIN))
+            .limit(2_000)
+            .select(
+                org.apache
+                    .spark
+                    .ml
+                    .functions
+                    .array_to_vector(col(FeatureTable.FEATURES))
+                    .as("features"),
+                col(FeatureTable.LABEL).cast("double").as("label"));
+    // The weights do not change the cost of transform: one L-BFGS iteration gives a model of the
+    // same layer sizes.
+    MultilayerPerceptronClassificationModel model =
+        new MultilayerPerceptronClassifier()
+            .setLayers(new int[] {784, 300, 100, 10})
+            .setMaxIter(1)
+            .setSeed(42)
+            .fit(train);
+    return (input, out, runId) ->
+        recorded(
+            runId,
+            rows(input),
+            () -> {
+              Dataset<Row> in =
+                  spark
+                      .read()
+                      .parquet(input + "/" + FeatureTable.TABLE_DIR)
+                      .select(
+                          col(FeatureTable.ROW_ID),
+                          org.apache
+                              .spark
+                              .ml
+                              .functions
+                              .array_to_vector(col(FeatureTable.FEATURES))
+                              .as("features"));
+              model
+                  .transform(in)
+                  .select(FeatureTable.ROW_ID, "prediction", "probability")
+                  .write()
+                  .mode(SaveMode.ErrorIfExists)
+                  .parquet(out);
+            });
   }
 
   private long rows(String input) {
-    return Manifest.read(input, spark.sparkContext().hadoopConfiguration()).manifest().rows(FeatureTable.TEST);
+    return Manifest.read(input, spark.sparkContext().hadoopConfiguration())
+        .manifest()
+        .rows(FeatureTable.TEST);
   }
 
   private JavaRDD<TableRow> tableRows(String input) {
-    return spark.read().parquet(input + "/" + FeatureTable.TABLE_DIR)
-        .select(col(FeatureTable.ROW_ID).as("rowId"), col(FeatureTable.FEATURES), col(FeatureTable.LABEL).cast("double"),
+    return spark
+        .read()
+        .parquet(input + "/" + FeatureTable.TABLE_DIR)
+        .select(
+            col(FeatureTable.ROW_ID).as("rowId"),
+            col(FeatureTable.FEATURES),
+            col(FeatureTable.LABEL).cast("double"),
             col(FeatureTable.SPLIT))
-        .as(Encoders.bean(TableRow.class)).javaRDD();
+        .as(Encoders.bean(TableRow.class))
+        .javaRDD();
   }
 
   /**
-   * A feature table whose test split is the source's test rows repeated to at least {@code rows} rows (new row ids),
-   * written once under the work directory and reused by later runs.
+   * A feature table whose test split is the source's test rows repeated to at least {@code rows}
+   * rows (new row ids), written once under the work directory and reused by later runs.
    */
   String repeatedTable(Manifest.Loaded source, long rows) throws Exception {
     long testRows = source.manifest().rows(FeatureTable.TEST);
@@ -244,23 +368,63 @@ public final class ScoreBenchmark {
     if (fs.exists(new Path(dir, FeatureTable.MANIFEST))) {
       return dir;
     }
-    Dataset<Row> test = spark.read().parquet(source.tablePath()).where(col(FeatureTable.SPLIT).equalTo(FeatureTable.TEST))
-        .select(FeatureTable.ROW_ID, FeatureTable.FEATURES, FeatureTable.LABEL);
-    Dataset<Row> repeated = spark.range(copies).toDF("copy").crossJoin(test)
-        .select(col("copy").multiply(testRows).plus(col(FeatureTable.ROW_ID)).as(FeatureTable.ROW_ID), col(FeatureTable.FEATURES),
-            col(FeatureTable.LABEL), lit(FeatureTable.TEST).as(FeatureTable.SPLIT));
+    Dataset<Row> test =
+        spark
+            .read()
+            .parquet(source.tablePath())
+            .where(col(FeatureTable.SPLIT).equalTo(FeatureTable.TEST))
+            .select(FeatureTable.ROW_ID, FeatureTable.FEATURES, FeatureTable.LABEL);
+    Dataset<Row> repeated =
+        spark
+            .range(copies)
+            .toDF("copy")
+            .crossJoin(test)
+            .select(
+                col("copy")
+                    .multiply(testRows)
+                    .plus(col(FeatureTable.ROW_ID))
+                    .as(FeatureTable.ROW_ID),
+                col(FeatureTable.FEATURES),
+                col(FeatureTable.LABEL),
+                lit(FeatureTable.TEST).as(FeatureTable.SPLIT));
     int files = (int) Math.max(2, copies * testRows / 100_000);
-    repeated.repartition(files).write().mode(SaveMode.Overwrite).partitionBy(FeatureTable.SPLIT)
+    repeated
+        .repartition(files)
+        .write()
+        .mode(SaveMode.Overwrite)
+        .partitionBy(FeatureTable.SPLIT)
         .parquet(dir + "/" + FeatureTable.TABLE_DIR);
     Manifest m = source.manifest();
     Map<String, Manifest.SplitStats> splits = new LinkedHashMap<>();
     splits.put(FeatureTable.TRAIN, new Manifest.SplitStats(0, Map.of()));
     splits.put(FeatureTable.VALIDATION, new Manifest.SplitStats(0, Map.of()));
     splits.put(FeatureTable.TEST, new Manifest.SplitStats(copies * testRows, null));
-    new Manifest(m.schemaVersion(), m.dataset() + "-test-x" + copies, "bench-score", m.createdAt(), m.verdantVersion(),
-        m.sparkVersion(), m.format(), m.task(), m.featureCount(), m.featureNames(), m.shape(), m.numClasses(), m.classNames(),
-        m.featuresType(), m.labelType(), m.table(), m.partitionedBy(), m.seed(), m.validationFraction(), m.testSource(),
-        m.testFraction(), m.normalization(), splits, m.sources()).write(fs, new Path(dir, FeatureTable.MANIFEST));
+    new Manifest(
+            m.schemaVersion(),
+            m.dataset() + "-test-x" + copies,
+            "bench-score",
+            m.createdAt(),
+            m.verdantVersion(),
+            m.sparkVersion(),
+            m.format(),
+            m.task(),
+            m.featureCount(),
+            m.featureNames(),
+            m.shape(),
+            m.numClasses(),
+            m.classNames(),
+            m.featuresType(),
+            m.labelType(),
+            m.table(),
+            m.partitionedBy(),
+            m.seed(),
+            m.validationFraction(),
+            m.testSource(),
+            m.testFraction(),
+            m.normalization(),
+            splits,
+            m.sources())
+        .write(fs, new Path(dir, FeatureTable.MANIFEST));
     return dir;
   }
 }

@@ -46,10 +46,20 @@ class CentroidFineTuningTest {
   }
 
   private static MultiLayerNetwork mlp() {
-    MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(3).weightInit(WeightInit.XAVIER).list()
-        .layer(new DenseLayer.Builder().nIn(20).nOut(8).activation(Activation.RELU).build())
-        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(8).nOut(3).activation(Activation.SOFTMAX).build())
-        .build());
+    MultiLayerNetwork net =
+        new MultiLayerNetwork(
+            new NeuralNetConfiguration.Builder()
+                .seed(3)
+                .weightInit(WeightInit.XAVIER)
+                .list()
+                .layer(new DenseLayer.Builder().nIn(20).nOut(8).activation(Activation.RELU).build())
+                .layer(
+                    new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(8)
+                        .nOut(3)
+                        .activation(Activation.SOFTMAX)
+                        .build())
+                .build());
     net.init();
     return net;
   }
@@ -73,9 +83,16 @@ class CentroidFineTuningTest {
     return out;
   }
 
-  /** One step in this JVM: each centroid moves by -lr times its weights' gradient summed and averaged over minibatches. */
-  private static void step(MultiLayerNetwork template, float[] flat, List<NetParams.Param> weights,
-      Map<String, ModelCodec.WeightCoding> coding, List<DataSet> batches) {
+  /**
+   * One step in this JVM: each centroid moves by -lr times its weights' gradient summed and
+   * averaged over minibatches.
+   */
+  private static void step(
+      MultiLayerNetwork template,
+      float[] flat,
+      List<NetParams.Param> weights,
+      Map<String, ModelCodec.WeightCoding> coding,
+      List<DataSet> batches) {
     MultiLayerNetwork net = NetParams.copyWith(template, flat);
     Map<String, double[]> sums = new LinkedHashMap<>();
     for (DataSet d : batches) {
@@ -85,7 +102,9 @@ class CentroidFineTuningTest {
       float[] g = net.getFlattenedGradients().dup().data().asFloat();
       for (NetParams.Param p : weights) {
         int[] a = coding.get(p.key()).quantized().assignment();
-        double[] s = sums.computeIfAbsent(p.key(), k -> new double[coding.get(k).quantized().codebook().length]);
+        double[] s =
+            sums.computeIfAbsent(
+                p.key(), k -> new double[coding.get(k).quantized().codebook().length]);
         for (int j = 0; j < a.length; j++) {
           s[a[j]] += g[p.offset() + j];
         }
@@ -113,7 +132,8 @@ class CentroidFineTuningTest {
 
     float[] flat = start.clone();
     Map<String, ModelCodec.WeightCoding> coding = new LinkedHashMap<>(quantized);
-    CentroidFineTuning.run(sc, net, flat, weights, coding, sc.parallelize(batches, 2), LR, 2, 1.0, 1);
+    CentroidFineTuning.run(
+        sc, net, flat, weights, coding, sc.parallelize(batches, 2), LR, 2, 1.0, 1);
 
     float[] expectedFlat = start.clone();
     Map<String, ModelCodec.WeightCoding> expected = new LinkedHashMap<>(quantized);
@@ -126,7 +146,9 @@ class CentroidFineTuningTest {
       assertArrayEquals(expected.get(p.key()).quantized().codebook(), cb, 1e-6f, p.key());
       assertEquals(0f, cb[0], p.key() + ": the pruned value moved");
       assertNotEquals(before[1], cb[1], p.key() + ": a centroid did not move");
-      assertSame(quantized.get(p.key()).quantized().assignment(), coding.get(p.key()).quantized().assignment());
+      assertSame(
+          quantized.get(p.key()).quantized().assignment(),
+          coding.get(p.key()).quantized().assignment());
       assertEquals(quantized.get(p.key()).weightBits(), coding.get(p.key()).weightBits());
     }
     // The flat vector holds the new shared values; biases are untouched.
@@ -143,7 +165,8 @@ class CentroidFineTuningTest {
   @Test
   void anEmptySampleChangesNothing() {
     MultiLayerNetwork net = mlp();
-    Map<String, ModelCodec.WeightCoding> coding = new LinkedHashMap<>(ModelCodecTest.compress(net, 0.5, 3, 3));
+    Map<String, ModelCodec.WeightCoding> coding =
+        new LinkedHashMap<>(ModelCodecTest.compress(net, 0.5, 3, 3));
     Map<String, ModelCodec.WeightCoding> before = new LinkedHashMap<>(coding);
     float[] flat = NetParams.flat(net);
     float[] start = flat.clone();

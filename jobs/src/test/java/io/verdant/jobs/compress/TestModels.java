@@ -1,11 +1,11 @@
 package io.verdant.jobs.compress;
 
+import io.verdant.datasets.table.Manifest;
 import io.verdant.jobs.model.InputContract;
 import io.verdant.jobs.model.ModelFiles;
 import io.verdant.jobs.model.ModelInfo;
 import io.verdant.jobs.model.ModelStore;
 import io.verdant.jobs.model.TableData;
-import io.verdant.datasets.table.Manifest;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,36 +36,67 @@ public final class TestModels {
 
   /** LeNet-300-100: 784-300-100-10, ReLU, softmax. */
   public static MultiLayerNetwork lenet300100(long seed) {
-    MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(seed).weightInit(WeightInit.XAVIER)
-        .updater(new Nesterovs(0.01, 0.9)).list()
-        .layer(new DenseLayer.Builder().nIn(784).nOut(300).activation(Activation.RELU).build())
-        .layer(new DenseLayer.Builder().nIn(300).nOut(100).activation(Activation.RELU).build())
-        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(100).nOut(10).activation(Activation.SOFTMAX).build())
-        .build();
+    MultiLayerConfiguration conf =
+        new NeuralNetConfiguration.Builder()
+            .seed(seed)
+            .weightInit(WeightInit.XAVIER)
+            .updater(new Nesterovs(0.01, 0.9))
+            .list()
+            .layer(new DenseLayer.Builder().nIn(784).nOut(300).activation(Activation.RELU).build())
+            .layer(new DenseLayer.Builder().nIn(300).nOut(100).activation(Activation.RELU).build())
+            .layer(
+                new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                    .nIn(100)
+                    .nOut(10)
+                    .activation(Activation.SOFTMAX)
+                    .build())
+            .build();
     MultiLayerNetwork net = new MultiLayerNetwork(conf);
     net.init();
     return net;
   }
 
-  /** LeNet-5 (Caffe layout): conv5x5x20, maxpool, conv5x5x50, maxpool, dense 500, softmax 10, on flat 784 input. */
+  /**
+   * LeNet-5 (Caffe layout): conv5x5x20, maxpool, conv5x5x50, maxpool, dense 500, softmax 10, on
+   * flat 784 input.
+   */
   public static MultiLayerNetwork lenet5(long seed, int c1, int c2, int dense) {
-    MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(seed).weightInit(WeightInit.XAVIER)
-        .updater(new Nesterovs(0.01, 0.9)).list()
-        .layer(new ConvolutionLayer.Builder(5, 5).nOut(c1).activation(Activation.IDENTITY).build())
-        .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
-        .layer(new ConvolutionLayer.Builder(5, 5).nOut(c2).activation(Activation.IDENTITY).build())
-        .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
-        .layer(new DenseLayer.Builder().nOut(dense).activation(Activation.RELU).build())
-        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX).build())
-        .setInputType(InputType.convolutionalFlat(28, 28, 1))
-        .build();
+    MultiLayerConfiguration conf =
+        new NeuralNetConfiguration.Builder()
+            .seed(seed)
+            .weightInit(WeightInit.XAVIER)
+            .updater(new Nesterovs(0.01, 0.9))
+            .list()
+            .layer(
+                new ConvolutionLayer.Builder(5, 5).nOut(c1).activation(Activation.IDENTITY).build())
+            .layer(
+                new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                    .kernelSize(2, 2)
+                    .stride(2, 2)
+                    .build())
+            .layer(
+                new ConvolutionLayer.Builder(5, 5).nOut(c2).activation(Activation.IDENTITY).build())
+            .layer(
+                new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                    .kernelSize(2, 2)
+                    .stride(2, 2)
+                    .build())
+            .layer(new DenseLayer.Builder().nOut(dense).activation(Activation.RELU).build())
+            .layer(
+                new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                    .nOut(10)
+                    .activation(Activation.SOFTMAX)
+                    .build())
+            .setInputType(InputType.convolutionalFlat(28, 28, 1))
+            .build();
     MultiLayerNetwork net = new MultiLayerNetwork(conf);
     net.init();
     return net;
   }
 
   /** Every minibatch of a split, collected to the driver. */
-  public static List<DataSet> split(SparkSession spark, Manifest.Loaded table, String split, int batch) {
+  public static List<DataSet> split(
+      SparkSession spark, Manifest.Loaded table, String split, int batch) {
     return TableData.dataSets(TableData.batches(spark, table, split, batch)).collect();
   }
 
@@ -78,16 +109,31 @@ public final class TestModels {
   }
 
   /**
-   * Saves a network fitted outside the train job in the train job's layout (model.zip with updater, model.json
-   * through the model package's writer), for the compress benchmark. Tests train through {@code verdant train}.
+   * Saves a network fitted outside the train job in the train job's layout (model.zip with updater,
+   * model.json through the model package's writer), for the compress benchmark. Tests train through
+   * {@code verdant train}.
    */
-  public static void save(MultiLayerNetwork net, String architecture, Manifest.Loaded table, Path dir) throws IOException {
+  public static void save(
+      MultiLayerNetwork net, String architecture, Manifest.Loaded table, Path dir)
+      throws IOException {
     Files.createDirectories(dir);
     ModelSerializer.writeModel(net, new File(dir.toFile(), ModelFiles.MODEL_ZIP), true);
-    ModelInfo info = new ModelInfo(ModelInfo.CURRENT_SCHEMA_VERSION, "bench-" + architecture, java.time.Instant.now().toString(),
-        architecture, net.numParams(), InputContract.of(table.manifest()),
-        new ModelInfo.Dataset(table.tablePath(), table.manifest().dataset(), table.sha256(), 0, 0, 0), null, null, null, null, null,
-        null);
+    ModelInfo info =
+        new ModelInfo(
+            ModelInfo.CURRENT_SCHEMA_VERSION,
+            "bench-" + architecture,
+            java.time.Instant.now().toString(),
+            architecture,
+            net.numParams(),
+            InputContract.of(table.manifest()),
+            new ModelInfo.Dataset(
+                table.tablePath(), table.manifest().dataset(), table.sha256(), 0, 0, 0),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null);
     org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(dir.toUri());
     ModelStore.writeInfo(out.getFileSystem(new org.apache.hadoop.conf.Configuration()), out, info);
   }

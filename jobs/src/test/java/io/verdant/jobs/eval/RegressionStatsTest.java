@@ -25,9 +25,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * RMSE, MAE and R^2 from merged sufficient statistics against their closed form on the real wine data (label:
- * alcohol, features: the 12 other measurements), one pass or merged from chunks, and evaluated by Spark over
- * several partitions.
+ * RMSE, MAE and R^2 from merged sufficient statistics against their closed form on the real wine
+ * data (label: alcohol, features: the 12 other measurements), one pass or merged from chunks, and
+ * evaluated by Spark over several partitions.
  */
 class RegressionStatsTest {
   private static SparkSession spark;
@@ -52,7 +52,12 @@ class RegressionStatsTest {
     for (int k = 0; k < 12; k++) {
       final int col = k;
       double mean = Arrays.stream(features).mapToDouble(r -> r[col]).average().orElseThrow();
-      double std = Math.sqrt(Arrays.stream(features).mapToDouble(r -> (r[col] - mean) * (r[col] - mean)).average().orElseThrow());
+      double std =
+          Math.sqrt(
+              Arrays.stream(features)
+                  .mapToDouble(r -> (r[col] - mean) * (r[col] - mean))
+                  .average()
+                  .orElseThrow());
       for (float[] r : features) {
         r[k] = (float) ((r[k] - mean) / std);
       }
@@ -92,7 +97,8 @@ class RegressionStatsTest {
       p[i] = 13 + 0.5 * features[i][8];
     }
     double[] expected = closedForm(alcohol, p);
-    assertTrue(expected[2] > 0 && expected[2] < 1, "a predictor better than the mean: R^2 " + expected[2]);
+    assertTrue(
+        expected[2] > 0 && expected[2] < 1, "a predictor better than the mean: R^2 " + expected[2]);
     RegressionStats one = new RegressionStats();
     for (int i = 0; i < p.length; i++) {
       one.add(alcohol[i], p[i]);
@@ -125,10 +131,15 @@ class RegressionStatsTest {
   }
 
   @Test
-  void sparkEvaluationOverSeveralPartitionsGivesTheClosedForm(@TempDir Path tmp) throws IOException {
+  void sparkEvaluationOverSeveralPartitionsGivesTheClosedForm(@TempDir Path tmp)
+      throws IOException {
     Architectures.DataShape shape = new Architectures.DataShape(false, 12, List.of(12), 0);
-    MultiLayerNetwork net = new MultiLayerNetwork(Architectures.build("linear", shape,
-        new Architectures.Hyper(Architectures.UpdaterKind.nesterov, 0.01, 0.9, 0, 0, 7)));
+    MultiLayerNetwork net =
+        new MultiLayerNetwork(
+            Architectures.build(
+                "linear",
+                shape,
+                new Architectures.Hyper(Architectures.UpdaterKind.nesterov, 0.01, 0.9, 0, 0, 7)));
     net.init();
     // Untrained weights around the labels' mean: a poor but finite model.
     net.getLayer(0).setParam("b", Nd4j.valueArrayOf(new long[] {1, 1}, 13.0f));
@@ -153,14 +164,20 @@ class RegressionStatsTest {
       }
       Path f = tmp.resolve(String.format("mb-%03d.vmb", from / 8));
       try (OutputStream os = Files.newOutputStream(f)) {
-        MinibatchFile.write(os, Arrays.copyOfRange(x, from * 12, (from + rows) * 12), rows, 12, y, 1);
+        MinibatchFile.write(
+            os, Arrays.copyOfRange(x, from * 12, (from + rows) * 12), rows, 12, y, 1);
       }
       paths.add(f.toUri().toString());
     }
-    JavaRDD<String> rdd = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(paths, 4);
+    JavaRDD<String> rdd =
+        JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(paths, 4);
     assertEquals(4, rdd.getNumPartitions());
-    RegressionStats s = SparkEvaluation.evaluate(JavaSparkContext.fromSparkContext(spark.sparkContext()), net, rdd,
-        new RegressionStats());
+    RegressionStats s =
+        SparkEvaluation.evaluate(
+            JavaSparkContext.fromSparkContext(spark.sparkContext()),
+            net,
+            rdd,
+            new RegressionStats());
     assertEquals(n, s.count());
     // The labels went through float32 files: 1e-6 relative.
     assertMatches(expected, s, 1e-6);

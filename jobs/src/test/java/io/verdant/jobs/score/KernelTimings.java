@@ -18,22 +18,28 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
 
 /**
- * The timing harness that chose the compressed model's kernel (docs/score.md): one thread, the test rows of a feature
- * table through a compressed LeNet-300-100-shaped model, per kernel and batch size, after a warm-up. Kernels:
+ * The timing harness that chose the compressed model's kernel (docs/score.md): one thread, the test
+ * rows of a feature table through a compressed LeNet-300-100-shaped model, per kernel and batch
+ * size, after a warm-up. Kernels:
+ *
  * <ul>
- *   <li>{@code dl4j-dense}: the decoded dense network, DL4J's output (ND4J GEMM): the dense baseline;</li>
- *   <li>{@code csc-rows4}: {@link SparseMlp}: CSC per output, the batch feature-major as one array per feature, four
- *       kept weights of a column per pass over the batch (the chosen kernel);</li>
- *   <li>{@code csc-flat1}, {@code csc-flat4}: the same over one feature-major buffer (feature {@code i} at offset
- *       {@code i * batch}), one or four kept weights per pass;</li>
- *   <li>{@code csr-flat}: CSR per input over the feature-major buffer (inner loop over the batch, scattered outputs);</li>
- *   <li>{@code csr-scatter}: per row, CSR per input, skipping zero inputs (pixels, ReLU zeros), scalar scatter;</li>
- *   <li>{@code csc-gather}: per row, CSC per output, scalar gather of the inputs.</li>
+ *   <li>{@code dl4j-dense}: the decoded dense network, DL4J's output (ND4J GEMM): the dense
+ *       baseline;
+ *   <li>{@code csc-rows4}: {@link SparseMlp}: CSC per output, the batch feature-major as one array
+ *       per feature, four kept weights of a column per pass over the batch (the chosen kernel);
+ *   <li>{@code csc-flat1}, {@code csc-flat4}: the same over one feature-major buffer (feature
+ *       {@code i} at offset {@code i * batch}), one or four kept weights per pass;
+ *   <li>{@code csr-flat}: CSR per input over the feature-major buffer (inner loop over the batch,
+ *       scattered outputs);
+ *   <li>{@code csr-scatter}: per row, CSR per input, skipping zero inputs (pixels, ReLU zeros),
+ *       scalar scatter;
+ *   <li>{@code csc-gather}: per row, CSC per output, scalar gather of the inputs.
  * </ul>
- * Every kernel's predictions are compared with the dense network's. Times are the best of the rounds' thread CPU
- * times (ND4J runs on the calling thread with OMP_NUM_THREADS=1). Prints {@code <kernel> batch <b> <us> us/row
- * <rows/s> rows/s differing <n>}. Arguments: {@code <model.vdcm> <table dir> [batch sizes=64,256,1024] [rounds=5]}.
- * Timings are printed, never asserted.
+ *
+ * Every kernel's predictions are compared with the dense network's. Times are the best of the
+ * rounds' thread CPU times (ND4J runs on the calling thread with OMP_NUM_THREADS=1). Prints {@code
+ * <kernel> batch <b> <us> us/row <rows/s> rows/s differing <n>}. Arguments: {@code <model.vdcm>
+ * <table dir> [batch sizes=64,256,1024] [rounds=5]}. Timings are printed, never asserted.
  */
 public final class KernelTimings {
   private KernelTimings() {}
@@ -46,8 +52,10 @@ public final class KernelTimings {
   public static void main(String[] args) throws Exception {
     byte[] bytes = Files.readAllBytes(Paths.get(args[0]));
     String table = args[1];
-    int[] batches = java.util.Arrays.stream((args.length > 2 ? args[2] : "64,256,1024").split(",")).mapToInt(Integer::parseInt)
-        .toArray();
+    int[] batches =
+        java.util.Arrays.stream((args.length > 2 ? args[2] : "64,256,1024").split(","))
+            .mapToInt(Integer::parseInt)
+            .toArray();
     int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 5;
     ModelFile file = ModelFileReader.decode(bytes, args[0]).model();
     MultiLayerNetwork dense = ModelCodec.toNetwork(file, args[0]);
@@ -56,17 +64,47 @@ public final class KernelTimings {
     float[] x = testRows(table);
     int inputs = 784;
     int rows = x.length / inputs;
-    System.out.printf(Locale.ROOT, "# %d rows, %d weights kept of %d (%.1f%%), one thread%n", rows, sparse.multiplyAdds(),
-        dense.numParams(), 100.0 * sparse.multiplyAdds() / dense.numParams());
+    System.out.printf(
+        Locale.ROOT,
+        "# %d rows, %d weights kept of %d (%.1f%%), one thread%n",
+        rows,
+        sparse.multiplyAdds(),
+        dense.numParams(),
+        100.0 * sparse.multiplyAdds() / dense.numParams());
     for (int b : batches) {
-      int[] reference = argmax(run(new Dl4jModel(dense).newScorer(b)::forward, x, rows, inputs, b), 10);
-      time("dl4j-dense", new Dl4jModel(dense).newScorer(b)::forward, x, rows, inputs, b, rounds, reference);
+      int[] reference =
+          argmax(run(new Dl4jModel(dense).newScorer(b)::forward, x, rows, inputs, b), 10);
+      time(
+          "dl4j-dense",
+          new Dl4jModel(dense).newScorer(b)::forward,
+          x,
+          rows,
+          inputs,
+          b,
+          rounds,
+          reference);
       time("csc-rows4", sparse.newScorer(b)::forward, x, rows, inputs, b, rounds, reference);
       time("csc-flat1", cscFlat(layers, b, false), x, rows, inputs, b, rounds, reference);
       time("csc-flat4", cscFlat(layers, b, true), x, rows, inputs, b, rounds, reference);
       time("csr-flat", csrFlat(layers, b), x, rows, inputs, b, rounds, reference);
-      time("csr-scatter", (in, n) -> perRow(layers, in, n, true), x, rows, inputs, b, rounds, reference);
-      time("csc-gather", (in, n) -> perRow(layers, in, n, false), x, rows, inputs, b, rounds, reference);
+      time(
+          "csr-scatter",
+          (in, n) -> perRow(layers, in, n, true),
+          x,
+          rows,
+          inputs,
+          b,
+          rounds,
+          reference);
+      time(
+          "csc-gather",
+          (in, n) -> perRow(layers, in, n, false),
+          x,
+          rows,
+          inputs,
+          b,
+          rounds,
+          reference);
     }
   }
 
@@ -74,7 +112,12 @@ public final class KernelTimings {
     SparkConf conf = SparkSessions.defaults("kernel-timings").set("spark.master", "local[1]");
     SparkSession spark = SparkSessions.create(conf);
     try {
-      List<DataSet> sets = TestModels.split(spark, Manifest.read(table, spark.sparkContext().hadoopConfiguration()), "test", 1000);
+      List<DataSet> sets =
+          TestModels.split(
+              spark,
+              Manifest.read(table, spark.sparkContext().hadoopConfiguration()),
+              "test",
+              1000);
       List<float[]> parts = new ArrayList<>();
       for (DataSet d : sets) {
         parts.add(d.getFeatures().dup('c').data().asFloat());
@@ -106,11 +149,20 @@ public final class KernelTimings {
     return concat(outs);
   }
 
-  static void time(String name, Kernel k, float[] x, int rows, int inputs, int batch, int rounds, int[] reference) {
+  static void time(
+      String name,
+      Kernel k,
+      float[] x,
+      int rows,
+      int inputs,
+      int batch,
+      int rounds,
+      int[] reference) {
     int[] pred = argmax(run(k, x, rows, inputs, batch), 10);
     run(k, x, rows, inputs, batch);
     // The thread's CPU time, not wall time: the least disturbed by other load on a shared machine.
-    java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    java.lang.management.ThreadMXBean threads =
+        java.lang.management.ManagementFactory.getThreadMXBean();
     long best = Long.MAX_VALUE;
     for (int i = 0; i < rounds; i++) {
       long t0 = threads.getCurrentThreadCpuTime();
@@ -121,8 +173,14 @@ public final class KernelTimings {
     for (int i = 0; i < pred.length; i++) {
       differ += pred[i] != reference[i] ? 1 : 0;
     }
-    System.out.printf(Locale.ROOT, "%-12s batch %5d %8.2f us/row %,10.0f rows/s differing %d%n", name, batch, best / 1e3 / rows,
-        rows / (best / 1e9), differ);
+    System.out.printf(
+        Locale.ROOT,
+        "%-12s batch %5d %8.2f us/row %,10.0f rows/s differing %d%n",
+        name,
+        batch,
+        best / 1e3 / rows,
+        rows / (best / 1e9),
+        differ);
   }
 
   static int[] argmax(float[] y, int outputs) {
@@ -139,9 +197,21 @@ public final class KernelTimings {
     return p;
   }
 
-  /** One layer in both sparse orders: CSC (per output) and CSR (per input), with codebook indices. */
-  record Layer(int inputs, int outputs, int[] colStart, int[] rowIdx, byte[] colCode, int[] rowStart, int[] colIdx,
-      byte[] rowCode, float[] codebook, float[] bias, boolean relu) {}
+  /**
+   * One layer in both sparse orders: CSC (per output) and CSR (per input), with codebook indices.
+   */
+  record Layer(
+      int inputs,
+      int outputs,
+      int[] colStart,
+      int[] rowIdx,
+      byte[] colCode,
+      int[] rowStart,
+      int[] colIdx,
+      byte[] rowCode,
+      float[] codebook,
+      float[] bias,
+      boolean relu) {}
 
   static List<Layer> layers(ModelFile file) {
     List<Layer> out = new ArrayList<>();
@@ -157,15 +227,30 @@ public final class KernelTimings {
       int[] a = w.assignment();
       Sparse csc = Sparse.of(a, o, in, (j, i) -> i + j * in);
       Sparse csr = Sparse.of(a, in, o, (i, j) -> i + j * in);
-      out.add(new Layer(in, o, csc.start(), csc.index(), csc.code(), csr.start(), csr.index(), csr.code(), w.codebook(), bias,
-          find(file, (layer + 1) + "_W") != null));
+      out.add(
+          new Layer(
+              in,
+              o,
+              csc.start(),
+              csc.index(),
+              csc.code(),
+              csr.start(),
+              csr.index(),
+              csr.code(),
+              w.codebook(),
+              bias,
+              find(file, (layer + 1) + "_W") != null));
       layer++;
     }
   }
 
-  /** A compressed sparse form: per outer index (a column for CSC, a row for CSR), its kept inner indices and codes. */
+  /**
+   * A compressed sparse form: per outer index (a column for CSC, a row for CSR), its kept inner
+   * indices and codes.
+   */
   record Sparse(int[] start, int[] index, byte[] code) {
-    static Sparse of(int[] assignment, int outer, int inner, java.util.function.IntBinaryOperator position) {
+    static Sparse of(
+        int[] assignment, int outer, int inner, java.util.function.IntBinaryOperator position) {
       int[] start = new int[outer + 1];
       List<Integer> index = new ArrayList<>();
       List<Byte> code = new ArrayList<>();
@@ -192,7 +277,10 @@ public final class KernelTimings {
     return f.tensors().stream().filter(t -> t.name().equals(name)).findFirst().orElse(null);
   }
 
-  /** Row-major rows of 784 features into one feature-major buffer (feature {@code i} at {@code i * stride}). */
+  /**
+   * Row-major rows of 784 features into one feature-major buffer (feature {@code i} at {@code i *
+   * stride}).
+   */
   static void toFeatureMajor(float[] x, int n, float[] a, int stride) {
     for (int t = 0; t < n; t++) {
       for (int i = 0; i < 784; i++) {
@@ -212,12 +300,18 @@ public final class KernelTimings {
     return y;
   }
 
-  /** One layer's pass over a feature-major buffer: {@code next = relu?(cur x W + b)} for the batch's {@code n} rows. */
+  /**
+   * One layer's pass over a feature-major buffer: {@code next = relu?(cur x W + b)} for the batch's
+   * {@code n} rows.
+   */
   interface FlatLayer {
     void forward(Layer l, float[] cur, float[] next, int n, int stride);
   }
 
-  /** A kernel over one feature-major buffer (feature {@code i} of the batch at {@code i * stride}), layer by layer. */
+  /**
+   * A kernel over one feature-major buffer (feature {@code i} of the batch at {@code i * stride}),
+   * layer by layer.
+   */
   static Kernel flat(List<Layer> layers, int stride, FlatLayer step) {
     float[] a = new float[784 * stride];
     float[] b = new float[784 * stride];
@@ -240,61 +334,77 @@ public final class KernelTimings {
     };
   }
 
-  /** CSC over one feature-major buffer, one or four kept weights of a column per pass over the batch. */
+  /**
+   * CSC over one feature-major buffer, one or four kept weights of a column per pass over the
+   * batch.
+   */
   static Kernel cscFlat(List<Layer> layers, int stride, boolean four) {
-    return flat(layers, stride, (l, cur, next, n, st) -> {
-      int[] rows = l.rowIdx();
-      byte[] code = l.colCode();
-      float[] cb = l.codebook();
-      for (int j = 0; j < l.outputs(); j++) {
-        int o = j * st;
-        java.util.Arrays.fill(next, o, o + n, l.bias()[j]);
-        int k = l.colStart()[j];
-        int end = l.colStart()[j + 1];
-        for (; four && k + 3 < end; k += 4) {
-          int x0 = rows[k] * st;
-          int x1 = rows[k + 1] * st;
-          int x2 = rows[k + 2] * st;
-          int x3 = rows[k + 3] * st;
-          float w0 = cb[code[k] & 0xff];
-          float w1 = cb[code[k + 1] & 0xff];
-          float w2 = cb[code[k + 2] & 0xff];
-          float w3 = cb[code[k + 3] & 0xff];
-          for (int t = 0; t < n; t++) {
-            next[o + t] += cur[x0 + t] * w0 + cur[x1 + t] * w1 + cur[x2 + t] * w2 + cur[x3 + t] * w3;
+    return flat(
+        layers,
+        stride,
+        (l, cur, next, n, st) -> {
+          int[] rows = l.rowIdx();
+          byte[] code = l.colCode();
+          float[] cb = l.codebook();
+          for (int j = 0; j < l.outputs(); j++) {
+            int o = j * st;
+            java.util.Arrays.fill(next, o, o + n, l.bias()[j]);
+            int k = l.colStart()[j];
+            int end = l.colStart()[j + 1];
+            for (; four && k + 3 < end; k += 4) {
+              int x0 = rows[k] * st;
+              int x1 = rows[k + 1] * st;
+              int x2 = rows[k + 2] * st;
+              int x3 = rows[k + 3] * st;
+              float w0 = cb[code[k] & 0xff];
+              float w1 = cb[code[k + 1] & 0xff];
+              float w2 = cb[code[k + 2] & 0xff];
+              float w3 = cb[code[k + 3] & 0xff];
+              for (int t = 0; t < n; t++) {
+                next[o + t] +=
+                    cur[x0 + t] * w0 + cur[x1 + t] * w1 + cur[x2 + t] * w2 + cur[x3 + t] * w3;
+              }
+            }
+            for (; k < end; k++) {
+              int x0 = rows[k] * st;
+              float w0 = cb[code[k] & 0xff];
+              for (int t = 0; t < n; t++) {
+                next[o + t] += cur[x0 + t] * w0;
+              }
+            }
           }
-        }
-        for (; k < end; k++) {
-          int x0 = rows[k] * st;
-          float w0 = cb[code[k] & 0xff];
-          for (int t = 0; t < n; t++) {
-            next[o + t] += cur[x0 + t] * w0;
-          }
-        }
-      }
-    });
+        });
   }
 
-  /** CSR over one feature-major buffer: each input's kept weights add its batch row to their outputs' rows. */
+  /**
+   * CSR over one feature-major buffer: each input's kept weights add its batch row to their
+   * outputs' rows.
+   */
   static Kernel csrFlat(List<Layer> layers, int stride) {
-    return flat(layers, stride, (l, cur, next, n, st) -> {
-      for (int j = 0; j < l.outputs(); j++) {
-        java.util.Arrays.fill(next, j * st, j * st + n, l.bias()[j]);
-      }
-      for (int i = 0; i < l.inputs(); i++) {
-        int xi = i * st;
-        for (int k = l.rowStart()[i]; k < l.rowStart()[i + 1]; k++) {
-          float w = l.codebook()[l.rowCode()[k] & 0xff];
-          int o = l.colIdx()[k] * st;
-          for (int t = 0; t < n; t++) {
-            next[o + t] += cur[xi + t] * w;
+    return flat(
+        layers,
+        stride,
+        (l, cur, next, n, st) -> {
+          for (int j = 0; j < l.outputs(); j++) {
+            java.util.Arrays.fill(next, j * st, j * st + n, l.bias()[j]);
           }
-        }
-      }
-    });
+          for (int i = 0; i < l.inputs(); i++) {
+            int xi = i * st;
+            for (int k = l.rowStart()[i]; k < l.rowStart()[i + 1]; k++) {
+              float w = l.codebook()[l.rowCode()[k] & 0xff];
+              int o = l.colIdx()[k] * st;
+              for (int t = 0; t < n; t++) {
+                next[o + t] += cur[xi + t] * w;
+              }
+            }
+          }
+        });
   }
 
-  /** Row by row: CSR scatter skipping zero inputs, or CSC gather. Logits only (softmax does not change the argmax). */
+  /**
+   * Row by row: CSR scatter skipping zero inputs, or CSC gather. Logits only (softmax does not
+   * change the argmax).
+   */
   static float[] perRow(List<Layer> layers, float[] x, int n, boolean scatter) {
     float[] y = new float[n * 10];
     float[] cur = new float[784];

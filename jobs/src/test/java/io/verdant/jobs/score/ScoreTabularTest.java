@@ -29,15 +29,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Scoring raw tabular data (the real iris and wine data, CSV, Parquet and LibSVM) with models trained on their feature
- * tables: the same predictions as the tables' rows, key columns passed through, and bad input refused with one line
- * naming the input and the rule, exit 1 and nothing written.
+ * Scoring raw tabular data (the real iris and wine data, CSV, Parquet and LibSVM) with models
+ * trained on their feature tables: the same predictions as the tables' rows, key columns passed
+ * through, and bad input refused with one line naming the input and the rule, exit 1 and nothing
+ * written.
  */
 class ScoreTabularTest {
   private static final String SCORE = "verdant score";
   private static SparkSession spark;
-  @TempDir
-  static Path tmp;
+  @TempDir static Path tmp;
   private static Path irisTable;
   private static Path irisModel;
   private static Path wineModel;
@@ -51,11 +51,35 @@ class ScoreTabularTest {
   }
 
   private static Path train(Path table, String csv, String label, String arch) {
-    assertEquals(0, Verdant.run("ingest", "--format", "csv", "--train", data(csv).toString(), "--label-column", label, "--out",
-        table.toString(), "--no-ledger"));
+    assertEquals(
+        0,
+        Verdant.run(
+            "ingest",
+            "--format",
+            "csv",
+            "--train",
+            data(csv).toString(),
+            "--label-column",
+            label,
+            "--out",
+            table.toString(),
+            "--no-ledger"));
     Path model = tmp.resolve(table.getFileName() + "-model");
-    assertEquals(0, Verdant.run("train", "--data", table.toString(), "--out", model.toString(), "--model", arch, "--epochs", "8",
-        "--batch-size", "8", "--no-ledger"));
+    assertEquals(
+        0,
+        Verdant.run(
+            "train",
+            "--data",
+            table.toString(),
+            "--out",
+            model.toString(),
+            "--model",
+            arch,
+            "--epochs",
+            "8",
+            "--batch-size",
+            "8",
+            "--no-ledger"));
     return model;
   }
 
@@ -83,15 +107,20 @@ class ScoreTabularTest {
   /** key to (prediction, probability) of an output keyed by {@code key}. */
   private static Map<Object, Row> byKey(Path out, String key) {
     Map<Object, Row> m = new HashMap<>();
-    for (Row r : spark.read().parquet(out.toString()).select(key, "prediction", "probability").collectAsList()) {
+    for (Row r :
+        spark
+            .read()
+            .parquet(out.toString())
+            .select(key, "prediction", "probability")
+            .collectAsList()) {
       m.put(r.get(0), r);
     }
     return m;
   }
 
   /**
-   * The same predictions, probabilities within 1e-6: DL4J's matrix products may round differently with another batch
-   * composition (the inputs' partitions differ), not with other inputs.
+   * The same predictions, probabilities within 1e-6: DL4J's matrix products may round differently
+   * with another batch composition (the inputs' partitions differ), not with other inputs.
    */
   private static void assertSamePredictions(Row expected, Row actual, Object key) {
     assertEquals(expected.getInt(1), actual.getInt(1), "prediction of " + key);
@@ -104,23 +133,51 @@ class ScoreTabularTest {
 
   @Test
   void csvRowsScoreAsTheirTableRows() {
-    Manifest m = Manifest.read(irisTable.toString(), spark.sparkContext().hadoopConfiguration()).manifest();
+    Manifest m =
+        Manifest.read(irisTable.toString(), spark.sparkContext().hadoopConfiguration()).manifest();
     List<String> names = List.of("sepal_length", "sepal_width", "petal_length", "petal_width");
     assertEquals(names, m.featureNames());
-    assertEquals(names, ModelStore.readInfo(irisModel.toString(), spark.sparkContext().hadoopConfiguration()).input().featureNames());
-    Path raw = scored(tmp.resolve("iris-raw"), "--model", irisModel.toString(), "--format", "csv", "--input",
-        data("iris.csv").toString(), "--label-column", "species");
-    Path table = scored(tmp.resolve("iris-table"), "--model", irisModel.toString(), "--data", irisTable.toString());
+    assertEquals(
+        names,
+        ModelStore.readInfo(irisModel.toString(), spark.sparkContext().hadoopConfiguration())
+            .input()
+            .featureNames());
+    Path raw =
+        scored(
+            tmp.resolve("iris-raw"),
+            "--model",
+            irisModel.toString(),
+            "--format",
+            "csv",
+            "--input",
+            data("iris.csv").toString(),
+            "--label-column",
+            "species");
+    Path table =
+        scored(
+            tmp.resolve("iris-table"),
+            "--model",
+            irisModel.toString(),
+            "--data",
+            irisTable.toString());
     Map<Object, Row> a = byKey(raw, "row_id");
     Map<Object, Row> b = byKey(table, "row_id");
     assertEquals(150, a.size());
     a.forEach((k, r) -> assertSamePredictions(b.get(k), r, k));
-    for (Row r : spark.read().parquet(raw.toString()).select("prediction", "prediction_label").collectAsList()) {
+    for (Row r :
+        spark
+            .read()
+            .parquet(raw.toString())
+            .select("prediction", "prediction_label")
+            .collectAsList()) {
       assertEquals(m.classNames().get(r.getInt(0)), r.getString(1));
     }
     ScoreSummary s = ScoreSummary.read(raw.toString(), spark.sparkContext().hadoopConfiguration());
     assertEquals(150, s.metrics().labeled());
-    assertEquals(ScoreSummary.read(table.toString(), spark.sparkContext().hadoopConfiguration()).metrics().accuracy(),
+    assertEquals(
+        ScoreSummary.read(table.toString(), spark.sparkContext().hadoopConfiguration())
+            .metrics()
+            .accuracy(),
         s.metrics().accuracy());
   }
 
@@ -131,25 +188,63 @@ class ScoreTabularTest {
     List<Row> rows = new ArrayList<>();
     for (int i = 1; i < lines.size(); i++) {
       String[] f = lines.get(i).split(",");
-      rows.add(RowFactory.create("flower-" + (i - 1), Double.parseDouble(f[0]), Double.parseDouble(f[1]),
-          Double.parseDouble(f[2]), Double.parseDouble(f[3])));
+      rows.add(
+          RowFactory.create(
+              "flower-" + (i - 1),
+              Double.parseDouble(f[0]),
+              Double.parseDouble(f[1]),
+              Double.parseDouble(f[2]),
+              Double.parseDouble(f[3])));
     }
-    StructType schema = new StructType().add("id", DataTypes.StringType).add("sepal_length", DataTypes.DoubleType)
-        .add("sepal_width", DataTypes.DoubleType).add("petal_length", DataTypes.DoubleType).add("petal_width", DataTypes.DoubleType);
+    StructType schema =
+        new StructType()
+            .add("id", DataTypes.StringType)
+            .add("sepal_length", DataTypes.DoubleType)
+            .add("sepal_width", DataTypes.DoubleType)
+            .add("petal_length", DataTypes.DoubleType)
+            .add("petal_width", DataTypes.DoubleType);
     spark.createDataFrame(rows, schema).coalesce(2).write().parquet(parquet.toString());
-    Path keyed = scored(tmp.resolve("iris-keyed"), "--model", irisModel.toString(), "--format", "parquet", "--input",
-        parquet.toString(), "--key-column", "id");
-    Path csv = scored(tmp.resolve("iris-csv"), "--model", irisModel.toString(), "--format", "csv", "--input",
-        data("iris.csv").toString(), "--label-column", "species");
-    assertEquals("id:string", spark.read().parquet(keyed.toString()).schema().fields()[0].name() + ":"
-        + spark.read().parquet(keyed.toString()).schema().fields()[0].dataType().simpleString());
+    Path keyed =
+        scored(
+            tmp.resolve("iris-keyed"),
+            "--model",
+            irisModel.toString(),
+            "--format",
+            "parquet",
+            "--input",
+            parquet.toString(),
+            "--key-column",
+            "id");
+    Path csv =
+        scored(
+            tmp.resolve("iris-csv"),
+            "--model",
+            irisModel.toString(),
+            "--format",
+            "csv",
+            "--input",
+            data("iris.csv").toString(),
+            "--label-column",
+            "species");
+    assertEquals(
+        "id:string",
+        spark.read().parquet(keyed.toString()).schema().fields()[0].name()
+            + ":"
+            + spark
+                .read()
+                .parquet(keyed.toString())
+                .schema()
+                .fields()[0]
+                .dataType()
+                .simpleString());
     Map<Object, Row> a = byKey(keyed, "id");
     Map<Object, Row> b = byKey(csv, "row_id");
     assertEquals(150, a.size());
     for (long i = 0; i < 150; i++) {
       assertSamePredictions(b.get(i), a.get("flower-" + i), "flower-" + i);
     }
-    ScoreSummary s = ScoreSummary.read(keyed.toString(), spark.sparkContext().hadoopConfiguration());
+    ScoreSummary s =
+        ScoreSummary.read(keyed.toString(), spark.sparkContext().hadoopConfiguration());
     assertEquals("id", s.input().keyColumn());
     assertEquals(0, s.metrics().labeled());
     assertNull(s.metrics().accuracy());
@@ -157,15 +252,32 @@ class ScoreTabularTest {
 
   @Test
   void libsvmRowsScoreAsTheirCsvTwins() {
-    Path libsvm = scored(tmp.resolve("wine-libsvm"), "--model", wineModel.toString(), "--format", "libsvm", "--input",
-        data("wine.libsvm").toString());
-    Path csv = scored(tmp.resolve("wine-csv"), "--model", wineModel.toString(), "--format", "csv", "--input",
-        data("wine.csv").toString(), "--label-column", "class");
+    Path libsvm =
+        scored(
+            tmp.resolve("wine-libsvm"),
+            "--model",
+            wineModel.toString(),
+            "--format",
+            "libsvm",
+            "--input",
+            data("wine.libsvm").toString());
+    Path csv =
+        scored(
+            tmp.resolve("wine-csv"),
+            "--model",
+            wineModel.toString(),
+            "--format",
+            "csv",
+            "--input",
+            data("wine.csv").toString(),
+            "--label-column",
+            "class");
     Map<Object, Row> a = byKey(libsvm, "row_id");
     Map<Object, Row> b = byKey(csv, "row_id");
     assertEquals(178, a.size());
     a.forEach((k, r) -> assertSamePredictions(b.get(k), r, k));
-    ScoreSummary s = ScoreSummary.read(libsvm.toString(), spark.sparkContext().hadoopConfiguration());
+    ScoreSummary s =
+        ScoreSummary.read(libsvm.toString(), spark.sparkContext().hadoopConfiguration());
     assertEquals(178, s.metrics().labeled());
     assertTrue(s.metrics().accuracy() > 0.5, "accuracy " + s.metrics().accuracy());
   }
@@ -179,8 +291,14 @@ class ScoreTabularTest {
   @Test
   void wrongFeatureCountIsRefused() throws Exception {
     Path wine = data("wine.csv");
-    refused("--input " + wine + " has 14 features, the model takes 4", "--model", irisModel.toString(), "--format", "csv",
-        "--input", wine.toString());
+    refused(
+        "--input " + wine + " has 14 features, the model takes 4",
+        "--model",
+        irisModel.toString(),
+        "--format",
+        "csv",
+        "--input",
+        wine.toString());
   }
 
   @Test
@@ -192,16 +310,29 @@ class ScoreTabularTest {
       out.add(String.join(",", f[2], f[3], f[0], f[1], f[4]));
     }
     Files.write(shuffled, out);
-    refused("--input " + shuffled + ": the features must be the model's, in its order: expected sepal_length, sepal_width,"
-        + " petal_length, petal_width, found petal_length, petal_width, sepal_length, sepal_width", "--model",
-        irisModel.toString(), "--format", "csv", "--input", shuffled.toString(), "--label-column", "species");
+    refused(
+        "--input "
+            + shuffled
+            + ": the features must be the model's, in its order: expected sepal_length, sepal_width,"
+            + " petal_length, petal_width, found petal_length, petal_width, sepal_length, sepal_width",
+        "--model",
+        irisModel.toString(),
+        "--format",
+        "csv",
+        "--input",
+        shuffled.toString(),
+        "--label-column",
+        "species");
   }
 
   @Test
   void nonNumericNanAndEmptyInputsAreRefused() throws Exception {
-    String[] iris = {"--model", irisModel.toString(), "--format", "csv", "--label-column", "species", "--input"};
+    String[] iris = {
+      "--model", irisModel.toString(), "--format", "csv", "--label-column", "species", "--input"
+    };
     Path nan = LocalSpark.testData("tabular/bad/iris-nan.csv");
-    refused(nan + " line 6, column 2 (sepal_width): NaN or infinite value: \"NaN\"", with(iris, nan));
+    refused(
+        nan + " line 6, column 2 (sepal_width): NaN or infinite value: \"NaN\"", with(iris, nan));
     Path text = LocalSpark.testData("tabular/bad/iris-not-a-number.csv");
     refused(text + " line 6, column 3 (petal_length): not a number: \"1.4cm\"", with(iris, text));
     Path headerOnly = LocalSpark.testData("tabular/bad/iris-header-only.csv");
@@ -216,13 +347,24 @@ class ScoreTabularTest {
     List<String> lines = new ArrayList<>(Files.readAllLines(data("iris.csv")));
     lines.set(3, lines.get(3).replace("setosa", "rose"));
     Files.write(roses, lines);
-    refused(roses + ": label \"rose\" is not one of the model's classes (setosa, versicolor, virginica)", "--model",
-        irisModel.toString(), "--format", "csv", "--input", roses.toString(), "--label-column", "species");
+    refused(
+        roses
+            + ": label \"rose\" is not one of the model's classes (setosa, versicolor, virginica)",
+        "--model",
+        irisModel.toString(),
+        "--format",
+        "csv",
+        "--input",
+        roses.toString(),
+        "--label-column",
+        "species");
   }
 
   @Test
   void aModelFileFailingItsChecksumIsRefused() throws Exception {
-    ModelStore.Loaded m = ModelStore.load(irisModel.toString(), "--model", spark.sparkContext().hadoopConfiguration());
+    ModelStore.Loaded m =
+        ModelStore.load(
+            irisModel.toString(), "--model", spark.sparkContext().hadoopConfiguration());
     byte[] bytes = ModelFileWriter.encode(ModelCodec.toModelFile(m.net(), Map.of(), "{}")).bytes();
     bytes[bytes.length / 2] ^= 0x10;
     Path file = tmp.resolve("corrupt.vdcm");
@@ -230,23 +372,60 @@ class ScoreTabularTest {
     CRC32 crc = new CRC32();
     crc.update(bytes, 0, bytes.length - 4);
     long stored = java.nio.ByteBuffer.wrap(bytes, bytes.length - 4, 4).getInt() & 0xffffffffL;
-    refused(String.format("%s: header: file CRC32 mismatch (stored %08x, computed %08x): the file is corrupted", file, stored,
-        crc.getValue()), "--model", file.toString(), "--data", irisTable.toString());
+    refused(
+        String.format(
+            "%s: header: file CRC32 mismatch (stored %08x, computed %08x): the file is corrupted",
+            file, stored, crc.getValue()),
+        "--model",
+        file.toString(),
+        "--data",
+        irisTable.toString());
   }
 
   @Test
   void badOptionsAreRefusedBeforeSparkWork() throws Exception {
-    refused("Give either --data (a feature table) or --format with --input (raw data), not both or neither", "--model",
-        irisModel.toString(), "--data", irisTable.toString(), "--format", "csv", "--input", "x.csv");
-    refused("--model models:/iris@champion: model registry references are not available in this build; give a model"
-        + " directory, a .vdcm file or a compress output directory", "--model", "models:/iris@champion", "--data",
+    refused(
+        "Give either --data (a feature table) or --format with --input (raw data), not both or neither",
+        "--model",
+        irisModel.toString(),
+        "--data",
+        irisTable.toString(),
+        "--format",
+        "csv",
+        "--input",
+        "x.csv");
+    refused(
+        "--model models:/iris@champion: model registry references are not available in this build; give a model"
+            + " directory, a .vdcm file or a compress output directory",
+        "--model",
+        "models:/iris@champion",
+        "--data",
         irisTable.toString());
-    refused("--key-column and --label-column are for --format csv and parquet, cannot be used with --format libsvm", "--model",
-        irisModel.toString(), "--format", "libsvm", "--input", "x.libsvm", "--key-column", "id");
-    refused("--batch-size must be between 1 and 65536, cannot be: 0", "--model", irisModel.toString(), "--data",
-        irisTable.toString(), "--batch-size", "0");
+    refused(
+        "--key-column and --label-column are for --format csv and parquet, cannot be used with --format libsvm",
+        "--model",
+        irisModel.toString(),
+        "--format",
+        "libsvm",
+        "--input",
+        "x.libsvm",
+        "--key-column",
+        "id");
+    refused(
+        "--batch-size must be between 1 and 65536, cannot be: 0",
+        "--model",
+        irisModel.toString(),
+        "--data",
+        irisTable.toString(),
+        "--batch-size",
+        "0");
     Path missing = tmp.resolve("no-such-model");
-    refused("--model " + missing + " does not exist", "--model", missing.toString(), "--data", irisTable.toString());
+    refused(
+        "--model " + missing + " does not exist",
+        "--model",
+        missing.toString(),
+        "--data",
+        irisTable.toString());
   }
 
   private static String[] with(String[] args, Path input) {

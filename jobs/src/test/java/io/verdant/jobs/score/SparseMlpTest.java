@@ -27,24 +27,40 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
- * The compressed model's own forward pass against DL4J's on the same decoded weights: a pruned, weight-shared MLP
- * scored from its model file's sparse form, and a convolutional network, which falls back to DL4J.
+ * The compressed model's own forward pass against DL4J's on the same decoded weights: a pruned,
+ * weight-shared MLP scored from its model file's sparse form, and a convolutional network, which
+ * falls back to DL4J.
  */
 class SparseMlpTest {
-  /** 20-16-12-3 with ReLU, tanh and softmax: every weight pruned to 30% and shared among 15 values plus zero. */
+  /**
+   * 20-16-12-3 with ReLU, tanh and softmax: every weight pruned to 30% and shared among 15 values
+   * plus zero.
+   */
   private static MultiLayerNetwork sharedMlp(long seed) {
-    MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(seed).dataType(DataType.FLOAT)
-        .weightInit(WeightInit.XAVIER).list()
-        .layer(new DenseLayer.Builder().nIn(20).nOut(16).activation(Activation.RELU).build())
-        .layer(new DenseLayer.Builder().nIn(16).nOut(12).activation(Activation.TANH).build())
-        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(12).nOut(3).activation(Activation.SOFTMAX).build())
-        .build();
+    MultiLayerConfiguration conf =
+        new NeuralNetConfiguration.Builder()
+            .seed(seed)
+            .dataType(DataType.FLOAT)
+            .weightInit(WeightInit.XAVIER)
+            .list()
+            .layer(new DenseLayer.Builder().nIn(20).nOut(16).activation(Activation.RELU).build())
+            .layer(new DenseLayer.Builder().nIn(16).nOut(12).activation(Activation.TANH).build())
+            .layer(
+                new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                    .nIn(12)
+                    .nOut(3)
+                    .activation(Activation.SOFTMAX)
+                    .build())
+            .build();
     MultiLayerNetwork net = new MultiLayerNetwork(conf);
     net.init();
     return net;
   }
 
-  /** Quantizes every weight array of {@code net} in place and returns the codings the model file stores. */
+  /**
+   * Quantizes every weight array of {@code net} in place and returns the codings the model file
+   * stores.
+   */
   private static Map<String, ModelCodec.WeightCoding> share(MultiLayerNetwork net) {
     float[] flat = NetParams.flat(net);
     Map<String, ModelCodec.WeightCoding> coding = new HashMap<>();
@@ -64,7 +80,8 @@ class SparseMlpTest {
         assignment[i] = Math.abs(w) < 0.7f * max ? 0 : nearest(codebook, w);
         flat[p.offset() + i] = codebook[assignment[i]];
       }
-      coding.put(p.key(), new ModelCodec.WeightCoding(new SharedWeights(codebook, assignment), 4, 0));
+      coding.put(
+          p.key(), new ModelCodec.WeightCoding(new SharedWeights(codebook, assignment), 4, 0));
     }
     NetParams.set(net, flat);
     return coding;
@@ -104,7 +121,8 @@ class SparseMlpTest {
     assertEquals(3, m.outputs());
     int n = 37;
     float[] x = rows(n, 20, 5);
-    float[] expected = net.output(Nd4j.create(x, new long[] {n, 20}, 'c'), false).dup('c').data().asFloat();
+    float[] expected =
+        net.output(Nd4j.create(x, new long[] {n, 20}, 'c'), false).dup('c').data().asFloat();
     // A batch buffer larger than the rows, as the last batch of a partition has.
     float[] buffer = java.util.Arrays.copyOf(x, 64 * 20);
     float[] actual = m.newScorer(64).forward(buffer, n);
@@ -114,7 +132,8 @@ class SparseMlpTest {
     }
     assertArrayEquals(KernelTimings.argmax(expected, 3), KernelTimings.argmax(actual, 3));
     // Kept weights only: 30% of 20*16 + 16*12 + 12*3 = 548 at most.
-    SparseMlp sparse = SparseMlp.of(io.verdant.common.modelfile.ModelFileReader.decode(bytes, "x").model());
+    SparseMlp sparse =
+        SparseMlp.of(io.verdant.common.modelfile.ModelFileReader.decode(bytes, "x").model());
     assertNotNull(sparse);
     long all = 20 * 16 + 16 * 12 + 12 * 3;
     long kept = sparse.multiplyAdds();
@@ -125,13 +144,16 @@ class SparseMlpTest {
   void convolutionalNetworkIsScoredByDl4j() {
     MultiLayerNetwork net = TestModels.lenet5(7, 4, 8, 32);
     byte[] bytes = encode(net, Map.of());
-    assertNull(SparseMlp.of(io.verdant.common.modelfile.ModelFileReader.decode(bytes, "x").model()));
+    assertNull(
+        SparseMlp.of(io.verdant.common.modelfile.ModelFileReader.decode(bytes, "x").model()));
     CompiledModel m = CompiledModel.decode(bytes, true, "lenet5.vdcm");
     assertEquals("dl4j", m.engine());
     assertEquals(784, m.inputs());
     float[] x = rows(5, 784, 9);
-    float[] expected = net.output(Nd4j.create(x, new long[] {5, 784}, 'c'), false).dup('c').data().asFloat();
-    assertArrayEquals(expected, m.newScorer(8).forward(java.util.Arrays.copyOf(x, 8 * 784), 5), 1e-6f);
+    float[] expected =
+        net.output(Nd4j.create(x, new long[] {5, 784}, 'c'), false).dup('c').data().asFloat();
+    assertArrayEquals(
+        expected, m.newScorer(8).forward(java.util.Arrays.copyOf(x, 8 * 784), 5), 1e-6f);
   }
 
   @Test

@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The energy-budget projection: energy so far plus this run's mean per epoch for each epoch left. */
+/**
+ * The energy-budget projection: energy so far plus this run's mean per epoch for each epoch left.
+ */
 class EnergyBudgetTest {
   @Test
   void projectsFromTheMeanOfThisRunsEpochs() {
-    // 0.5 Wh before the first epoch, then 1 Wh per epoch: after epoch 2 of 10, 2.5 Wh used, 10.5 Wh projected.
+    // 0.5 Wh before the first epoch, then 1 Wh per epoch: after epoch 2 of 10, 2.5 Wh used, 10.5 Wh
+    // projected.
     EnergyBudget b = new EnergyBudget(20, 10, 0.5, 1);
     EnergyBudget.Projection p = b.project(2, 2.5);
     assertEquals(1.0, p.perEpochWh(), 1e-12);
@@ -22,8 +25,10 @@ class EnergyBudgetTest {
   void stopsWhenTheProjectionPassesTheBudgetAndNamesTheFigures() {
     EnergyBudget b = new EnergyBudget(8, 10, 0.5, 1);
     Optional<String> stop = b.check(2, 2.5, 1);
-    assertEquals("energy budget: 10.5000 Wh projected for 10 epochs (2.5000 Wh used after epoch 2, 1.0000 Wh per epoch) exceeds"
-        + " --energy-budget-wh 8.0; stopped after epoch 2, keeping the best model (epoch 1)", stop.orElseThrow());
+    assertEquals(
+        "energy budget: 10.5000 Wh projected for 10 epochs (2.5000 Wh used after epoch 2, 1.0000 Wh per epoch) exceeds"
+            + " --energy-budget-wh 8.0; stopped after epoch 2, keeping the best model (epoch 1)",
+        stop.orElseThrow());
   }
 
   @Test

@@ -71,8 +71,10 @@ class SparkTrainerTest {
 
   static MultiLayerNetwork net(Architectures.UpdaterKind updater, double lr) {
     Architectures.DataShape shape = new Architectures.DataShape(true, 20, List.of(20), 3);
-    MultiLayerNetwork n = new MultiLayerNetwork(Architectures.build("mlp:20-16-3", shape,
-        new Architectures.Hyper(updater, lr, 0.9, 0, 0, 7)));
+    MultiLayerNetwork n =
+        new MultiLayerNetwork(
+            Architectures.build(
+                "mlp:20-16-3", shape, new Architectures.Hyper(updater, lr, 0.9, 0, 0, 7)));
     n.init();
     return n;
   }
@@ -83,7 +85,8 @@ class SparkTrainerTest {
     MultiLayerNetwork single = net(Architectures.UpdaterKind.nesterov, 0.05);
     MultiLayerNetwork distributed = single.clone();
     assertEquals(single.params(), distributed.params());
-    SparkTrainer trainer = new SparkTrainer(sc, distributed, new SparkTrainer.Settings(1, 16, 1, 0, false), List.of());
+    SparkTrainer trainer =
+        new SparkTrainer(sc, distributed, new SparkTrainer.Settings(1, 16, 1, 0, false), List.of());
     for (int epoch = 1; epoch <= 2; epoch++) {
       List<String> order = SparkTrainer.epochOrder(paths, 42, epoch);
       trainer.fitEpoch(order);
@@ -93,11 +96,22 @@ class SparkTrainerTest {
     }
     INDArray a = single.params();
     INDArray b = trainer.network().params();
-    assertNotEquals(net(Architectures.UpdaterKind.nesterov, 0.05).params(), b, "training changed the parameters");
+    assertNotEquals(
+        net(Architectures.UpdaterKind.nesterov, 0.05).params(),
+        b,
+        "training changed the parameters");
     double maxDiff = a.sub(b).amaxNumber().doubleValue();
-    assertTrue(maxDiff < 1e-5, "Spark (1 worker, averaging every minibatch) and single-JVM parameters differ by " + maxDiff);
-    double updaterDiff = single.getUpdater().getStateViewArray().sub(trainer.network().getUpdater().getStateViewArray())
-        .amaxNumber().doubleValue();
+    assertTrue(
+        maxDiff < 1e-5,
+        "Spark (1 worker, averaging every minibatch) and single-JVM parameters differ by "
+            + maxDiff);
+    double updaterDiff =
+        single
+            .getUpdater()
+            .getStateViewArray()
+            .sub(trainer.network().getUpdater().getStateViewArray())
+            .amaxNumber()
+            .doubleValue();
     assertTrue(updaterDiff < 1e-5, "updater states differ by " + updaterDiff);
   }
 
@@ -118,7 +132,8 @@ class SparkTrainerTest {
   void twoWorkersLearnAndDistributedEvaluationMatchesLocal(@TempDir Path tmp) throws Exception {
     List<String> paths = minibatches(tmp, 40, 16, 2);
     MultiLayerNetwork n = net(Architectures.UpdaterKind.nesterov, 0.05);
-    SparkTrainer trainer = new SparkTrainer(sc, n, new SparkTrainer.Settings(2, 16, 5, 1, false), List.of());
+    SparkTrainer trainer =
+        new SparkTrainer(sc, n, new SparkTrainer.Settings(2, 16, 5, 1, false), List.of());
     SparkTrainer.EpochResult first = trainer.fitEpoch(SparkTrainer.epochOrder(paths, 3, 1));
     SparkTrainer.EpochResult second = null;
     for (int e = 2; e <= 4; e++) {
