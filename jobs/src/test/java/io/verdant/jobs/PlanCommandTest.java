@@ -588,8 +588,8 @@ class PlanCommandTest {
         notAJob
             .err()
             .startsWith(
-                "verdant plan: JOB must be one of Verdant's Spark jobs (ingest, train, compress,"
-                    + " evaluate), cannot be: ledger"),
+                "verdant plan: JOB must be one of Verdant's Spark jobs (ingest, report, train,"
+                    + " compress, evaluate, score), cannot be: ledger"),
         notAJob.err());
     CliRun badJobOption =
         CliRun.of(

@@ -96,6 +96,11 @@ class ReadmeQuickstartIT {
             "run quickstart-ingest-mnist",
             "run quickstart-train-lenet-300-100-e2",
             "run quickstart-compress-lenet-300-100-e2",
+            "== verdant score",
+            "Predictions: ",
+            "J per 1,000 predictions",
+            "run quickstart-score-dense",
+            "run quickstart-score-compressed",
             "cpu=tdp-model")) {
       assertTrue(
           log.contains(expected),

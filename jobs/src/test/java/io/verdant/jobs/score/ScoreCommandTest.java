@@ -77,7 +77,8 @@ class ScoreCommandTest {
             "2",
             "--run-id",
             "train-for-score",
-            "--no-ledger"));
+            "--no-ledger",
+            "--no-register"));
     compressed = tmp.resolve("lenet-compressed");
     assertEquals(
         0,
@@ -98,7 +99,8 @@ class ScoreCommandTest {
             "100",
             "--run-id",
             "compress-for-score",
-            "--no-ledger"));
+            "--no-ledger",
+            "--no-register"));
     decoded = tmp.resolve("lenet-decoded");
     assertEquals(
         0,

@@ -394,11 +394,13 @@ class ScoreTabularTest {
         "csv",
         "--input",
         "x.csv");
+    Path registry = tmp.resolve("empty-registry");
     refused(
-        "--model models:/iris@champion: model registry references are not available in this build; give a model"
-            + " directory, a .vdcm file or a compress output directory",
+        "--model models:/iris@champion: model iris is not in the registry at file:" + registry,
         "--model",
         "models:/iris@champion",
+        "--registry",
+        registry.toString(),
         "--data",
         irisTable.toString());
     refused(
