@@ -1,4 +1,4 @@
-"""Verdant on Airflow: ingest -> plan_train -> train -> compress -> evaluate -> report, one spark-submit per job.
+"""Verdant on Airflow: ingest -> plan_train -> train -> compress -> evaluate -> score -> report, one spark-submit per job.
 
 Each task is a SparkSubmitOperator that submits Verdant's application jar
 (target/verdant-<version>-spark3.5.jar, main class io.verdant.jobs.Verdant) with one of the
@@ -83,6 +83,9 @@ TABLE = "{{ params.work_dir }}/tables/{{ params.dataset }}/ds={{ ds }}"
 MODEL = "{{ params.work_dir }}/models/{{ params.model }}/ds={{ ds }}"
 COMPRESSED = "{{ params.work_dir }}/compressed/{{ params.model }}/ds={{ ds }}"
 REPORT = "{{ params.work_dir }}/reports/{{ params.model }}/ds={{ ds }}"
+SCORES = "{{ params.work_dir }}/scores/{{ params.model }}/ds={{ ds }}"
+# The registered name of the model (docs/models.md); compress moves the alias "champion" to its output.
+MODEL_NAME = "{{ params.dataset }}-{{ params.model }}"
 
 # The Verdant command line of each task (application_args; rendered by Airflow's templating).
 JOBS = {
@@ -97,11 +100,13 @@ JOBS = {
         "train", "--data", TABLE, "--model", "{{ params.model }}",
         "--out", MODEL, "--overwrite", "--resume",
         "--pause-above", "{{ params.pause_above }}", "--signals", "{{ params.signals }}", "--zone", "{{ params.zone }}",
+        "--model-name", MODEL_NAME,
         "--run-id", "{{ verdant_run_id(run_id, 'train') }}",
     ],
     "compress": [
         "compress", "--model", MODEL, "--data", TABLE,
         "--out", COMPRESSED, "--overwrite",
+        "--model-name", MODEL_NAME, "--model-alias", "champion",
         "--run-id", "{{ verdant_run_id(run_id, 'compress') }}",
     ],
     # The compressed file scored on the test split: what would ship, checked after decoding.
@@ -109,12 +114,20 @@ JOBS = {
         "evaluate", "--model", COMPRESSED + "/model.vdcm", "--data", TABLE, "--split", "test",
         "--run-id", "{{ verdant_run_id(run_id, 'evaluate') }}",
     ],
-    # The static HTML report of this DAG run's four runs (docs/report.md): index.html, its charts and charts.json,
+    # The date's rows scored by the registry's champion (the compressed model): predictions as Parquet, and
+    # the cost of 1,000 predictions in the ledger (docs/score.md).
+    "score": [
+        "score", "--model", "models:/" + MODEL_NAME + "@champion", "--data", TABLE, "--split", "test",
+        "--out", SCORES, "--overwrite",
+        "--run-id", "{{ verdant_run_id(run_id, 'score') }}",
+    ],
+    # The static HTML report of this DAG run's five runs (docs/report.md): index.html, its charts and charts.json,
     # read from the ledger and the model and compression files those runs wrote (its Spark session runs no tasks).
     "report": [
         "report",
         "--run", "{{ verdant_run_id(run_id, 'ingest') }}", "{{ verdant_run_id(run_id, 'train') }}",
         "{{ verdant_run_id(run_id, 'compress') }}", "{{ verdant_run_id(run_id, 'evaluate') }}",
+        "{{ verdant_run_id(run_id, 'score') }}",
         "--out", REPORT, "--overwrite",
         "--run-id", "{{ verdant_run_id(run_id, 'report') }}",
     ],
@@ -144,7 +157,7 @@ default_args = {
 
 with DAG(
     dag_id="verdant_pipeline",
-    description="Verdant: ingest, train, compress and evaluate on Spark, with energy and carbon per job, and their report",
+    description="Verdant: ingest, train, compress, evaluate and score on Spark, with energy and carbon per job, and their report",
     schedule="@daily",
     start_date=datetime(2026, 1, 1, tzinfo=timezone.utc),
     catchup=False,

@@ -101,7 +101,8 @@ class AirflowDagTest {
           "partition by logical date: " + args);
       assertTrue(args.contains("--run-id"), args.toString());
     }
-    assertEquals(List.of("ingest", "plan_train", "train", "compress", "evaluate", "report"), ids);
+    assertEquals(
+        List.of("ingest", "plan_train", "train", "compress", "evaluate", "score", "report"), ids);
     // The report covers exactly the run ids the jobs of this DAG run were given.
     List<String> jobRunIds = new ArrayList<>();
     List<String> reportArgs = null;
