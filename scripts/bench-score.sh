@@ -5,8 +5,10 @@
 #   verdant-compressed  verdant score with the compressed model (sparse layers over the codebooks)
 #   dl4j-spark          SparkDl4jMultiLayer.feedForwardWithKey with the same dense network
 #   mllib               MultilayerPerceptronClassificationModel.transform with the same layer sizes (784-300-100-10)
-# Every contender scores a 20,000-row table to warm up before any is measured. Prints rows/s, CPU-seconds and J per 1,000 predictions
-# (the ledger's meter, one recorded run per contender), then the targets (docs/benchmarks.md, section "Score"):
+# Every contender scores a 20,000-row table to warm up before any is measured; then the two Verdant contenders are
+# measured REPS times (default 3), alternating, and the others once. Prints every run's rows/s, CPU-seconds and J per
+# 1,000 predictions (the ledger's meter: one recorded run each), the medians, then the targets (docs/benchmarks.md,
+# section "Score"):
 # compressed >= 2x the dense throughput and <= half its J per 1,000; Verdant dense >= DL4J's throughput; both
 # Verdant contenders faster than MLlib. Exits 1 when a target is missed or a contender fails.
 #
@@ -33,7 +35,7 @@ set +e
 # One ND4J thread per Spark task slot, as submit/verdant sets it.
 OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}" java "${jvm_flags[@]}" ${BENCH_JAVA_OPTS:-} -Xmx8g "${blas_flag[@]}" \
   "-Dorg.bytedeco.javacpp.cachedir=$cache_dir/javacpp" -Dspark.ui.enabled=false -cp "$bench_classpath" \
-  io.verdant.jobs.bench.ScoreBenchmark "$table" "$dense" "$compressed" "$rows" "$work" 2>"$work/bench.log" | tee "$work/result.txt"
+  io.verdant.jobs.bench.ScoreBenchmark "$table" "$dense" "$compressed" "$rows" "$work" "${REPS:-3}" 2>"$work/bench.log" | tee "$work/result.txt"
 status=${PIPESTATUS[0]}
 set -e
 if [[ $status -ne 0 ]] && ! grep -q '^target ' "$work/result.txt"; then

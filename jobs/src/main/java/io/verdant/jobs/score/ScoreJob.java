@@ -81,8 +81,10 @@ public final class ScoreJob {
         run.phase(
             "score",
             () -> Scoring.write(run.spark(), model, rows, dir, settings.batchSize(), constants));
-    if (stats.predictions == 0) {
-      throw VerdantException.of("empty input: %s has no rows to score", rows.description());
+    if (stats.predictions != rows.rows()) {
+      throw VerdantException.of(
+          "%s: %d rows were scored, but it had %d when it was checked (did it change?)",
+          rows.description(), stats.predictions, rows.rows());
     }
     ScoreSummary summary = summary(model, rows, stats, scoredAt);
     record(summary);

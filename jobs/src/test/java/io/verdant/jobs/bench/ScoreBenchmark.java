@@ -51,12 +51,14 @@ import scala.Tuple2;
  * compressed model, DL4J's own Spark scoring ({@code SparkDl4jMultiLayer.feedForwardWithKey}) of
  * the same dense network, and Spark MLlib's {@code
  * MultilayerPerceptronClassificationModel.transform} with the same layer sizes. Each contender runs
- * once on a small table to warm up, all before the first is measured on the full table; its wall
- * time, the process's CPU-seconds and the ledger's energy of its run are printed as {@code result
- * <contender> <rows> <wall s> <rows/s> <cpu s> <J per 1,000>}, then the targets. Exit status 1 when
- * a target is missed.
+ * once on a small table to warm up, all before the first is measured on the full table; Verdant's
+ * two contenders are then measured {@code reps} times, alternating, the others once. Each run's
+ * wall time, the process's CPU-seconds and the ledger's energy of its run are printed as {@code run
+ * <contender> <rows> <wall s> <rows/s> <cpu s> <J per 1,000>}, then one {@code result} line per
+ * contender (the medians) and the targets. Exit status 1 when a target is missed.
  *
- * <p>Arguments: {@code <table dir> <dense model dir> <compressed model> <rows> <work dir>}.
+ * <p>Arguments: {@code <table dir> <dense model dir> <compressed model> <rows> <work dir>
+ * [reps=3]}.
  */
 public final class ScoreBenchmark {
   static final int BATCH = 256;
@@ -89,50 +91,84 @@ public final class ScoreBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
-    String table = args[0];
-    String dense = args[1];
-    String compressed = args[2];
-    long rows = Long.parseLong(args[3]);
-    String work = args[4];
+    int reps = args.length > 5 ? Integer.parseInt(args[5]) : 3;
     SparkConf conf = SparkSessions.defaults("verdant-bench-score").set("spark.master", "local[2]");
     conf.setIfMissing("spark.ui.enabled", "false");
     VerdantPlugin.enable(conf);
     SparkSession spark = SparkSessions.create(conf);
-    int status;
+    boolean ok;
     try {
-      ScoreBenchmark b = new ScoreBenchmark(spark, work + "/ledger", work);
-      Manifest.Loaded source = Manifest.read(table, spark.sparkContext().hadoopConfiguration());
-      String small = b.repeatedTable(source, WARM_UP_ROWS);
-      String full = b.repeatedTable(source, rows);
-      Map<String, Contender> contenders = new LinkedHashMap<>();
-      contenders.put("verdant-dense", b.verdant(dense));
-      contenders.put("verdant-compressed", b.verdant(compressed));
-      contenders.put("dl4j-spark", b.dl4j(dense));
-      contenders.put("mllib", b.mllib(source));
-      // Every contender warms up before any is measured, so that none pays for the JIT work of the
-      // code they share.
-      for (Map.Entry<String, Contender> c : contenders.entrySet()) {
-        b.measure(c.getKey() + "-warmup", c.getValue(), small);
-      }
-      List<Figures> results = new ArrayList<>();
-      for (Map.Entry<String, Contender> c : contenders.entrySet()) {
-        Figures f = b.measure(c.getKey(), c.getValue(), full);
-        System.out.printf(
-            Locale.ROOT,
-            "result %-18s %,10d rows %8.2f s %,10.0f rows/s %8.2f cpu-s %10.4f J/1000%n",
-            f.name(),
-            f.rows(),
-            f.wallS(),
-            f.rowsPerS(),
-            f.cpuS(),
-            f.joulesPer1000());
-        results.add(f);
-      }
-      status = targets(results) ? 0 : 1;
+      ok =
+          new ScoreBenchmark(spark, args[4] + "/ledger", args[4])
+              .run(args[0], args[1], args[2], Long.parseLong(args[3]), reps);
     } finally {
       spark.stop();
     }
-    System.exit(status);
+    System.exit(ok ? 0 : 1);
+  }
+
+  /**
+   * Warms every contender up, then measures Verdant's two contenders {@code reps} times each,
+   * alternating, and the others once; prints every run, the medians and the targets. True when
+   * every target holds.
+   */
+  boolean run(String table, String dense, String compressed, long rows, int reps) throws Exception {
+    Manifest.Loaded source = Manifest.read(table, spark.sparkContext().hadoopConfiguration());
+    String small = repeatedTable(source, WARM_UP_ROWS);
+    String full = repeatedTable(source, rows);
+    Map<String, Contender> contenders = new LinkedHashMap<>();
+    contenders.put("verdant-dense", verdant(dense));
+    contenders.put("verdant-compressed", verdant(compressed));
+    contenders.put("dl4j-spark", dl4j(dense));
+    contenders.put("mllib", mllib(source));
+    // Every contender warms up before any is measured, so that none pays for the JIT work of the
+    // code they share.
+    for (Map.Entry<String, Contender> c : contenders.entrySet()) {
+      measure(c.getKey() + "-warmup", c.getValue(), small);
+    }
+    Map<String, List<Figures>> runs = new LinkedHashMap<>();
+    contenders.forEach((name, c) -> runs.put(name, new ArrayList<>()));
+    for (int r = 0; r < reps; r++) {
+      for (String name : List.of("verdant-dense", "verdant-compressed")) {
+        runs.get(name).add(print("run", measure(name, contenders.get(name), full)));
+      }
+    }
+    for (String name : List.of("dl4j-spark", "mllib")) {
+      runs.get(name).add(print("run", measure(name, contenders.get(name), full)));
+    }
+    List<Figures> medians = new ArrayList<>();
+    runs.forEach((name, list) -> medians.add(print("result", median(list))));
+    return targets(medians);
+  }
+
+  private static Figures print(String what, Figures f) {
+    System.out.printf(
+        Locale.ROOT,
+        "%-6s %-18s %,10d rows %8.2f s %,10.0f rows/s %8.2f cpu-s %10.4f J/1000%n",
+        what,
+        f.name(),
+        f.rows(),
+        f.wallS(),
+        f.rowsPerS(),
+        f.cpuS(),
+        f.joulesPer1000());
+    return f;
+  }
+
+  /** The median of each figure over a contender's runs. */
+  static Figures median(List<Figures> runs) {
+    return new Figures(
+        runs.get(0).name(),
+        runs.get(0).rows(),
+        median(runs, Figures::wallS),
+        median(runs, Figures::cpuS),
+        median(runs, Figures::energyJ));
+  }
+
+  private static double median(
+      List<Figures> runs, java.util.function.ToDoubleFunction<Figures> figure) {
+    double[] v = runs.stream().mapToDouble(figure).sorted().toArray();
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 
   /** Checks and prints the targets; true when all hold. */
