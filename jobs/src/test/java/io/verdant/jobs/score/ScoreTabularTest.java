@@ -285,22 +285,62 @@ class ScoreTabularTest {
   @Test
   void regressionPredictsValuesAndScoresThemWithSufficientStatistics() throws Exception {
     Path table = tmp.resolve("wine-values");
-    assertEquals(0, Verdant.run("ingest", "--format", "csv", "--train", data("wine.csv").toString(), "--label-column", "class",
-        "--task", "regression", "--out", table.toString(), "--no-ledger"));
+    assertEquals(
+        0,
+        Verdant.run(
+            "ingest",
+            "--format",
+            "csv",
+            "--train",
+            data("wine.csv").toString(),
+            "--label-column",
+            "class",
+            "--task",
+            "regression",
+            "--out",
+            table.toString(),
+            "--no-ledger"));
     Path model = tmp.resolve("wine-values-model");
-    assertEquals(0, Verdant.run("train", "--data", table.toString(), "--out", model.toString(), "--model", "linear", "--epochs",
-        "4", "--batch-size", "8", "--learning-rate", "0.01", "--no-ledger"));
-    Path out = scored(tmp.resolve("wine-values-scored"), "--model", model.toString(), "--format", "csv", "--input",
-        data("wine.csv").toString(), "--label-column", "class");
-    assertEquals("row_id:bigint,prediction:double,model_name:string,model_version:string,model_sha256:string,"
-        + "scored_at:timestamp,run_id:string", spark.read().parquet(out.toString()).schema().simpleString()
-        .replaceAll("^struct<|>$", ""));
-    ScoreSummary.Metrics m = ScoreSummary.read(out.toString(), spark.sparkContext().hadoopConfiguration()).metrics();
+    assertEquals(
+        0,
+        Verdant.run(
+            "train",
+            "--data",
+            table.toString(),
+            "--out",
+            model.toString(),
+            "--model",
+            "linear",
+            "--epochs",
+            "4",
+            "--batch-size",
+            "8",
+            "--learning-rate",
+            "0.01",
+            "--no-ledger"));
+    Path out =
+        scored(
+            tmp.resolve("wine-values-scored"),
+            "--model",
+            model.toString(),
+            "--format",
+            "csv",
+            "--input",
+            data("wine.csv").toString(),
+            "--label-column",
+            "class");
+    assertEquals(
+        "row_id:bigint,prediction:double,model_name:string,model_version:string,model_sha256:string,"
+            + "scored_at:timestamp,run_id:string",
+        spark.read().parquet(out.toString()).schema().simpleString().replaceAll("^struct<|>$", ""));
+    ScoreSummary.Metrics m =
+        ScoreSummary.read(out.toString(), spark.sparkContext().hadoopConfiguration()).metrics();
     assertEquals(178, m.labeled());
     List<String> lines = Files.readAllLines(data("wine.csv"));
     double sse = 0;
     double sae = 0;
-    for (Row r : spark.read().parquet(out.toString()).select("row_id", "prediction").collectAsList()) {
+    for (Row r :
+        spark.read().parquet(out.toString()).select("row_id", "prediction").collectAsList()) {
       String line = lines.get((int) r.getLong(0) + 1);
       double e = r.getDouble(1) - Double.parseDouble(line.substring(line.lastIndexOf(',') + 1));
       sse += e * e;
