@@ -1,10 +1,13 @@
 package io.verdant.common.ledger;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.verdant.common.Json;
 import io.verdant.common.VerdantException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -72,6 +75,21 @@ public final class LedgerReader {
           "Cannot read the ledger's " + table + " table under " + root, e);
     }
     return out;
+  }
+
+  /**
+   * A JSON object of strings as the ledger records options and attributes ({@code options_json},
+   * {@code attributes_json}); empty when the field is null or not such an object.
+   */
+  public static Map<String, String> stringMap(String json) {
+    if (json == null) {
+      return Map.of();
+    }
+    try {
+      return Json.MAPPER.readValue(json, new TypeReference<Map<String, String>>() {});
+    } catch (IOException e) {
+      return Map.of();
+    }
   }
 
   public static String string(Group g, String field) {

@@ -1,7 +1,5 @@
 package io.verdant.common.ledger;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import io.verdant.common.Json;
 import io.verdant.common.VerdantException;
 import io.verdant.common.run.JobRun;
 import java.time.Instant;
@@ -126,18 +124,7 @@ public final class LedgerSummary {
                 LedgerReader.string(g, "region"),
                 LedgerReader.string(g, "intensity_source"),
                 LedgerReader.string(g, "options_json"),
-                attributes(LedgerReader.string(g, "attributes_json"))));
-  }
-
-  private static Map<String, String> attributes(String json) {
-    if (json == null) {
-      return Map.of();
-    }
-    try {
-      return Json.MAPPER.readValue(json, new TypeReference<Map<String, String>>() {});
-    } catch (java.io.IOException e) {
-      return Map.of();
-    }
+                LedgerReader.stringMap(LedgerReader.string(g, "attributes_json"))));
   }
 
   /** The energy rows of one run. */

@@ -93,9 +93,4 @@ public final class ReportTable {
       b.append('\n');
     }
   }
-
-  /** A number as the user would write it: 2 rather than 2.0. */
-  static String number(double d) {
-    return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
-  }
 }

@@ -1,5 +1,6 @@
 package io.verdant.jobs.compress;
 
+import io.verdant.common.Checks;
 import io.verdant.common.VerdantException;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,7 +89,7 @@ public final class SparsitySearch {
         baselineAccuracy * 100,
         o.validationPruned() * 100,
         o.validationQuantized() * 100,
-        ReportTable.number(maxDropPp),
+        Checks.number(maxDropPp),
         automatic
             ? "tried " + attempts + " configurations (--max-attempts)"
             : "lower --sparsity, raise --bits or --retrain-epochs, or allow a larger drop");

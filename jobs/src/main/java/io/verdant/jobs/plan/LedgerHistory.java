@@ -1,10 +1,7 @@
 package io.verdant.jobs.plan;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import io.verdant.common.Json;
 import io.verdant.common.ledger.LedgerReader;
 import io.verdant.common.ledger.LedgerTables;
-import java.io.IOException;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -134,7 +131,7 @@ public final class LedgerHistory implements Estimator {
   }
 
   private static Past past(org.apache.parquet.example.data.Group g) {
-    Map<String, String> options = options(LedgerReader.string(g, "options_json"));
+    Map<String, String> options = LedgerReader.stringMap(LedgerReader.string(g, "options_json"));
     return new Past(
         LedgerReader.string(g, "run_id"),
         LedgerReader.string(g, "job"),
@@ -146,17 +143,6 @@ public final class LedgerHistory implements Estimator {
         LedgerReader.lng(g, "wall_ms"),
         LedgerReader.dbl(g, "energy_j"),
         LedgerReader.lng(g, "wall_ms"));
-  }
-
-  private static Map<String, String> options(String json) {
-    if (json == null) {
-      return Map.of();
-    }
-    try {
-      return Json.MAPPER.readValue(json, new TypeReference<Map<String, String>>() {});
-    } catch (IOException e) {
-      return Map.of();
-    }
   }
 
   /** An integer option's value as recorded, or null when absent or not an integer. */
