@@ -67,7 +67,7 @@ public final class TrainCommand extends JobCommand {
   @Option(
       names = "--batch-size",
       paramLabel = "N",
-      defaultValue = "64",
+      defaultValue = "" + TrainOptions.DEFAULT_BATCH_SIZE,
       description = "Examples per minibatch on each worker (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
@@ -106,7 +106,7 @@ public final class TrainCommand extends JobCommand {
   @Option(
       names = "--learning-rate",
       paramLabel = "LR",
-      defaultValue = "0.1",
+      defaultValue = "" + TrainOptions.DEFAULT_LEARNING_RATE,
       description = "Learning rate (default: ${DEFAULT-VALUE}).")
   double learningRate;
 
@@ -120,7 +120,7 @@ public final class TrainCommand extends JobCommand {
   @Option(
       names = "--lr-schedule",
       paramLabel = "SCHEDULE",
-      defaultValue = "none",
+      defaultValue = TrainOptions.DEFAULT_LR_SCHEDULE,
       description =
           "Learning rate by epoch: none, step:<factor>:<every> (e.g. step:0.5:4) or exp:<gamma> (default: ${DEFAULT-VALUE}).")
   String lrSchedule;

@@ -32,6 +32,15 @@ public record TrainOptions(
     int evalBatchSize,
     double energyBudgetWh) {
 
+  /** Default of {@code --batch-size}: examples per minibatch on each worker. */
+  public static final int DEFAULT_BATCH_SIZE = 64;
+
+  /** Default of {@code --learning-rate} (Nesterov momentum's, at the default batch size). */
+  public static final double DEFAULT_LEARNING_RATE = 0.1;
+
+  /** Default of {@code --lr-schedule}. */
+  public static final String DEFAULT_LR_SCHEDULE = "none";
+
   /**
    * Default of {@code --averaging-frequency}: half the rounds of 20, same accuracy (docs/train.md).
    */
