@@ -36,7 +36,7 @@ class ApplicationJarIT {
         "name carries the Spark line: " + jar.getFileName());
     long size = Files.size(jar);
     LOG.info("Application jar {}: {} MiB", jar.getFileName(), size >> 20);
-    // nd4j-native's linux-x86_64 natives (~90 MB) dominate; other OSes' natives would double it.
+    // nd4j-native's linux-x86_64-onednn natives (~100 MB) dominate; other OSes' would double it.
     assertTrue(size < 250L << 20, "application jar size " + (size >> 20) + " MiB");
 
     Set<String> appClasses = new HashSet<>();
@@ -60,10 +60,13 @@ class ApplicationJarIT {
       String natives =
           cuda
               ? "org/nd4j/linalg/jcublas/bindings/linux-x86_64/libnd4jcuda.so"
-              : "org/nd4j/linalg/cpu/nativecpu/bindings/linux-x86_64/libnd4jcpu.so";
+              : "org/nd4j/linalg/cpu/nativecpu/bindings/linux-x86_64-onednn/libnd4jcpu.so";
       assertTrue(
           jf.stream().anyMatch(e -> e.getName().startsWith(natives)),
           "linux-x86_64 natives of the ND4J backend: " + natives);
+      assertNotNull(
+          jf.getEntry("org/nd4j/nativeblas/Nd4jCpu$Environment.class"),
+          "the bridge that turns DL4J's oneDNN layer helpers on");
       List<String> forbidden = new ArrayList<>();
       jf.stream()
           .map(ZipEntry::getName)
