@@ -37,15 +37,13 @@ final class ScoringSection extends Section {
       List.of(
           "run",
           "model",
-          "kind",
-          "engine",
+          "kind (engine)",
           "predictions",
           "accuracy_%",
           "J_per_1000",
           "co2e_g_per_1000",
-          "score_s",
           "rows_per_s");
-  private static final List<Integer> NUMERIC = List.of(4, 5, 6, 7, 8, 9);
+  private static final List<Integer> NUMERIC = List.of(3, 4, 5, 6, 7);
 
   ScoringSection() {
     super("scoring", "Scoring");
@@ -176,7 +174,11 @@ final class ScoringSection extends Section {
     plot.setFixedLegendItems(energy.getLegendItems());
     plot.setOrientation(PlotOrientation.HORIZONTAL);
     plot.setGap(24);
-    return new JFreeChart("Energy and carbon per 1,000 predictions", Palette.TITLE, plot, true);
+    return new JFreeChart(
+        "Energy and carbon per 1,000 predictions, and rows scored per second",
+        Palette.TITLE,
+        plot,
+        true);
   }
 
   /**
@@ -212,19 +214,16 @@ final class ScoringSection extends Section {
   }
 
   private static List<String> row(RunData d) {
-    Long scoreMs = d.run().phaseWallMs().get(SCORE_PHASE);
     double accuracy = number(d, ACCURACY);
     double rate = rowsPerSecond(d);
     return List.of(
         d.id(),
         model(d),
-        kind(d),
-        attribute(d, ENGINE, ""),
+        kind(d) + " (" + attribute(d, ENGINE, "") + ")",
         String.format(Locale.ROOT, "%,d", predictions(d)),
         Double.isFinite(accuracy) ? String.format(Locale.ROOT, "%.2f", 100 * accuracy) : "",
         String.format(Locale.ROOT, "%.4f", joulesPer1000(d)),
         String.format(Locale.ROOT, "%.6f", co2ePer1000(d)),
-        scoreMs == null ? "" : String.format(Locale.ROOT, "%.2f", scoreMs / 1000.0),
         Double.isFinite(rate) ? String.format(Locale.ROOT, "%,.0f", rate) : "");
   }
 }
