@@ -33,14 +33,21 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code verdant report} on a small real pipeline (the MNIST slice ingested, a small model trained
- * twice, one of them accounted with a grid intensity series, then compressed): the charted numbers
- * are the ledger's, model.json's and report.json's, the summary shows what {@code ledger show}
- * prints, the page opens in headless Chromium, and bad input writes nothing.
+ * twice, one of them accounted with a grid intensity series, then compressed, and the test split
+ * scored with the dense and the compressed model): the charted numbers are the ledger's,
+ * model.json's and report.json's, the summary shows what {@code ledger show} prints, the page opens
+ * in headless Chromium, and bad input writes nothing.
  */
 class ReportCommandTest {
   static final int SECTION_SHOT_HEIGHT = 1200;
   static final List<String> RUNS =
-      List.of("rep-ingest", "rep-train-1", "rep-train-2", "rep-compress");
+      List.of(
+          "rep-ingest",
+          "rep-train-1",
+          "rep-train-2",
+          "rep-compress",
+          "rep-score-dense",
+          "rep-score-compressed");
   private static SparkSession spark;
   @TempDir static Path tmp;
   static Path ledger;
@@ -130,6 +137,8 @@ class ReportCommandTest {
                   "--registry",
                   registry.toString()
                 })));
+    score(tmp.resolve("model-1"), table, "rep-score-dense");
+    score(tmp.resolve("compressed"), table, "rep-score-compressed");
     report = tmp.resolve("report");
     CliRun r =
         CliRun.of(
@@ -149,6 +158,29 @@ class ReportCommandTest {
         r.out().lines().anyMatch(l -> l.equals("Report: " + report.resolve("index.html"))),
         r.out());
     charts = Json.MAPPER.readTree(report.resolve("charts.json").toFile());
+  }
+
+  /** Scores the table's test split with {@code model}, the registry naming its version. */
+  private static void score(Path model, Path table, String runId) {
+    assertEquals(
+        0,
+        Verdant.run(
+            withLedger(
+                new String[] {
+                  "score",
+                  "--model",
+                  model.toString(),
+                  "--data",
+                  table.toString(),
+                  "--split",
+                  "test",
+                  "--out",
+                  tmp.resolve("scores-" + runId).toString(),
+                  "--run-id",
+                  runId,
+                  "--registry",
+                  registry.toString()
+                })));
   }
 
   @AfterAll
@@ -173,6 +205,23 @@ class ReportCommandTest {
       }
     }
     throw new AssertionError("no chart " + id + " in charts.json");
+  }
+
+  /** A bar chart's values, keyed {@code axis|series|category}. */
+  static Map<String, Double> bars(String id) {
+    Map<String, Double> out = new HashMap<>();
+    for (JsonNode s : chart(id).path("series")) {
+      for (JsonNode p : s.path("points")) {
+        out.put(
+            s.path("axis").asText()
+                + "|"
+                + s.path("name").asText()
+                + "|"
+                + p.path("category").asText(),
+            p.path("y").asDouble());
+      }
+    }
+    return out;
   }
 
   /**
@@ -219,7 +268,7 @@ class ReportCommandTest {
       }
     }
     long rows = ledgerWh.keySet().stream().filter(k -> RUNS.contains(k.split("\\|")[0])).count();
-    assertEquals(rows, checked, "every energy row group of the three runs is charted");
+    assertEquals(rows, checked, "every energy row group of the runs is charted");
   }
 
   @Test
@@ -374,20 +423,7 @@ class ReportCommandTest {
   void lineageShowsEachRegisteredVersionsFootprintAsModelsShowReadsIt() {
     ModelRegistry models = ModelRegistry.open(registry.toString(), new Configuration());
     LedgerReader reader = new LedgerReader(ledger.toString(), new Configuration());
-    JsonNode series = chart("lineage-models").path("series");
-    Map<String, Double> charted = new HashMap<>();
-    series.forEach(
-        s ->
-            s.path("points")
-                .forEach(
-                    p ->
-                        charted.put(
-                            s.path("axis").asText()
-                                + "|"
-                                + s.path("name").asText()
-                                + "|"
-                                + p.path("category").asText(),
-                            p.path("y").asDouble())));
+    Map<String, Double> charted = bars("lineage-models");
     List<ModelVersion> versions =
         models.all().stream().filter(v -> RUNS.contains(v.runId())).toList();
     assertEquals(3, versions.size(), "two trained and one compressed version: " + versions);
@@ -413,6 +449,62 @@ class ReportCommandTest {
             "energy (Wh)|compress|" + versions.get(0).name() + "/" + versions.get(0).version()),
         0.0,
         "a trained model has no compress run");
+  }
+
+  @Test
+  void scoringShowsEachScoreRunsCostPer1000PredictionsAsTheLedgerRecordedIt() throws Exception {
+    Map<String, Double> charted = bars("scoring-per-1000");
+    String html = Files.readString(report.resolve("index.html"), StandardCharsets.UTF_8);
+    Map<String, String> kinds =
+        Map.of("rep-score-dense", "dense", "rep-score-compressed", "compressed");
+    for (Row r :
+        spark
+            .read()
+            .parquet(ledger + "/runs")
+            .where("job = 'score'")
+            .select("run_id", "energy_j", "co2e_g", "attributes_json", "phase_wall_ms")
+            .collectAsList()) {
+      String run = r.getString(0);
+      Map<String, String> a =
+          Json.MAPPER.readValue(
+              r.getString(3),
+              new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() {});
+      String kind = kinds.get(run);
+      assertEquals(kind, a.get("modelKind"), run);
+      long predictions = Long.parseLong(a.get("predictions"));
+      assertEquals(1000, predictions, "the slice's test split");
+      // The ledger's own figures: the run's IT energy and carbon over its predictions.
+      double joules = Double.parseDouble(a.get("energyJPer1000Predictions"));
+      assertEquals(r.getDouble(1) / predictions * 1000, joules, 1e-12, run);
+      assertEquals(joules, charted.get("J per 1,000 predictions|" + kind + "|" + run), 0.0, run);
+      assertEquals(
+          Double.parseDouble(a.get("co2eGPer1000Predictions")),
+          charted.get("g CO2e per 1,000 predictions|" + kind + "|" + run),
+          0.0,
+          run);
+      long scoreMs = r.<String, Long>getJavaMap(4).get("score");
+      assertEquals(
+          predictions / (scoreMs / 1000.0),
+          charted.get("rows per second (score phase)|" + kind + "|" + run),
+          1e-9,
+          run);
+      assertTrue(
+          html.contains(
+              "<tr><td>"
+                  + run
+                  + "</td><td>"
+                  + a.get("model_name")
+                  + "/"
+                  + a.get("model_version")
+                  + "</td><td>"
+                  + kind
+                  + " ("
+                  + a.get("engine")
+                  + ")</td><td class=\"num\">1,000</td>"),
+          run + ": " + a);
+    }
+    assertEquals(6, charted.size(), "two runs in three parts: " + charted);
+    assertTrue(html.contains("<p>1,000 predictions of the compressed model "), "the ratio");
   }
 
   @Test
@@ -453,6 +545,7 @@ class ReportCommandTest {
             && html.contains("<section id=\"runs\">")
             && html.contains("<section id=\"train\">")
             && html.contains("<section id=\"compression\">")
+            && html.contains("<section id=\"scoring\">")
             && html.contains("<section id=\"lineage\">"),
         "sections");
     assertTrue(
@@ -539,7 +632,15 @@ class ReportCommandTest {
       }
       assertEquals(
           List.of(
-              "summary", "train", "energy", "timeline", "compression", "carbon", "runs", "lineage"),
+              "summary",
+              "train",
+              "energy",
+              "timeline",
+              "compression",
+              "scoring",
+              "carbon",
+              "runs",
+              "lineage"),
           sections.stream().map(s -> s.get(0)).toList(),
           "every section, in order");
       assertTrue(Files.size(page) > 10_000);

@@ -4,7 +4,9 @@ import java.awt.Color;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
+import java.util.function.ToIntFunction;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.NumberAxis;
@@ -14,7 +16,7 @@ import org.jfree.chart.labels.StandardCategoryItemLabelGenerator;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.CombinedDomainCategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
-import org.jfree.chart.renderer.category.BarRenderer;
+import org.jfree.chart.renderer.category.StackedBarRenderer;
 import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.category.DefaultCategoryDataset;
 
@@ -81,12 +83,29 @@ final class ComparisonSection extends Section {
       ToDoubleFunction<RunData> value,
       int fill,
       String format) {
+    return bars(runs, d -> series, s -> fill, axis, value, format);
+  }
+
+  /**
+   * One bar per run, in the series {@code series} puts it in (drawn with the fill {@code fill}
+   * gives that series' name), labelled with its value ({@code format}: a DecimalFormat pattern).
+   */
+  static CategoryPlot bars(
+      List<RunData> runs,
+      Function<RunData, String> series,
+      ToIntFunction<String> fill,
+      String axis,
+      ToDoubleFunction<RunData> value,
+      String format) {
     DefaultCategoryDataset ds = new DefaultCategoryDataset();
-    runs.forEach(d -> ds.addValue(value.applyAsDouble(d), series, d.id()));
-    BarRenderer r = new BarRenderer();
-    r.setSeriesPaint(0, Palette.fill(fill));
+    runs.forEach(d -> ds.addValue(value.applyAsDouble(d), series.apply(d), d.id()));
+    // Stacked, a run's one bar takes its row's full width whichever series holds it.
+    StackedBarRenderer r = new StackedBarRenderer();
+    for (int i = 0; i < ds.getRowCount(); i++) {
+      r.setSeriesPaint(i, Palette.fill(fill.applyAsInt(String.valueOf(ds.getRowKey(i)))));
+      r.setSeriesOutlinePaint(i, Color.DARK_GRAY);
+    }
     r.setDrawBarOutline(true);
-    r.setSeriesOutlinePaint(0, Color.DARK_GRAY);
     r.setMaximumBarWidth(0.6);
     r.setDefaultItemLabelGenerator(
         new StandardCategoryItemLabelGenerator("{2}", Palette.number(format)));

@@ -32,6 +32,7 @@ public final class Report {
           new EnergySection(),
           new TimelineSection(),
           new CompressionSection(),
+          new ScoringSection(),
           new CarbonSection(),
           new ComparisonSection(),
           new LineageSection());
