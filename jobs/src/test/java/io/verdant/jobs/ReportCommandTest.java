@@ -427,7 +427,14 @@ class ReportCommandTest {
     List<ModelVersion> versions =
         models.all().stream().filter(v -> RUNS.contains(v.runId())).toList();
     assertEquals(3, versions.size(), "two trained and one compressed version: " + versions);
+    int scored = 0;
     for (ModelVersion v : versions) {
+      // The score runs that used the version stack on top of the runs that produced it.
+      ModelFootprint.Scoring sc = ModelFootprint.of(v, reader).scoring();
+      String label = v.name() + "/" + v.version();
+      assertEquals(sc.energyJ() / 3600.0, charted.get("energy (Wh)|score|" + label), 1e-15);
+      assertEquals(sc.co2eG(), charted.get("carbon (g CO2e)|score|" + label), 1e-15);
+      scored += sc.runs();
       for (ModelFootprint.StepCost s : ModelFootprint.of(v, reader).lineage()) {
         String category = v.name() + "/" + v.version();
         assertTrue(s.inLedger(), s.toString());
@@ -449,6 +456,7 @@ class ReportCommandTest {
             "energy (Wh)|compress|" + versions.get(0).name() + "/" + versions.get(0).version()),
         0.0,
         "a trained model has no compress run");
+    assertEquals(2, scored, "the dense and the compressed model were each scored once");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.verdant.jobs.report;
 
+import io.verdant.jobs.registry.ModelFootprint.Scoring;
 import io.verdant.jobs.registry.ModelFootprint.StepCost;
 import java.awt.Color;
 import java.util.ArrayList;
@@ -18,11 +19,12 @@ import org.jfree.data.category.DefaultCategoryDataset;
 
 /**
  * Model lineage, from the registry ({@code --models}): each model version the reported runs
- * registered, with the energy and CO2e of the runs that produced it (ingest, train, compress) as
- * the ledger recorded them.
+ * registered, with the energy and CO2e of the runs that produced it (ingest, train, compress) and
+ * of the score runs that used it since, as the ledger recorded them.
  */
 final class LineageSection extends Section {
-  private static final List<String> STEPS = List.of("ingest", "train", "compress");
+  private static final String SCORE = "score";
+  private static final List<String> STEPS = List.of("ingest", "train", "compress", SCORE);
   private static final List<String> HEADER =
       List.of("model version", "step", "run", "status", "energy_Wh", "co2e_g");
 
@@ -47,6 +49,17 @@ final class LineageSection extends Section {
                 String.format(Locale.ROOT, "%.5f", s.energyJ() / 3600.0),
                 String.format(Locale.ROOT, "%.4f", s.co2eG())));
       }
+      Scoring sc = m.footprint().scoring();
+      if (sc.runs() > 0) {
+        rows.add(
+            List.of(
+                m.label(),
+                SCORE,
+                String.format(Locale.ROOT, "%d runs, %,d predictions", sc.runs(), sc.predictions()),
+                "succeeded",
+                String.format(Locale.ROOT, "%.5f", sc.energyJ() / 3600.0),
+                String.format(Locale.ROOT, "%.4f", sc.co2eG())));
+      }
     }
     return Optional.of(
         charts.figure(
@@ -55,16 +68,17 @@ final class LineageSection extends Section {
                 chart(data.lineage()),
                 900,
                 190 + 56 * data.lineage().size(),
-                "Each model version's lineage: the IT energy (Wh, before PUE) and carbon (g CO2e) of the runs that produced it.")
+                "Each model version's lineage: the IT energy (Wh, before PUE) and carbon (g CO2e) of the runs that produced it and of the score runs that used it.")
             + Html.table(HEADER, rows, List.of(4, 5)));
   }
 
   private static JFreeChart chart(List<ModelLineage> models) {
     CombinedDomainCategoryPlot plot =
         new CombinedDomainCategoryPlot(new CategoryAxis("model version"));
-    CategoryPlot energy = stacked(models, "energy (Wh)", s -> s.energyJ() / 3600.0);
+    CategoryPlot energy =
+        stacked(models, "energy (Wh)", s -> s.energyJ() / 3600.0, sc -> sc.energyJ() / 3600.0);
     plot.add(energy, 1);
-    plot.add(stacked(models, "carbon (g CO2e)", StepCost::co2eG), 1);
+    plot.add(stacked(models, "carbon (g CO2e)", StepCost::co2eG, Scoring::co2eG), 1);
     // Both parts show the same steps: one legend.
     plot.setFixedLegendItems(energy.getLegendItems());
     plot.setOrientation(PlotOrientation.HORIZONTAL);
@@ -73,15 +87,20 @@ final class LineageSection extends Section {
   }
 
   private static CategoryPlot stacked(
-      List<ModelLineage> models, String axis, ToDoubleFunction<StepCost> value) {
+      List<ModelLineage> models,
+      String axis,
+      ToDoubleFunction<StepCost> value,
+      ToDoubleFunction<Scoring> scoring) {
     DefaultCategoryDataset ds = new DefaultCategoryDataset();
     for (String step : STEPS) {
       for (ModelLineage m : models) {
         double v =
-            m.footprint().lineage().stream()
-                .filter(s -> s.step().equals(step))
-                .mapToDouble(value)
-                .sum();
+            step.equals(SCORE)
+                ? scoring.applyAsDouble(m.footprint().scoring())
+                : m.footprint().lineage().stream()
+                    .filter(s -> s.step().equals(step))
+                    .mapToDouble(value)
+                    .sum();
         ds.addValue(v, step, m.label());
       }
     }
