@@ -55,7 +55,12 @@ final class LineageSection extends Section {
             List.of(
                 m.label(),
                 SCORE,
-                String.format(Locale.ROOT, "%d runs, %,d predictions", sc.runs(), sc.predictions()),
+                String.format(
+                    Locale.ROOT,
+                    "%d run%s, %,d predictions",
+                    sc.runs(),
+                    sc.runs() == 1 ? "" : "s",
+                    sc.predictions()),
                 "succeeded",
                 String.format(Locale.ROOT, "%.5f", sc.energyJ() / 3600.0),
                 String.format(Locale.ROOT, "%.4f", sc.co2eG())));
