@@ -1,78 +1,147 @@
 #!/usr/bin/env bash
-# Train benchmark: LeNet-300-100 on full MNIST, local[2], three ways (Verdant's Spark training, a single-JVM
-# MultiLayerNetwork.fit with the same net/batches/updater, Spark MLlib's MLP with the same layers), each in its own
-# JVM: Verdant and the single JVM alternate REPS times (default 2), then MLlib runs once. Prints every epoch, then
-# the median steady epoch (epochs 2..N of every run), time to the target test accuracy and the ratios
-# (docs/benchmarks.md, section "Train"). The raw lines are kept in $LOG (default: a temporary file, printed).
+# Train benchmark (docs/benchmarks.md, section "Train"): one network on full MNIST, on this machine's cores, every way
+# metered like Verdant's ledger meters a job (scripts/bench_meter.py: CPU-seconds x watts per core + resident memory,
+# from process start, so JVM and Python start-up, data loading and per-epoch test evaluation all count):
+#   verdant   Verdant's Spark training (local[2], parameter averaging) with the train job's defaults
+#   single    a single-JVM MultiLayerNetwork.fit with the same network, minibatches and updater
+#   torch1    PyTorch, one process, 1 thread            } when $TORCH_PYTHON (default python3) imports torch;
+#   torch2    PyTorch, one process, 2 threads           } scripts/bench_train_torch.py, same layers, split,
+#   ddp       PyTorch DistributedDataParallel (gloo),   } minibatch, Nesterov lr and momentum
+#             2 processes x 1 thread
+#   mllib     Spark MLlib's MultilayerPerceptronClassifier (L-BFGS; LeNet-300-100 only; MLLIB_BUDGET seconds, 0: skip)
+# The ways alternate REPS times (default 2). Prints every line, then per way: the median steady epoch (epochs 2..N),
+# CPU-seconds per epoch, best test accuracy, and the median time and energy (Wh) from process start to the target
+# test accuracy; then the ratios against DDP. With --split, also how an epoch's time splits on Verdant's workers for
+# LeNet-300-100, LeNet-5 and a 10x MLP (784-2048-512-10, 2.66 M parameters).
 #
-#   scripts/bench-train.sh [table dir] [epochs=12] [target=0.98] [mllib budget seconds=300] [mllib iterations per fit=10]
+#   scripts/bench-train.sh [--model lenet-300-100|lenet5] [--epochs N] [--target ACC] [--ways "verdant ddp ..."]
+#                          [--split] [table dir]
 #
-# The table is an ingested full MNIST (`submit/verdant ingest --dataset mnist --out DIR`); default
-# $VERDANT_WORK_DIR/tables/mnist. It is read, never modified. Build first: mvn -B -DskipTests package.
+# Environment: REPS (2), MLLIB_BUDGET (300), TORCH_PYTHON (python3), LOG (a temporary file), BENCH_JAVA_OPTS (extra
+# JVM flags for the Java ways), WATTS_PER_CORE (12: the ledger's default for a CPU it has no TDP figure for).
+# The table is an ingested full MNIST (`submit/verdant ingest --dataset mnist --out DIR`), default
+# $VERDANT_WORK_DIR/tables/mnist; it is read, never modified. Build first: mvn -B -DskipTests package.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-table="${1:-${VERDANT_WORK_DIR:-verdant-work}/tables/mnist}"
-shift || true
-# shellcheck source=scripts/bench-java.sh
-source "$root/scripts/bench-java.sh"
-bench_java io/verdant/jobs/bench
+usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
 
-epochs="${1:-12}"
-target="${2:-0.98}"
-mllib_budget="${3:-300}"
-mllib_chunk="${4:-10}"
+model=lenet-300-100 epochs="" target="" ways="" split=0
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --model) model="$2"; shift 2 ;;
+    --epochs) epochs="$2"; shift 2 ;;
+    --target) target="$2"; shift 2 ;;
+    --ways) ways="$2"; shift 2 ;;
+    --split) split=1; shift ;;
+    -h|--help) usage ;;
+    -*) echo "bench-train.sh: unknown option $1" >&2; usage ;;
+    *) break ;;
+  esac
+done
+table="${1:-${VERDANT_WORK_DIR:-verdant-work}/tables/mnist}"
+[[ -f "$table/manifest.json" ]] || { echo "bench-train.sh: $table/manifest.json not found: ingest MNIST first" >&2; exit 2; }
+case "$model" in
+  lenet-300-100) epochs="${epochs:-12}" target="${target:-0.98}" ways="${ways:-verdant single torch1 torch2 ddp mllib}" ;;
+  lenet5) epochs="${epochs:-4}" target="${target:-0.99}" ways="${ways:-verdant torch1 torch2 ddp}" ;;
+  *) echo "bench-train.sh: --model must be lenet-300-100 or lenet5, cannot be: $model" >&2; exit 2 ;;
+esac
 reps="${REPS:-2}"
+torch_python="${TORCH_PYTHON:-python3}"
 log="${LOG:-$(mktemp -t verdant-bench-train.XXXXXX.log)}"
 : > "$log"
 
-run_way() {
-  # OMP_NUM_THREADS=1 for both, as submit/verdant sets it: one ND4J thread per Spark task slot for Verdant; for the
-  # single JVM its fastest setting here (ND4J's default of one thread per core, 2, made its epochs about 5x slower:
-  # 12-14 s, docs/benchmarks.md).
-  OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}" java "${jvm_flags[@]}" ${BENCH_JAVA_OPTS:-} -Xmx8g "${blas_flag[@]}" \
-    "-Dorg.bytedeco.javacpp.cachedir=$cache_dir/javacpp" -cp "$bench_classpath" \
-    io.verdant.jobs.bench.TrainBenchmark "$1" "$table" "$epochs" "$mllib_budget" "$mllib_chunk" "$target" 2>/dev/null \
-    | sed -u "s/^/run $2 /" | tee -a "$log"
+# shellcheck source=scripts/bench-java.sh
+source "$root/scripts/bench-java.sh"
+bench_java io/verdant/jobs/bench/TrainBenchmark.class
+meter=(python3 "$root/scripts/bench_meter.py" --watts-per-core "${WATTS_PER_CORE:-12}" --)
+
+java_way() { # way run [extra -D flags]
+  local way="$1" run="$2"
+  shift 2
+  # OMP_NUM_THREADS=1, as submit/verdant sets it: one ND4J thread per Spark task slot.
+  OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}" "${meter[@]}" java "${jvm_flags[@]}" ${BENCH_JAVA_OPTS:-} -Xmx8g \
+    "${blas_flag[@]}" "-Dorg.bytedeco.javacpp.cachedir=$cache_dir/javacpp" "-Dbench.model=$model" "$@" \
+    -cp "$bench_classpath" io.verdant.jobs.bench.TrainBenchmark "$way" "$table" "$epochs" "${MLLIB_BUDGET:-300}" 10 \
+    "$target" 2>/dev/null | sed -u "s/^/run $run $way /" | tee -a "$log"
 }
 
-echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $reps reps, $epochs epochs, target $target"
-for r in $(seq 1 "$reps"); do
-  run_way verdant "$r"
-  run_way single "$r"
-done
-[[ "$mllib_budget" != 0 ]] && run_way mllib 1
+torch_way() { # way run procs threads
+  "${meter[@]}" "$torch_python" "$root/scripts/bench_train_torch.py" "$raw" "$1" --model "$model" \
+    --epochs "$epochs" --procs "$3" --threads "$4" 2>/dev/null | sed -u "s/^/run $2 $1 /" | tee -a "$log"
+}
 
-awk -v target="$target" '
+have_torch=0
+if [[ " $ways " == *" torch"* || " $ways " == *" ddp "* ]]; then
+  if "$torch_python" -c 'import torch' 2>/dev/null; then
+    have_torch=1
+    raw="$(mktemp -d -t verdant-bench-raw.XXXXXX)"
+    trap 'rm -rf "$raw"' EXIT
+    java "${jvm_flags[@]}" -Xmx4g "-Dorg.bytedeco.javacpp.cachedir=$cache_dir/javacpp" -cp "$bench_classpath" \
+      io.verdant.jobs.bench.TrainBenchmark export-raw "$table" "$raw" 2>/dev/null
+  else
+    echo "# PyTorch ways skipped: $torch_python cannot import torch (pip install torch numpy in a venv, then TORCH_PYTHON=venv/bin/python)"
+  fi
+fi
+
+echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $model, $reps reps, $epochs epochs, target $target"
+for r in $(seq 1 "$reps"); do
+  for w in $ways; do
+    case "$w" in
+      verdant|single) java_way "$w" "$r" ;;
+      mllib) [[ "$r" == 1 && "$model" == lenet-300-100 && "${MLLIB_BUDGET:-300}" != 0 ]] && java_way mllib 1 ;;
+      torch1) [[ $have_torch == 1 ]] && torch_way torch1 "$r" 1 1 ;;
+      torch2) [[ $have_torch == 1 ]] && torch_way torch2 "$r" 1 2 ;;
+      ddp) [[ $have_torch == 1 ]] && torch_way ddp "$r" 2 1 ;;
+      *) echo "bench-train.sh: unknown way $w" >&2; exit 2 ;;
+    esac
+  done
+done
+
+if [[ $split == 1 ]]; then
+  echo "# epoch split on Verdant's workers (epoch 2 of 2; local[2])"
+  for m in lenet-300-100 lenet5 mlp:784-2048-512-10; do
+    OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}" java "${jvm_flags[@]}" ${BENCH_JAVA_OPTS:-} -Xmx8g \
+      "-Dorg.bytedeco.javacpp.cachedir=$cache_dir/javacpp" "-Dbench.model=$m" -cp "$bench_classpath" \
+      io.verdant.jobs.bench.TrainBenchmark split "$table" 2 2>/dev/null | grep '^split epoch 2' | sed "s/^/$m /"
+  done
+fi
+
+awk -v target="$target" -v wpc="${WATTS_PER_CORE:-12}" '
   function median(list,   n, a, i, j, t) {
     n = split(list, a, " ")
     for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
-    return n == 0 ? "nan" : (n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2)
+    return n == 0 ? "" : (n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2)
   }
-  $1 == "run" && $4 == "setup" { setup[$3, $2] = $5 }
-  $1 == "run" && $4 == "epoch" {
-    way = $3; run = $2; e = $5; sec = $6; cpu = $9; acc = $12; sub(/%/, "", acc)
+  # run R WAY @ SECONDS CPU JOULES WAY epoch N S s cpu C s test P%
+  $1 == "run" && $4 == "@" && $9 == "epoch" {
+    way = $3; run = $2; e = $10; acc = $17; sub(/%/, "", acc)
     ways[way] = 1
-    cum[way, run] += sec
-    if (e >= 2 || way == "mllib") { steady[way] = steady[way] " " sec; cpus[way] = cpus[way] " " cpu }
+    if (e >= 2 || way == "mllib") { steady[way] = steady[way] " " $11; cpus[way] = cpus[way] " " $14 }
     if (acc > best[way] + 0) best[way] = acc
     if (acc >= 100 * target && !((way, run) in reached)) {
-      reached[way, run] = cum[way, run] + setup[way, run]
-      times[way] = times[way] " " reached[way, run]
+      reached[way, run] = 1
+      times[way] = times[way] " " $5; wh[way] = wh[way] " " $7 / 3600; eps[way] = eps[way] " " e
     }
-    last[way] = cum[way, run] + setup[way, run]
   }
+  $1 == "run" && $4 == "@" && $8 == "meter" { jobs[$3] = jobs[$3] " " $5; jobwh[$3] = jobwh[$3] " " $7 / 3600 }
   END {
-    printf "\n# summary (target %.1f%% test accuracy)\n", 100 * target
+    printf "\n# summary: target %.1f%% test accuracy; energy = CPU-s x %s W per core + resident GiB-s x 0.3725 W, from process start\n", 100 * target, wpc
+    printf "%-8s %8s %8s %7s %10s %9s %8s %9s %9s\n", "way", "epoch s", "CPU-s/ep", "best %", "to target", "Wh", "epochs", "job s", "job Wh"
     for (w in ways) {
-      printf "%-8s median epoch %6.2f s, CPU %6.2f s; best test %.2f%%; time to target: %s\n", w, median(steady[w]),
-        median(cpus[w]), best[w], times[w] == "" ? "not reached (" last[w] " s)" : median(times[w]) " s (median over runs)"
+      t = median(times[w])
+      printf "%-8s %8.2f %8.2f %7.2f %10s %9s %8s %9.1f %9.4f\n", w, median(steady[w]), median(cpus[w]), best[w],
+        t == "" ? "not reached" : sprintf("%.1f s", t), t == "" ? "-" : sprintf("%.4f", median(wh[w])),
+        t == "" ? "-" : median(eps[w]), median(jobs[w]), median(jobwh[w])
     }
-    v = median(steady["verdant"]); s = median(steady["single"])
-    printf "ratio verdant/single epoch time: %.2f (target <= 1.3); CPU per epoch %.2f\n", v / s,
-      median(cpus["verdant"]) / median(cpus["single"])
-    if (times["verdant"] != "" && ("mllib" in ways)) {
-      m = times["mllib"] != "" ? median(times["mllib"]) : last["mllib"]
-      printf "ratio mllib/verdant time to target: %s%.2f (target >= 3)\n", times["mllib"] == "" ? ">= " : "", m / median(times["verdant"])
+    if (("verdant" in ways) && ("ddp" in ways)) {
+      printf "ratio verdant/ddp: steady epoch %.2f (target <= 1)", median(steady["verdant"]) / median(steady["ddp"])
+      if (times["verdant"] != "" && times["ddp"] != "")
+        printf ", energy to target %.2f (target <= 1)", median(wh["verdant"]) / median(wh["ddp"])
+      printf "\n"
     }
+    if (("verdant" in ways) && ("torch2" in ways))
+      printf "ratio verdant/torch2 steady epoch: %.2f\n", median(steady["verdant"]) / median(steady["torch2"])
+    if (("verdant" in ways) && ("torch1" in ways) && times["verdant"] != "" && times["torch1"] != "")
+      printf "ratio verdant/torch1 energy to target: %.2f\n", median(wh["verdant"]) / median(wh["torch1"])
   }' "$log"
 echo "# raw lines: $log"
