@@ -1,8 +1,8 @@
 package io.verdant.jobs.compress;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.verdant.common.Json;
+import io.verdant.common.JsonRecord;
 import io.verdant.common.VerdantException;
 import io.verdant.common.modelfile.TensorStats;
 import io.verdant.jobs.model.ModelFiles;
@@ -20,8 +20,7 @@ import org.apache.hadoop.fs.Path;
  * storage, accuracy at every stage, the sensitivity analysis, every attempt of the sparsity search,
  * and each phase's wall time.
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonRecord
 public record CompressionReport(
     String runId,
     String architecture,
