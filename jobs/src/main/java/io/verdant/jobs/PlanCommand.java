@@ -327,7 +327,7 @@ public final class PlanCommand implements Callable<Integer> {
           null,
           null,
           null,
-          io.verdant.common.ledger.LedgerOptions.root(null, System.getenv()),
+          new io.verdant.common.ledger.LedgerLocation().root(),
           false,
           EnergySettings.DEFAULT_PUE,
           Map.of());
