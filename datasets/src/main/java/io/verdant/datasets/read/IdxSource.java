@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
@@ -22,7 +23,14 @@ import org.apache.spark.util.SerializableConfiguration;
  * driver; the records are read on the executors, each task seeking to its own range of both files,
  * so nothing but a few ranges passes through the driver. Pixels are scaled from [0, 255] to [0, 1].
  */
-public final class IdxSource implements FeatureSource {
+public record IdxSource(
+    String trainImages,
+    String trainLabels,
+    String testImages,
+    String testLabels,
+    int numClasses,
+    Map<String, String> verifiedSha256)
+    implements FeatureSource {
   /** Records per task: ~12 MB of pixels for 28x28 images. */
   static final int RECORDS_PER_SPLIT = 15_000;
 
@@ -49,37 +57,17 @@ public final class IdxSource implements FeatureSource {
     R make(long rowId, float[] features, int label);
   }
 
-  private final String trainImages;
-  private final String trainLabels;
-  private final String testImages;
-  private final String testLabels;
-  private final int numClasses;
-  private java.util.Map<String, String> verifiedSha256 = java.util.Map.of();
-
   public IdxSource(String trainImages, String trainLabels, String testImages, String testLabels) {
-    this(trainImages, trainLabels, testImages, testLabels, NUM_CLASSES);
-  }
-
-  public IdxSource(
-      String trainImages,
-      String trainLabels,
-      String testImages,
-      String testLabels,
-      int numClasses) {
-    this.trainImages = trainImages;
-    this.trainLabels = trainLabels;
-    this.testImages = testImages;
-    this.testLabels = testLabels;
-    this.numClasses = numClasses;
+    this(trainImages, trainLabels, testImages, testLabels, NUM_CLASSES, Map.of());
   }
 
   /**
    * Files whose SHA-256 was verified just before (a catalog dataset in the cache), by path: the
    * manifest records these checksums instead of hashing the files a second time.
    */
-  public IdxSource withVerifiedChecksums(java.util.Map<String, String> sha256ByPath) {
-    this.verifiedSha256 = java.util.Map.copyOf(sha256ByPath);
-    return this;
+  public IdxSource withVerifiedChecksums(Map<String, String> sha256ByPath) {
+    return new IdxSource(
+        trainImages, trainLabels, testImages, testLabels, numClasses, Map.copyOf(sha256ByPath));
   }
 
   @Override
