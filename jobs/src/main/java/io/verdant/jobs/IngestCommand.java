@@ -38,6 +38,11 @@ import picocli.CommandLine.Option;
       "Output: <out>/table (Parquet: row_id, features array<float>, label, split) and <out>/manifest.json, written atomically."
     })
 public final class IngestCommand extends JobCommand {
+  /** A rerun finds its table complete by the manifest, written last. */
+  private static final CompletedOutput<Manifest.Loaded> DONE =
+      new CompletedOutput<>(
+          FeatureTable.MANIFEST, Manifest::read, existing -> existing.manifest().runId());
+
   public enum Format {
     idx,
     csv,
@@ -307,14 +312,7 @@ public final class IngestCommand extends JobCommand {
   protected void execute(JobRun run) throws Exception {
     run.attribute("dataset", name());
     org.apache.hadoop.conf.Configuration hconf = run.spark().sparkContext().hadoopConfiguration();
-    var done =
-        CompletedOutput.of(
-            out,
-            FeatureTable.MANIFEST,
-            runId,
-            hconf,
-            dir -> Manifest.read(dir, hconf),
-            existing -> existing.manifest().runId());
+    var done = DONE.find(out, runId, hconf);
     if (done.isPresent()) {
       Path target = new Path(out);
       result =

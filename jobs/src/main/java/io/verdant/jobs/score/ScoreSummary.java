@@ -1,13 +1,8 @@
 package io.verdant.jobs.score;
 
-import io.verdant.common.Json;
 import io.verdant.common.JsonRecord;
-import io.verdant.common.VerdantException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import io.verdant.common.fs.JsonFiles;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -60,19 +55,6 @@ public record ScoreSummary(
 
   /** Reads the summary in a score output directory, or null when there is none. */
   public static ScoreSummary read(String dir, Configuration conf) {
-    Path file = new Path(dir, FILE);
-    try {
-      FileSystem fs = file.getFileSystem(conf);
-      if (!fs.exists(file)) {
-        return null;
-      }
-      try (InputStream in = fs.open(file)) {
-        return Json.MAPPER.readValue(in, ScoreSummary.class);
-      } catch (IOException e) {
-        throw VerdantException.of("%s: not a valid score summary: %s", file, e.getMessage());
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read " + file, e);
-    }
+    return JsonFiles.readIfExists(new Path(dir, FILE), ScoreSummary.class, "score summary", conf);
   }
 }

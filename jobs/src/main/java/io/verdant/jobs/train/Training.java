@@ -47,6 +47,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class Training {
   private static final Logger LOG = LoggerFactory.getLogger(Training.class);
+
+  /** A rerun finds its model complete by model.json, written last. */
+  private static final CompletedOutput<ModelInfo> DONE =
+      new CompletedOutput<>(ModelFiles.MODEL_JSON, ModelStore::readInfo, ModelInfo::runId);
+
   public static final String EXPORT_DIR_PROPERTY = "verdant.dl4j.exportDir";
   public static final String STATS_FILE = "training-stats.html";
 
@@ -114,14 +119,7 @@ public final class Training {
 
   public Result run() {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(run.spark().sparkContext());
-    var done =
-        CompletedOutput.of(
-            o.out(),
-            ModelFiles.MODEL_JSON,
-            run.runId(),
-            sc.hadoopConfiguration(),
-            dir -> ModelStore.readInfo(dir, sc.hadoopConfiguration()),
-            ModelInfo::runId);
+    var done = DONE.find(o.out(), run.runId(), sc.hadoopConfiguration());
     if (done.isPresent()) {
       return new Result(qualified(o.out(), sc), done.get());
     }
