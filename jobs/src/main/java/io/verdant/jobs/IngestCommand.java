@@ -269,11 +269,11 @@ public final class IngestCommand extends JobCommand {
         "--num-features is for --format libsvm, cannot be used with %s",
         inputOption());
     Checks.checkArgument(
-        !matched("--label-column") || format == Format.csv || format == Format.parquet,
+        !given("--label-column") || format == Format.csv || format == Format.parquet,
         "--label-column is for --format csv and parquet, cannot be used with %s",
         inputOption());
     Checks.checkArgument(
-        !matched("--csv-header") || format == Format.csv,
+        !given("--csv-header") || format == Format.csv,
         "--csv-header is for --format csv, cannot be used with %s",
         inputOption());
     if (out == null) {
@@ -298,14 +298,6 @@ public final class IngestCommand extends JobCommand {
           "--train-labels and --test-labels are for --format idx, cannot be used with --format %s",
           f.format);
     }
-  }
-
-  /** Whether the command line gave {@code option} (rather than its default). */
-  private boolean matched(String option) {
-    return spec != null
-        && spec.commandLine() != null
-        && spec.commandLine().getParseResult() != null
-        && spec.commandLine().getParseResult().hasMatchedOption(option);
   }
 
   @Override

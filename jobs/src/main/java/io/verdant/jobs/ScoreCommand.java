@@ -184,13 +184,6 @@ public final class ScoreCommand extends JobCommand {
     settings = new ScoreJob.Settings(m, scoreInput, out, overwrite, batchSize);
   }
 
-  private boolean given(String option) {
-    return spec != null
-        && spec.commandLine() != null
-        && spec.commandLine().getParseResult() != null
-        && spec.commandLine().getParseResult().hasMatchedOption(option);
-  }
-
   @Override
   protected void execute(JobRun run) {
     Configuration hconf = run.spark().sparkContext().hadoopConfiguration();
