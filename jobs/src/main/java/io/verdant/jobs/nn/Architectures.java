@@ -228,6 +228,23 @@ public final class Architectures {
             .build();
   }
 
+  /** LeNet-5's convolution: 5x5 kernels, stride 1, {@code nOut} channels. */
+  private static ConvolutionLayer conv5x5(int nOut) {
+    return new ConvolutionLayer.Builder(5, 5)
+        .nOut(nOut)
+        .stride(1, 1)
+        .activation(Activation.IDENTITY)
+        .build();
+  }
+
+  /** LeNet-5's pooling: the maximum of 2x2 windows, stride 2. */
+  private static SubsamplingLayer maxPool2x2() {
+    return new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+        .kernelSize(2, 2)
+        .stride(2, 2)
+        .build();
+  }
+
   private static MultiLayerConfiguration lenet5(
       NeuralNetConfiguration.Builder base, DataShape d, Hyper h) {
     List<Integer> s = d.shape();
@@ -237,28 +254,10 @@ public final class Architectures {
       dense.dropOut(new Dropout(1.0 - h.dropout()));
     }
     return base.list()
-        .layer(
-            new ConvolutionLayer.Builder(5, 5)
-                .nOut(20)
-                .stride(1, 1)
-                .activation(Activation.IDENTITY)
-                .build())
-        .layer(
-            new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
-                .kernelSize(2, 2)
-                .stride(2, 2)
-                .build())
-        .layer(
-            new ConvolutionLayer.Builder(5, 5)
-                .nOut(50)
-                .stride(1, 1)
-                .activation(Activation.IDENTITY)
-                .build())
-        .layer(
-            new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
-                .kernelSize(2, 2)
-                .stride(2, 2)
-                .build())
+        .layer(conv5x5(20))
+        .layer(maxPool2x2())
+        .layer(conv5x5(50))
+        .layer(maxPool2x2())
         .layer(dense.build())
         .layer(
             new OutputLayer.Builder(LossFunction.MCXENT)

@@ -233,36 +233,29 @@ public final class Training {
                     o.seed(),
                     exportDir,
                     true));
-    MinibatchExport.Exported validation =
-        run.phase(
-            "export",
-            () ->
-                MinibatchExport.exportEval(
-                    spark,
-                    data.tablePath(),
-                    FeatureTable.VALIDATION,
-                    outputs,
-                    m.classification(),
-                    o.evalBatchSize(),
-                    exportDir));
-    MinibatchExport.Exported test =
-        run.phase(
-            "export",
-            () ->
-                MinibatchExport.exportEval(
-                    spark,
-                    data.tablePath(),
-                    FeatureTable.TEST,
-                    outputs,
-                    m.classification(),
-                    o.evalBatchSize(),
-                    exportDir));
+    MinibatchExport.Exported validation = exportEval(FeatureTable.VALIDATION, outputs, exportDir);
+    MinibatchExport.Exported test = exportEval(FeatureTable.TEST, outputs, exportDir);
     if (train.paths().isEmpty()) {
       throw VerdantException.of(
           "%s: the train split has %d rows, fewer than one minibatch per worker (--batch-size %d)",
           o.data(), m.rows(FeatureTable.TRAIN), o.batchSize());
     }
     return new Exports(train, test, pathsRdd(sc, validation, workers), pathsRdd(sc, test, workers));
+  }
+
+  /** One evaluation split's minibatches, every row kept. */
+  private MinibatchExport.Exported exportEval(String split, int outputs, String exportDir) {
+    return run.phase(
+        "export",
+        () ->
+            MinibatchExport.exportEval(
+                run.spark(),
+                data.tablePath(),
+                split,
+                outputs,
+                data.manifest().classification(),
+                o.evalBatchSize(),
+                exportDir));
   }
 
   private static JavaRDD<String> pathsRdd(
