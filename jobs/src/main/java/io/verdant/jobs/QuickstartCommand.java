@@ -99,20 +99,12 @@ public final class QuickstartCommand implements Callable<Integer> {
 
   private List<String> ingest(Dirs d) {
     List<String> ingest =
-        new ArrayList<>(
-            List.of(
-                "ingest",
-                "--dataset",
-                "mnist",
-                "--out",
-                d.table(),
-                "--run-id",
-                "quickstart-ingest-mnist",
-                "--ledger",
-                d.ledger()));
+        command(
+            "ingest --dataset mnist --out {} --run-id quickstart-ingest-mnist --ledger {}",
+            d.table(),
+            d.ledger());
     if (cacheDir != null) {
-      ingest.add("--cache-dir");
-      ingest.add(cacheDir);
+      ingest.addAll(List.of("--cache-dir", cacheDir));
     }
     return ingest;
   }
@@ -122,25 +114,15 @@ public final class QuickstartCommand implements Callable<Integer> {
    * model loses nothing when compressed (docs/compress.md, "Train for compression").
    */
   private List<String> train(Dirs d) {
-    return List.of(
-        "train",
-        "--data",
-        d.table(),
-        "--model",
-        MODEL,
-        "--epochs",
-        Integer.toString(epochs),
-        "--l2",
-        "0.0001",
-        "--out",
-        d.model(),
-        "--run-id",
-        "quickstart-train-" + MODEL + "-e" + epochs,
-        "--resume",
-        "--ledger",
-        d.ledger(),
-        "--registry",
-        d.registry());
+    return recorded(
+        d,
+        command(
+            "train --data {} --model {} --epochs {} --l2 0.0001 --out {} --run-id {} --resume",
+            d.table(),
+            MODEL,
+            epochs,
+            d.model(),
+            "quickstart-train-" + MODEL + "-e" + epochs));
   }
 
   /**
@@ -149,70 +131,63 @@ public final class QuickstartCommand implements Callable<Integer> {
    * docs/benchmarks.md).
    */
   private List<String> compress(Dirs d) {
-    return List.of(
-        "compress",
-        "--model",
-        d.model(),
-        "--data",
-        d.table(),
-        "--out",
-        d.compressed(),
-        "--sparsity",
-        "layer0=0.94,layer1=0.86,layer2=0.5",
-        "--retrain-epochs",
-        "8",
-        "--retrain-lr",
-        "0.02",
-        "--retrain-lr-schedule",
-        "step:0.5:3",
-        "--run-id",
-        "quickstart-compress-" + MODEL + "-e" + epochs,
-        "--ledger",
-        d.ledger(),
-        "--registry",
-        d.registry());
+    return recorded(
+        d,
+        command(
+            "compress --model {} --data {} --out {} --sparsity layer0=0.94,layer1=0.86,layer2=0.5"
+                + " --retrain-epochs 8 --retrain-lr 0.02 --retrain-lr-schedule step:0.5:3"
+                + " --run-id {}",
+            d.model(),
+            d.table(),
+            d.compressed(),
+            "quickstart-compress-" + MODEL + "-e" + epochs));
   }
 
   /**
    * Scores the test split with {@code model}, one form of it ({@code dense}, {@code compressed}).
    */
   private static List<String> score(Dirs d, String model, String form) {
-    return List.of(
-        "score",
-        "--model",
-        model,
-        "--data",
-        d.table(),
-        "--split",
-        "test",
-        "--out",
-        Paths.get(d.work(), "scores", "mnist-" + form).toString(),
-        "--overwrite",
-        "--run-id",
-        "quickstart-score-" + form,
-        "--ledger",
-        d.ledger(),
-        "--registry",
-        d.registry());
+    return recorded(
+        d,
+        command(
+            "score --model {} --data {} --split test --out {} --overwrite --run-id {}",
+            model,
+            d.table(),
+            Paths.get(d.work(), "scores", "mnist-" + form).toString(),
+            "quickstart-score-" + form));
   }
 
   private static List<String> report(Dirs d, List<String> runIds) {
     List<String> report =
-        new ArrayList<>(
-            List.of(
-                "report",
-                "--ledger",
-                d.ledger(),
-                "--out",
-                Paths.get(d.work(), "report").toString(),
-                "--overwrite",
-                "--run-id",
-                "quickstart-report",
-                "--models",
-                d.registry(),
-                "--run"));
+        command(
+            "report --ledger {} --out {} --overwrite --run-id quickstart-report --models {} --run",
+            d.ledger(),
+            Paths.get(d.work(), "report").toString(),
+            d.registry());
     report.addAll(runIds);
     return report;
+  }
+
+  /** A step that records its run in the quickstart's ledger and its model in its registry. */
+  private static List<String> recorded(Dirs d, List<String> args) {
+    args.addAll(List.of("--ledger", d.ledger(), "--registry", d.registry()));
+    return args;
+  }
+
+  /**
+   * A command line from a template of words separated by spaces, each {@code {}} replaced by the
+   * next value (a value may hold spaces: it stays one argument).
+   */
+  private static List<String> command(String template, Object... values) {
+    List<String> args = new ArrayList<>();
+    int next = 0;
+    for (String word : template.split(" ")) {
+      args.add(word.equals("{}") ? String.valueOf(values[next++]) : word);
+    }
+    if (next != values.length) {
+      throw new IllegalArgumentException(template + " takes " + next + " values");
+    }
+    return args;
   }
 
   private static int step(List<String> args) {
