@@ -94,11 +94,15 @@ public record IdxSource(
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<SerializableConfiguration> bconf = jsc.broadcast(new SerializableConfiguration(conf));
     JavaRDD<LabeledRecord> train =
-        records(jsc, bconf, trI, trL, 0L, numClasses, PIXEL, LabeledRecord::new);
+        records(
+            jsc, bconf, new ImageRecords<>(trI, trL, 0L, numClasses, PIXEL, LabeledRecord::new));
     JavaRDD<LabeledRecord> test =
         teI == null
             ? null
-            : records(jsc, bconf, teI, teL, trI.count(), numClasses, PIXEL, LabeledRecord::new);
+            : records(
+                jsc,
+                bconf,
+                new ImageRecords<>(teI, teL, trI.count(), numClasses, PIXEL, LabeledRecord::new));
     List<Integer> shape = shape(trI);
     List<SourceFile> files = new ArrayList<>();
     files.add(sourceFile("train-images", trainImages, conf, verifiedSha256.get(trainImages)));
@@ -167,20 +171,24 @@ public record IdxSource(
   }
 
   /**
-   * The images as records made by {@code maker}, read on the executors; {@code labels} may be null
-   * (no labels); {@code pixel} maps each grey level to its feature value.
+   * What {@link #records} reads: the images, their labels (null when there are none), the row id of
+   * the first, the number of classes a label must be below, each grey level's feature value, and
+   * how a record is made.
    */
-  static <R> JavaRDD<R> records(
-      JavaSparkContext jsc,
-      Broadcast<SerializableConfiguration> bconf,
+  record ImageRecords<R>(
       IdxFile images,
       IdxFile labels,
       long rowIdOffset,
       int numClasses,
       float[] pixel,
-      RecordMaker<R> maker) {
+      RecordMaker<R> maker)
+      implements java.io.Serializable {}
+
+  /** The images as records, read on the executors. */
+  static <R> JavaRDD<R> records(
+      JavaSparkContext jsc, Broadcast<SerializableConfiguration> bconf, ImageRecords<R> in) {
     List<long[]> ranges = new ArrayList<>();
-    int n = images.count();
+    int n = in.images().count();
     int splits =
         Math.max(jsc.defaultParallelism(), (n + RECORDS_PER_SPLIT - 1) / RECORDS_PER_SPLIT);
     splits = Math.max(1, Math.min(splits, n));
@@ -190,17 +198,7 @@ public record IdxSource(
       ranges.add(new long[] {from, to});
     }
     return jsc.parallelize(ranges, ranges.size())
-        .mapPartitions(
-            it ->
-                new RangeReader<>(
-                    it,
-                    images,
-                    labels,
-                    bconf.value().value(),
-                    rowIdOffset,
-                    numClasses,
-                    pixel,
-                    maker));
+        .mapPartitions(it -> new RangeReader<>(it, bconf.value().value(), in));
   }
 
   /**
@@ -209,37 +207,19 @@ public record IdxSource(
    */
   private static final class RangeReader<R> implements Iterator<R> {
     private final Iterator<long[]> ranges;
-    private final IdxFile images;
-    private final IdxFile labels;
     private final Configuration conf;
-    private final long rowIdOffset;
-    private final int numClasses;
-    private final float[] pixel;
-    private final RecordMaker<R> maker;
+    private final ImageRecords<R> in;
     private final byte[] buf;
     private DataInputStream img;
     private DataInputStream lab;
     private long next;
     private long end;
 
-    RangeReader(
-        Iterator<long[]> ranges,
-        IdxFile images,
-        IdxFile labels,
-        Configuration conf,
-        long rowIdOffset,
-        int numClasses,
-        float[] pixel,
-        RecordMaker<R> maker) {
+    RangeReader(Iterator<long[]> ranges, Configuration conf, ImageRecords<R> in) {
       this.ranges = ranges;
-      this.images = images;
-      this.labels = labels;
       this.conf = conf;
-      this.rowIdOffset = rowIdOffset;
-      this.numClasses = numClasses;
-      this.pixel = pixel;
-      this.maker = maker;
-      this.buf = new byte[images.recordBytes()];
+      this.in = in;
+      this.buf = new byte[in.images().recordBytes()];
     }
 
     @Override
@@ -254,8 +234,8 @@ public record IdxSource(
           next = r[0];
           end = r[1];
           if (next < end) {
-            img = images.openAt(next, conf);
-            lab = labels == null ? null : labels.openAt(next, conf);
+            img = in.images().openAt(next, conf);
+            lab = in.labels() == null ? null : in.labels().openAt(next, conf);
           }
         }
         return true;
@@ -266,7 +246,9 @@ public record IdxSource(
     }
 
     private String describe() {
-      return labels == null ? images.path() : images.path() + " or " + labels.path();
+      return in.labels() == null
+          ? in.images().path()
+          : in.images().path() + " or " + in.labels().path();
     }
 
     @Override
@@ -278,12 +260,13 @@ public record IdxSource(
         img.readFully(buf);
         int label = lab == null ? -1 : lab.readUnsignedByte();
         long i = next++;
-        if (label >= numClasses) {
+        if (label >= in.numClasses()) {
           closeStreams();
           throw VerdantException.of(
               "%s: label %d at record %d is outside the %d classes 0..%d",
-              labels.path(), label, i, numClasses, numClasses - 1);
+              in.labels().path(), label, i, in.numClasses(), in.numClasses() - 1);
         }
+        float[] pixel = in.pixel();
         float[] f = new float[buf.length];
         for (int k = 0; k < buf.length; k++) {
           f[k] = pixel[buf[k] & 0xff];
@@ -291,7 +274,7 @@ public record IdxSource(
         if (next >= end) {
           closeStreams();
         }
-        return maker.make(rowIdOffset + i, f, label);
+        return in.maker().make(in.rowIdOffset() + i, f, label);
       } catch (IOException e) {
         closeStreams();
         throw new UncheckedIOException("Cannot read " + describe(), e);
