@@ -1,6 +1,8 @@
 package io.verdant.common;
 
+import java.time.DateTimeException;
 import java.util.Collection;
+import java.util.function.ToLongFunction;
 
 /**
  * Option rules, declared once: each check throws a {@link VerdantException} whose message names the
@@ -65,6 +67,18 @@ public final class Checks {
 
   public static void oneOf(String option, String value, Collection<String> allowed) {
     rule(allowed.contains(value), option, "one of " + allowed, value);
+  }
+
+  /**
+   * {@code value} parsed by {@code parser}; a value it refuses (an {@link IllegalArgumentException}
+   * or {@link DateTimeException}) fails as "{@code <what> must be <rule>, cannot be: <value>}".
+   */
+  public static long parse(String what, String value, ToLongFunction<String> parser, String rule) {
+    try {
+      return parser.applyAsLong(value);
+    } catch (IllegalArgumentException | DateTimeException e) {
+      throw VerdantException.of("%s must be %s, cannot be: %s", what, rule, value);
+    }
   }
 
   /** A number as a user writes it: 100 rather than 100.0. */
