@@ -3,6 +3,7 @@ package io.verdant.common;
 import java.time.DateTimeException;
 import java.util.Collection;
 import java.util.function.ToLongFunction;
+import java.util.regex.Pattern;
 
 /**
  * Option rules, declared once: each check throws a {@link VerdantException} whose message names the
@@ -67,6 +68,12 @@ public final class Checks {
 
   public static void oneOf(String option, String value, Collection<String> allowed) {
     rule(allowed.contains(value), option, "one of " + allowed, value);
+  }
+
+  /** {@code value}, which must be non-null and match {@code pattern}, described by {@code rule}. */
+  public static String matches(String option, String value, Pattern pattern, String rule) {
+    rule(value != null && pattern.matcher(value).matches(), option, rule, value);
+    return value;
   }
 
   /**

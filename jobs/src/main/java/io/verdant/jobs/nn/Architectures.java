@@ -91,14 +91,7 @@ public final class Architectures {
     }
     List<Integer> sizes = new ArrayList<>();
     for (String p : parts) {
-      int v;
-      try {
-        v = Integer.parseInt(p.trim());
-      } catch (NumberFormatException e) {
-        throw VerdantException.of(
-            "--model mlp:<sizes> takes positive integers joined by '-', e.g. mlp:784-128-10, cannot be: %s",
-            n);
-      }
+      int v = intOrZero(p.trim());
       if (v < 1) {
         throw VerdantException.of(
             "--model mlp:<sizes> takes positive integers joined by '-', e.g. mlp:784-128-10, cannot be: %s",
@@ -107,6 +100,15 @@ public final class Architectures {
       sizes.add(v);
     }
     return sizes;
+  }
+
+  /** The integer {@code s} says, or 0 when it is not one. */
+  private static int intOrZero(String s) {
+    try {
+      return Integer.parseInt(s);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 
   /**
