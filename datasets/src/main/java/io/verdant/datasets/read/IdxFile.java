@@ -19,29 +19,10 @@ import org.apache.hadoop.fs.Path;
  * read alike. {@link #open} checks the magic and that the data length matches the header exactly,
  * so truncated and padded files are refused before any Spark work.
  */
-public final class IdxFile implements java.io.Serializable {
+public record IdxFile(String path, int count, int[] recordDims, int headerBytes, boolean gzipped)
+    implements java.io.Serializable {
   public static final int IMAGES_MAGIC = 0x00000803;
   public static final int LABELS_MAGIC = 0x00000801;
-
-  private final String path;
-  private final int count;
-  private final int recordBytes;
-  private final int[] recordDims;
-  private final int headerBytes;
-  private final boolean gzipped;
-
-  private IdxFile(String path, int count, int[] recordDims, int headerBytes, boolean gzipped) {
-    this.path = path;
-    this.count = count;
-    this.recordDims = recordDims;
-    int rb = 1;
-    for (int d : recordDims) {
-      rb *= d;
-    }
-    this.recordBytes = rb;
-    this.headerBytes = headerBytes;
-    this.gzipped = gzipped;
-  }
 
   /**
    * Reads and validates the header and the data length of {@code path}, expecting {@code magic}.
@@ -113,7 +94,7 @@ public final class IdxFile implements java.io.Serializable {
     if (actual < expected) {
       throw VerdantException.of(
           "%s: truncated IDX file: header says %d records of %d bytes (%d bytes of data), found %d bytes",
-          path, count, recordBytes, expected, actual);
+          path, count, recordBytes(), expected, actual);
     }
     if (actual > expected) {
       throw VerdantException.of(
@@ -133,7 +114,7 @@ public final class IdxFile implements java.io.Serializable {
   public DataInputStream openAt(long first, Configuration conf) throws IOException {
     Path p = new Path(path);
     FileSystem fs = p.getFileSystem(conf);
-    long offset = headerBytes + first * recordBytes;
+    long offset = headerBytes + first * recordBytes();
     if (gzipped) {
       InputStream in = new BufferedInputStream(stream(fs, p, true), 1 << 16);
       in.skipNBytes(offset);
@@ -144,23 +125,21 @@ public final class IdxFile implements java.io.Serializable {
     return new DataInputStream(new BufferedInputStream(in, 1 << 16));
   }
 
-  public String path() {
-    return path;
-  }
-
-  public int count() {
-    return count;
-  }
-
+  /** The bytes of one record: the product of its dimensions. */
   public int recordBytes() {
-    return recordBytes;
+    int rb = 1;
+    for (int d : recordDims) {
+      rb *= d;
+    }
+    return rb;
   }
 
+  @Override
   public int[] recordDims() {
     return recordDims.clone();
   }
 
   public long dataBytes() {
-    return (long) count * recordBytes;
+    return (long) count * recordBytes();
   }
 }
