@@ -1,6 +1,9 @@
 package io.verdant.common;
 
+import java.time.DateTimeException;
 import java.util.Collection;
+import java.util.function.ToLongFunction;
+import java.util.regex.Pattern;
 
 /**
  * Option rules, declared once: each check throws a {@link VerdantException} whose message names the
@@ -17,75 +20,72 @@ public final class Checks {
     }
   }
 
+  /** Fails unless {@code ok}: "{@code <option> must be <rule>, cannot be: <value>}". */
+  private static void rule(boolean ok, String option, String rule, Object value) {
+    checkArgument(ok, "%s must be %s, cannot be: %s", option, rule, value);
+  }
+
   public static void atLeast(String option, long value, long min) {
-    checkArgument(value >= min, "%s must be at least %d, cannot be: %d", option, min, value);
+    rule(value >= min, option, "at least " + min, value);
   }
 
   /** min <= value, finite; NaN fails. */
   public static void atLeast(String option, double value, double min) {
-    checkArgument(
-        Double.isFinite(value) && value >= min,
-        "%s must be at least %s, cannot be: %s",
-        option,
-        number(min),
-        value);
+    rule(Double.isFinite(value) && value >= min, option, "at least " + number(min), value);
   }
 
   /** min < value, finite; NaN fails. */
   public static void greaterThan(String option, double value, double min) {
-    checkArgument(
-        Double.isFinite(value) && value > min,
-        "%s must be greater than %s, cannot be: %s",
-        option,
-        number(min),
-        value);
+    rule(Double.isFinite(value) && value > min, option, "greater than " + number(min), value);
   }
 
   public static void between(String option, long value, long min, long max) {
-    checkArgument(
-        value >= min && value <= max,
-        "%s must be between %d and %d, cannot be: %d",
-        option,
-        min,
-        max,
-        value);
+    rule(value >= min && value <= max, option, "between " + min + " and " + max, value);
   }
 
   /** min <= value <= max; NaN fails. */
   public static void between(String option, double value, double min, double max) {
-    checkArgument(
+    rule(
         value >= min && value <= max,
-        "%s must be between %s and %s, cannot be: %s",
         option,
-        number(min),
-        number(max),
+        "between " + number(min) + " and " + number(max),
         value);
   }
 
   /** 0 < value <= max; NaN fails. */
   public static void positiveAtMost(String option, double value, double max) {
-    checkArgument(
-        value > 0 && value <= max,
-        "%s must be greater than 0 and at most %s, cannot be: %s",
-        option,
-        number(max),
-        value);
+    rule(value > 0 && value <= max, option, "greater than 0 and at most " + number(max), value);
   }
 
   /** min <= value < max; NaN fails. */
   public static void atLeastAndBelow(String option, double value, double min, double max) {
-    checkArgument(
+    rule(
         value >= min && value < max,
-        "%s must be at least %s and less than %s, cannot be: %s",
         option,
-        number(min),
-        number(max),
+        "at least " + number(min) + " and less than " + number(max),
         value);
   }
 
   public static void oneOf(String option, String value, Collection<String> allowed) {
-    checkArgument(
-        allowed.contains(value), "%s must be one of %s, cannot be: %s", option, allowed, value);
+    rule(allowed.contains(value), option, "one of " + allowed, value);
+  }
+
+  /** {@code value}, which must be non-null and match {@code pattern}, described by {@code rule}. */
+  public static String matches(String option, String value, Pattern pattern, String rule) {
+    rule(value != null && pattern.matcher(value).matches(), option, rule, value);
+    return value;
+  }
+
+  /**
+   * {@code value} parsed by {@code parser}; a value it refuses (an {@link IllegalArgumentException}
+   * or {@link DateTimeException}) fails as "{@code <what> must be <rule>, cannot be: <value>}".
+   */
+  public static long parse(String what, String value, ToLongFunction<String> parser, String rule) {
+    try {
+      return parser.applyAsLong(value);
+    } catch (IllegalArgumentException | DateTimeException e) {
+      throw VerdantException.of("%s must be %s, cannot be: %s", what, rule, value);
+    }
   }
 
   /** A number as a user writes it: 100 rather than 100.0. */

@@ -44,6 +44,11 @@ import picocli.CommandLine.Option;
 public final class CompressCommand extends JobCommand {
   private static final Logger LOG = LoggerFactory.getLogger(CompressCommand.class);
 
+  /** A rerun finds its compressed model complete by the report, written last. */
+  private static final CompletedOutput<CompressionReport> DONE =
+      new CompletedOutput<>(
+          ModelFiles.COMPRESSION_REPORT, CompressionReport::read, CompressionReport::runId);
+
   @Option(
       names = "--model",
       required = true,
@@ -320,14 +325,7 @@ public final class CompressCommand extends JobCommand {
   @Override
   protected void execute(JobRun run) {
     Configuration hconf = run.spark().sparkContext().hadoopConfiguration();
-    var done =
-        CompletedOutput.of(
-            out,
-            ModelFiles.COMPRESSION_REPORT,
-            runId,
-            hconf,
-            dir -> CompressionReport.read(dir, hconf),
-            CompressionReport::runId);
+    var done = DONE.find(out, runId, hconf);
     if (done.isPresent()) {
       result = new Result(done.get(), out);
       System.out.printf(

@@ -38,6 +38,11 @@ import picocli.CommandLine.Option;
       "Output: <out>/table (Parquet: row_id, features array<float>, label, split) and <out>/manifest.json, written atomically."
     })
 public final class IngestCommand extends JobCommand {
+  /** A rerun finds its table complete by the manifest, written last. */
+  private static final CompletedOutput<Manifest.Loaded> DONE =
+      new CompletedOutput<>(
+          FeatureTable.MANIFEST, Manifest::read, existing -> existing.manifest().runId());
+
   public enum Format {
     idx,
     csv,
@@ -264,11 +269,11 @@ public final class IngestCommand extends JobCommand {
         "--num-features is for --format libsvm, cannot be used with %s",
         inputOption());
     Checks.checkArgument(
-        !matched("--label-column") || format == Format.csv || format == Format.parquet,
+        !given("--label-column") || format == Format.csv || format == Format.parquet,
         "--label-column is for --format csv and parquet, cannot be used with %s",
         inputOption());
     Checks.checkArgument(
-        !matched("--csv-header") || format == Format.csv,
+        !given("--csv-header") || format == Format.csv,
         "--csv-header is for --format csv, cannot be used with %s",
         inputOption());
     if (out == null) {
@@ -295,26 +300,11 @@ public final class IngestCommand extends JobCommand {
     }
   }
 
-  /** Whether the command line gave {@code option} (rather than its default). */
-  private boolean matched(String option) {
-    return spec != null
-        && spec.commandLine() != null
-        && spec.commandLine().getParseResult() != null
-        && spec.commandLine().getParseResult().hasMatchedOption(option);
-  }
-
   @Override
   protected void execute(JobRun run) throws Exception {
     run.attribute("dataset", name());
     org.apache.hadoop.conf.Configuration hconf = run.spark().sparkContext().hadoopConfiguration();
-    var done =
-        CompletedOutput.of(
-            out,
-            FeatureTable.MANIFEST,
-            runId,
-            hconf,
-            dir -> Manifest.read(dir, hconf),
-            existing -> existing.manifest().runId());
+    var done = DONE.find(out, runId, hconf);
     if (done.isPresent()) {
       Path target = new Path(out);
       result =

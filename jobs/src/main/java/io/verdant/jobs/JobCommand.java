@@ -119,6 +119,14 @@ public abstract class JobCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** Whether the command line gave {@code option} (rather than its default). */
+  protected boolean given(String option) {
+    return spec != null
+        && spec.commandLine() != null
+        && spec.commandLine().getParseResult() != null
+        && spec.commandLine().getParseResult().hasMatchedOption(option);
+  }
+
   private static boolean live(scala.Option<SparkSession> session) {
     return session.isDefined() && !session.get().sparkContext().isStopped();
   }

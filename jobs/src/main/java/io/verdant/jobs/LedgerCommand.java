@@ -1,11 +1,12 @@
 package io.verdant.jobs;
 
 import io.verdant.common.VerdantException;
-import io.verdant.common.ledger.LedgerOptions;
+import io.verdant.common.ledger.LedgerLocation;
 import io.verdant.common.ledger.LedgerSummary;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -32,12 +33,7 @@ public final class LedgerCommand implements Runnable {
       description =
           "Print per run and phase: wall time, CPU-seconds, energy (Wh), CO2e (g) and the energy methods.")
   static final class Show implements Callable<Integer> {
-    @Option(
-        names = "--ledger",
-        paramLabel = "DIR",
-        description =
-            "Ledger root (local path or Hadoop filesystem URI). Default: $VERDANT_LEDGER, else $VERDANT_WORK_DIR/ledger, else ./verdant-work/ledger.")
-    String ledger;
+    @Mixin LedgerLocation ledger = new LedgerLocation();
 
     @Option(names = "--run", paramLabel = "ID", description = "Show this run only.")
     String run;
@@ -54,7 +50,7 @@ public final class LedgerCommand implements Runnable {
       if (last < 1) {
         throw VerdantException.of("--last must be at least 1, cannot be: %d", last);
       }
-      String root = LedgerOptions.root(ledger, System.getenv());
+      String root = ledger.root();
       System.out.print(LedgerSummary.show(root, new Configuration(), run, last));
       System.out.flush();
       return 0;

@@ -1,6 +1,6 @@
 package io.verdant.jobs;
 
-import io.verdant.common.ledger.LedgerOptions;
+import io.verdant.common.ledger.LedgerLocation;
 import io.verdant.common.ledger.LedgerReader;
 import io.verdant.jobs.registry.ModelAlias;
 import io.verdant.jobs.registry.ModelFootprint;
@@ -14,7 +14,6 @@ import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -84,12 +83,7 @@ public final class ModelsCommand implements Runnable {
             "NAME (its latest version), NAME/VERSION or NAME@ALIAS; models:/ before it is allowed.")
     String model;
 
-    @Option(
-        names = "--ledger",
-        paramLabel = "DIR",
-        description =
-            "Ledger root (local path or Hadoop filesystem URI). Default: $VERDANT_LEDGER, else $VERDANT_WORK_DIR/ledger, else ./verdant-work/ledger.")
-    String ledger;
+    @Mixin LedgerLocation ledger = new LedgerLocation();
 
     @Override
     public Integer call() {
@@ -97,7 +91,7 @@ public final class ModelsCommand implements Runnable {
       Configuration conf = new Configuration();
       ModelRegistry r = ModelRegistry.open(registry.root(), conf);
       ModelVersion v = r.resolve(ref);
-      String ledgerRoot = LedgerOptions.root(ledger, System.getenv());
+      String ledgerRoot = ledger.root();
       ModelFootprint footprint = ModelFootprint.of(v, new LedgerReader(ledgerRoot, conf));
       print(
           RegistryReport.show(

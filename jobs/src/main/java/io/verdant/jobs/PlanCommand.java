@@ -1,5 +1,6 @@
 package io.verdant.jobs;
 
+import io.verdant.common.Checks;
 import io.verdant.common.Json;
 import io.verdant.common.VerdantException;
 import io.verdant.common.energy.EnergySettings;
@@ -327,7 +328,7 @@ public final class PlanCommand implements Callable<Integer> {
           null,
           null,
           null,
-          io.verdant.common.ledger.LedgerOptions.root(null, System.getenv()),
+          new io.verdant.common.ledger.LedgerLocation().root(),
           false,
           EnergySettings.DEFAULT_PUE,
           Map.of());
@@ -530,22 +531,8 @@ public final class PlanCommand implements Callable<Integer> {
         Times.format(Math.round(r.estimate().durationS() * 1000)),
         r.expectedWh(),
         r.estimate().source());
-    System.out.printf(
-        Locale.ROOT,
-        "  run now: %s to %s: %s gCO2e, cost %s%s%n",
-        r.runNow().start(),
-        r.runNow().end(),
-        num(r.runNow().co2eG()),
-        money(r.runNow().cost()),
-        cur);
-    System.out.printf(
-        Locale.ROOT,
-        "  window:  %s to %s: %s gCO2e, cost %s%s%n",
-        r.window().start(),
-        r.window().end(),
-        num(r.window().co2eG()),
-        money(r.window().cost()),
-        cur);
+    printFigures("run now:", r.runNow(), cur);
+    printFigures("window:", r.window(), cur);
     System.out.printf(
         Locale.ROOT,
         "  saving: %s%% CO2e, %s%% cost; start now: %s%n",
@@ -558,6 +545,18 @@ public final class PlanCommand implements Callable<Integer> {
     r.warnings().forEach(w -> System.out.println("  warning: " + w));
     System.out.println("JSON: " + file);
     System.out.flush();
+  }
+
+  private static void printFigures(String label, PlanReport.Figures f, String currency) {
+    System.out.printf(
+        Locale.ROOT,
+        "  %-8s %s to %s: %s gCO2e, cost %s%s%n",
+        label,
+        f.start(),
+        f.end(),
+        num(f.co2eG()),
+        money(f.cost()),
+        currency);
   }
 
   private static void printBacktest(BacktestReport r, String file) {
@@ -639,13 +638,8 @@ public final class PlanCommand implements Callable<Integer> {
   }
 
   private static long instant(String option, String s) {
-    try {
-      return Times.instant(s);
-    } catch (DateTimeParseException | NumberFormatException e) {
-      throw VerdantException.of(
-          "%s must be an ISO-8601 time with Z or an offset (2026-03-02T06:00:00Z), cannot be: %s",
-          option, s);
-    }
+    return Checks.parse(
+        option, s, Times::instant, "an ISO-8601 time with Z or an offset (2026-03-02T06:00:00Z)");
   }
 
   private static long dateOrInstant(String option, String s) {
@@ -659,12 +653,7 @@ public final class PlanCommand implements Callable<Integer> {
   }
 
   private static long duration(String option, String s) {
-    try {
-      return Times.duration(s);
-    } catch (IllegalArgumentException e) {
-      throw VerdantException.of(
-          "%s must be a duration like 30m, 1h30m or PT1H30M, cannot be: %s", option, s);
-    }
+    return Checks.parse(option, s, Times::duration, "a duration like 30m, 1h30m or PT1H30M");
   }
 
   private static long positiveDuration(String option, String s) {

@@ -47,125 +47,42 @@ public final class QuickstartCommand implements Callable<Integer> {
   @Option(names = "--skip-compress", description = "Stop after training.")
   boolean skipCompress;
 
+  /** Where the quickstart's outputs go, under the work directory. */
+  private record Dirs(
+      String work, String table, String model, String compressed, String ledger, String registry) {
+    static Dirs under(String work, int epochs) {
+      String name = "mnist-" + MODEL + "-e" + epochs;
+      return new Dirs(
+          work,
+          Paths.get(work, "tables", "mnist").toString(),
+          Paths.get(work, "models", name).toString(),
+          Paths.get(work, "compressed", name).toString(),
+          Paths.get(work, "ledger").toString(),
+          Paths.get(work, "registry").toString());
+    }
+  }
+
   @Override
   public Integer call() {
-    String work = workDir != null ? workDir : IngestCommand.workDir();
-    String table = Paths.get(work, "tables", "mnist").toString();
-    String model = Paths.get(work, "models", "mnist-" + MODEL + "-e" + epochs).toString();
-    String compressed = Paths.get(work, "compressed", "mnist-" + MODEL + "-e" + epochs).toString();
-    String ledger = Paths.get(work, "ledger").toString();
-    String registry = Paths.get(work, "registry").toString();
-
-    List<String> ingest =
-        new ArrayList<>(
-            List.of(
-                "ingest",
-                "--dataset",
-                "mnist",
-                "--out",
-                table,
-                "--run-id",
-                "quickstart-ingest-mnist",
-                "--ledger",
-                ledger));
-    if (cacheDir != null) {
-      ingest.add("--cache-dir");
-      ingest.add(cacheDir);
-    }
+    Dirs d = Dirs.under(workDir != null ? workDir : IngestCommand.workDir(), epochs);
     List<List<String>> steps = new ArrayList<>();
-    steps.add(ingest);
-    // L2 1e-4, as Deep Compression trains (weight decay): it keeps the small weights small, so the
-    // model loses
-    // nothing when compressed below (docs/compress.md, "Train for compression").
-    steps.add(
-        List.of(
-            "train",
-            "--data",
-            table,
-            "--model",
-            MODEL,
-            "--epochs",
-            Integer.toString(epochs),
-            "--l2",
-            "0.0001",
-            "--out",
-            model,
-            "--run-id",
-            "quickstart-train-" + MODEL + "-e" + epochs,
-            "--resume",
-            "--ledger",
-            ledger,
-            "--registry",
-            registry));
+    steps.add(ingest(d));
+    steps.add(train(d));
     if (!skipCompress) {
-      // Per-layer sparsities for LeNet-300-100 (6% / 14% / 50% kept; the paper: 8% / 9% / 26%)
-      // giving about 43x, and
-      // 8 epochs of masked retraining with a halving learning rate (docs/compress.md,
-      // docs/benchmarks.md).
-      steps.add(
-          List.of(
-              "compress",
-              "--model",
-              model,
-              "--data",
-              table,
-              "--out",
-              compressed,
-              "--sparsity",
-              "layer0=0.94,layer1=0.86,layer2=0.5",
-              "--retrain-epochs",
-              "8",
-              "--retrain-lr",
-              "0.02",
-              "--retrain-lr-schedule",
-              "step:0.5:3",
-              "--run-id",
-              "quickstart-compress-" + MODEL + "-e" + epochs,
-              "--ledger",
-              ledger,
-              "--registry",
-              registry));
+      steps.add(compress(d));
     }
     // Score the test split with each form of the model: the predictions, and what 1,000 of them
     // cost (docs/score.md).
-    steps.add(
-        score(
-            model,
-            table,
-            Paths.get(work, "scores", "mnist-dense").toString(),
-            "quickstart-score-dense",
-            ledger,
-            registry));
+    steps.add(score(d, d.model(), "dense"));
     if (!skipCompress) {
-      steps.add(
-          score(
-              compressed,
-              table,
-              Paths.get(work, "scores", "mnist-compressed").toString(),
-              "quickstart-score-compressed",
-              ledger,
-              registry));
+      steps.add(score(d, d.compressed(), "compressed"));
     }
     List<String> runIds = steps.stream().map(s -> s.get(s.indexOf("--run-id") + 1)).toList();
     steps.add(
-        List.of("ledger", "show", "--ledger", ledger, "--last", Integer.toString(steps.size())));
+        List.of(
+            "ledger", "show", "--ledger", d.ledger(), "--last", Integer.toString(steps.size())));
     // Last, the report of these runs (docs/report.md); it prints the path of its index.html.
-    List<String> report =
-        new ArrayList<>(
-            List.of(
-                "report",
-                "--ledger",
-                ledger,
-                "--out",
-                Paths.get(work, "report").toString(),
-                "--overwrite",
-                "--run-id",
-                "quickstart-report",
-                "--models",
-                registry,
-                "--run"));
-    report.addAll(runIds);
-    steps.add(report);
+    steps.add(report(d, runIds));
     for (List<String> step : steps) {
       int code = step(step);
       if (code != 0) {
@@ -180,25 +97,97 @@ public final class QuickstartCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static List<String> score(
-      String model, String table, String out, String runId, String ledger, String registry) {
-    return List.of(
-        "score",
-        "--model",
-        model,
-        "--data",
-        table,
-        "--split",
-        "test",
-        "--out",
-        out,
-        "--overwrite",
-        "--run-id",
-        runId,
-        "--ledger",
-        ledger,
-        "--registry",
-        registry);
+  private List<String> ingest(Dirs d) {
+    List<String> ingest =
+        command(
+            "ingest --dataset mnist --out {} --run-id quickstart-ingest-mnist --ledger {}",
+            d.table(),
+            d.ledger());
+    if (cacheDir != null) {
+      ingest.addAll(List.of("--cache-dir", cacheDir));
+    }
+    return ingest;
+  }
+
+  /**
+   * L2 1e-4, as Deep Compression trains (weight decay): it keeps the small weights small, so the
+   * model loses nothing when compressed (docs/compress.md, "Train for compression").
+   */
+  private List<String> train(Dirs d) {
+    return recorded(
+        d,
+        command(
+            "train --data {} --model {} --epochs {} --l2 0.0001 --out {} --run-id {} --resume",
+            d.table(),
+            MODEL,
+            epochs,
+            d.model(),
+            "quickstart-train-" + MODEL + "-e" + epochs));
+  }
+
+  /**
+   * Per-layer sparsities for LeNet-300-100 (6% / 14% / 50% kept; the paper: 8% / 9% / 26%) giving
+   * about 43x, and 8 epochs of masked retraining with a halving learning rate (docs/compress.md,
+   * docs/benchmarks.md).
+   */
+  private List<String> compress(Dirs d) {
+    return recorded(
+        d,
+        command(
+            "compress --model {} --data {} --out {} --sparsity layer0=0.94,layer1=0.86,layer2=0.5"
+                + " --retrain-epochs 8 --retrain-lr 0.02 --retrain-lr-schedule step:0.5:3"
+                + " --run-id {}",
+            d.model(),
+            d.table(),
+            d.compressed(),
+            "quickstart-compress-" + MODEL + "-e" + epochs));
+  }
+
+  /**
+   * Scores the test split with {@code model}, one form of it ({@code dense}, {@code compressed}).
+   */
+  private static List<String> score(Dirs d, String model, String form) {
+    return recorded(
+        d,
+        command(
+            "score --model {} --data {} --split test --out {} --overwrite --run-id {}",
+            model,
+            d.table(),
+            Paths.get(d.work(), "scores", "mnist-" + form).toString(),
+            "quickstart-score-" + form));
+  }
+
+  private static List<String> report(Dirs d, List<String> runIds) {
+    List<String> report =
+        command(
+            "report --ledger {} --out {} --overwrite --run-id quickstart-report --models {} --run",
+            d.ledger(),
+            Paths.get(d.work(), "report").toString(),
+            d.registry());
+    report.addAll(runIds);
+    return report;
+  }
+
+  /** A step that records its run in the quickstart's ledger and its model in its registry. */
+  private static List<String> recorded(Dirs d, List<String> args) {
+    args.addAll(List.of("--ledger", d.ledger(), "--registry", d.registry()));
+    return args;
+  }
+
+  /**
+   * A command line from a template of words separated by spaces, each {@code {}} replaced by the
+   * next value (a value may hold spaces: it stays one argument).
+   */
+  private static List<String> command(String template, Object... values) {
+    List<String> args = new ArrayList<>();
+    int next = 0;
+    for (String word : template.split(" ")) {
+      args.add(word.equals("{}") ? String.valueOf(values[next++]) : word);
+    }
+    if (next != values.length) {
+      throw new IllegalArgumentException(template + " takes " + next + " values");
+    }
+    return args;
   }
 
   private static int step(List<String> args) {

@@ -35,6 +35,10 @@ import picocli.CommandLine.Option;
           + " scored_at, run_id) and <out>/_score.json, written atomically (docs/score.md)."
     })
 public final class ScoreCommand extends JobCommand {
+  /** A rerun finds its predictions complete by the summary, written last. */
+  private static final CompletedOutput<ScoreSummary> DONE =
+      new CompletedOutput<>(ScoreSummary.FILE, ScoreSummary::read, ScoreSummary::runId);
+
   /**
    * Rows per forward pass by default: where the sparse kernel's throughput levels off
    * (docs/score.md).
@@ -180,24 +184,10 @@ public final class ScoreCommand extends JobCommand {
     settings = new ScoreJob.Settings(m, scoreInput, out, overwrite, batchSize);
   }
 
-  private boolean given(String option) {
-    return spec != null
-        && spec.commandLine() != null
-        && spec.commandLine().getParseResult() != null
-        && spec.commandLine().getParseResult().hasMatchedOption(option);
-  }
-
   @Override
   protected void execute(JobRun run) {
     Configuration hconf = run.spark().sparkContext().hadoopConfiguration();
-    var done =
-        CompletedOutput.of(
-            out,
-            ScoreSummary.FILE,
-            runId,
-            hconf,
-            dir -> ScoreSummary.read(dir, hconf),
-            ScoreSummary::runId);
+    var done = DONE.find(out, runId, hconf);
     if (done.isPresent()) {
       result = new ScoreJob.Result(out, done.get(), Double.NaN);
       System.out.printf("Predictions: %s (run %s, already complete)%n", out, runId);

@@ -56,6 +56,22 @@ public final class EnergyAccount {
     this.settings = settings;
   }
 
+  /** One piece of an interval: inside one phase, under one grid intensity. */
+  private record Piece(Interval i, long a, long b, String phase, double intensity) {
+    /** The piece's share of its interval. */
+    double fraction() {
+      return (double) (b - a) / (i.endMs() - i.startMs());
+    }
+
+    double seconds() {
+      return (b - a) / 1000.0;
+    }
+
+    Key key(String component, String device) {
+      return new Key(phase, i.host(), i.executorId(), component, device);
+    }
+  }
+
   public List<EnergyRow> account(
       List<Interval> intervals, long runStartMs, long runEndMs, List<PhaseWindow> phases) {
     Map<Key, Acc> acc = new LinkedHashMap<>();
@@ -64,134 +80,100 @@ public final class EnergyAccount {
       if (i.endMs() <= i.startMs()) {
         continue;
       }
+      String process = i.executorId() + "/" + i.pid();
       boolean ownsGpus =
-          !i.gpus().isEmpty()
-              && gpuOwner
-                  .computeIfAbsent(i.host(), h -> i.executorId() + "/" + i.pid())
-                  .equals(i.executorId() + "/" + i.pid());
+          !i.gpus().isEmpty() && gpuOwner.computeIfAbsent(i.host(), h -> process).equals(process);
       for (long[] seg :
           segments(i.startMs(), i.endMs(), runStartMs, runEndMs, phases, settings.grid())) {
         long a = seg[0];
         long b = seg[1];
         String phase = seg[2] < 0 ? null : phases.get((int) seg[2]).name();
-        double f = (double) (b - a) / (i.endMs() - i.startMs());
-        double secs = (b - a) / 1000.0;
-        double intensity = settings.grid().at(a + (b - a) / 2);
-        // CPU
-        double cpuS = i.processCpuSeconds() * f;
-        double cpuUtil = i.cores() > 0 ? Math.min(1.0, i.busyCores() / i.cores()) : 0;
-        if (i.raplPackageUj() >= 0) {
-          add(
-              acc,
-              new Key(phase, i.host(), i.executorId(), "cpu", i.cpuModel()),
-              a,
-              b,
-              i.raplPackageUj() / 1e6 * i.cpuShare() * f,
-              cpuS,
-              cpuUtil,
-              "rapl",
-              intensity);
-        } else {
-          CpuPower.PerCore w = CpuPower.wattsPerCore(settings.cpuWattsPerCore(), i.cpuModel());
-          add(
-              acc,
-              new Key(phase, i.host(), i.executorId(), "cpu", i.cpuModel()),
-              a,
-              b,
-              w.watts() * cpuS,
-              cpuS,
-              cpuUtil,
-              "tdp-model",
-              intensity);
-        }
-        // Memory
-        if (i.raplDramUj() >= 0) {
-          add(
-              acc,
-              new Key(phase, i.host(), i.executorId(), "memory", "dram"),
-              a,
-              b,
-              i.raplDramUj() / 1e6 * i.memoryShare() * f,
-              0,
-              i.memoryShare(),
-              "rapl",
-              intensity);
-        } else if (i.rssBytes() >= 0) {
-          add(
-              acc,
-              new Key(phase, i.host(), i.executorId(), "memory", "dram"),
-              a,
-              b,
-              settings.memoryWattsPerGib() * (i.rssBytes() / GIB) * secs,
-              0,
-              i.memoryShare(),
-              "model",
-              intensity);
-        }
-        // GPUs
+        Piece p = new Piece(i, a, b, phase, settings.grid().at(a + (b - a) / 2));
+        cpu(acc, p);
+        memory(acc, p);
         if (ownsGpus) {
-          for (GpuSample g : i.gpus()) {
-            String device = "gpu" + g.index() + " " + g.name();
-            Key k = new Key(phase, i.host(), i.executorId(), "gpu", device);
-            double util = Double.isNaN(g.utilizationPct()) ? 0 : g.utilizationPct() / 100.0;
-            if (!Double.isNaN(g.energyJ())) {
-              add(acc, k, a, b, g.energyJ() * f, 0, util, "nvml", intensity);
-            } else if (!Double.isNaN(g.powerW())) {
-              add(acc, k, a, b, g.powerW() * secs, 0, util, "nvml-power", intensity);
-            }
-          }
+          gpus(acc, p);
         }
       }
     }
     List<EnergyRow> rows = new ArrayList<>();
-    acc.forEach(
-        (k, v) ->
-            rows.add(
-                new EnergyRow(
-                    k.phase(),
-                    k.host(),
-                    k.executorId(),
-                    k.component(),
-                    k.device(),
-                    v.start,
-                    v.end,
-                    v.seconds,
-                    v.energy,
-                    v.cpuS,
-                    v.seconds > 0 ? v.utilSeconds / v.seconds : 0,
-                    String.join("+", v.methods),
-                    settings.pue(),
-                    v.energy > 0
-                        ? v.co2 / (v.energy / 3.6e6 * settings.pue())
-                        : settings.grid().at(v.start),
-                    settings.region(),
-                    settings.grid().source(),
-                    v.co2,
-                    v.samples)));
+    acc.forEach((k, v) -> rows.add(row(k, v)));
     return rows;
   }
 
+  private void cpu(Map<Key, Acc> acc, Piece p) {
+    Interval i = p.i();
+    double cpuS = i.processCpuSeconds() * p.fraction();
+    double util = i.cores() > 0 ? Math.min(1.0, i.busyCores() / i.cores()) : 0;
+    Key k = p.key("cpu", i.cpuModel());
+    if (i.raplPackageUj() >= 0) {
+      add(acc, k, p, i.raplPackageUj() / 1e6 * i.cpuShare() * p.fraction(), cpuS, util, "rapl");
+    } else {
+      CpuPower.PerCore w = CpuPower.wattsPerCore(settings.cpuWattsPerCore(), i.cpuModel());
+      add(acc, k, p, w.watts() * cpuS, cpuS, util, "tdp-model");
+    }
+  }
+
+  private void memory(Map<Key, Acc> acc, Piece p) {
+    Interval i = p.i();
+    Key k = p.key("memory", "dram");
+    double share = i.memoryShare();
+    if (i.raplDramUj() >= 0) {
+      add(acc, k, p, i.raplDramUj() / 1e6 * share * p.fraction(), 0, share, "rapl");
+    } else if (i.rssBytes() >= 0) {
+      double joules = settings.memoryWattsPerGib() * (i.rssBytes() / GIB) * p.seconds();
+      add(acc, k, p, joules, 0, share, "model");
+    }
+  }
+
+  /** The host's GPUs: counted from one process of the host only. */
+  private void gpus(Map<Key, Acc> acc, Piece p) {
+    for (GpuSample g : p.i().gpus()) {
+      Key k = p.key("gpu", "gpu" + g.index() + " " + g.name());
+      double util = Double.isNaN(g.utilizationPct()) ? 0 : g.utilizationPct() / 100.0;
+      if (!Double.isNaN(g.energyJ())) {
+        add(acc, k, p, g.energyJ() * p.fraction(), 0, util, "nvml");
+      } else if (!Double.isNaN(g.powerW())) {
+        add(acc, k, p, g.powerW() * p.seconds(), 0, util, "nvml-power");
+      }
+    }
+  }
+
   private void add(
-      Map<Key, Acc> acc,
-      Key k,
-      long a,
-      long b,
-      double energyJ,
-      double cpuS,
-      double util,
-      String method,
-      double intensity) {
+      Map<Key, Acc> acc, Key k, Piece p, double energyJ, double cpuS, double util, String method) {
     Acc v = acc.computeIfAbsent(k, x -> new Acc());
-    v.start = Math.min(v.start, a);
-    v.end = Math.max(v.end, b);
-    double secs = (b - a) / 1000.0;
+    v.start = Math.min(v.start, p.a());
+    v.end = Math.max(v.end, p.b());
+    double secs = p.seconds();
     v.seconds += secs;
     v.energy += energyJ;
-    v.co2 += energyJ / 3.6e6 * settings.pue() * intensity;
+    v.co2 += energyJ / 3.6e6 * settings.pue() * p.intensity();
     v.cpuS += cpuS;
     v.utilSeconds += util * secs;
     v.samples++;
     v.methods.add(method);
+  }
+
+  private EnergyRow row(Key k, Acc v) {
+    return new EnergyRow(
+        k.phase(),
+        k.host(),
+        k.executorId(),
+        k.component(),
+        k.device(),
+        v.start,
+        v.end,
+        v.seconds,
+        v.energy,
+        v.cpuS,
+        v.seconds > 0 ? v.utilSeconds / v.seconds : 0,
+        String.join("+", v.methods),
+        settings.pue(),
+        v.energy > 0 ? v.co2 / (v.energy / 3.6e6 * settings.pue()) : settings.grid().at(v.start),
+        settings.region(),
+        settings.grid().source(),
+        v.co2,
+        v.samples);
   }
 
   /**

@@ -66,8 +66,7 @@ public final class GridIntensity {
    */
   public static GridIntensity csv(String file, Configuration conf, String option) {
     Path p = new Path(file);
-    java.util.List<long[]> times = new java.util.ArrayList<>();
-    java.util.List<Double> vals = new java.util.ArrayList<>();
+    java.util.List<Point> points = new java.util.ArrayList<>();
     try {
       FileSystem fs = p.getFileSystem(conf);
       if (!fs.exists(p)) {
@@ -86,47 +85,47 @@ public final class GridIntensity {
         int n = 1;
         while ((line = r.readLine()) != null) {
           n++;
-          if (line.isBlank()) {
-            continue;
+          if (!line.isBlank()) {
+            points.add(point(line, option + " " + file + " line " + n));
           }
-          String[] f = line.split(",");
-          if (f.length != 2) {
-            throw VerdantException.of(
-                "%s %s line %d must have 2 fields, cannot be: %s", option, file, n, line);
-          }
-          double v;
-          long t;
-          try {
-            t = parseTime(f[0].trim());
-            v = Double.parseDouble(f[1].trim());
-          } catch (DateTimeParseException | NumberFormatException e) {
-            throw VerdantException.of(
-                "%s %s line %d must be '<ISO-8601 time or epoch seconds>,<g/kWh>', cannot be: %s",
-                option, file, n, line);
-          }
-          if (!(v >= 0) || Double.isInfinite(v)) {
-            throw VerdantException.of(
-                "%s %s line %d: g_per_kwh must be a number >= 0, cannot be: %s",
-                option, file, n, f[1].trim());
-          }
-          times.add(new long[] {t, times.size()});
-          vals.add(v);
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read " + option + " " + file, e);
     }
-    if (vals.isEmpty()) {
+    if (points.isEmpty()) {
       throw VerdantException.of("%s %s has no rows", option, file);
     }
-    times.sort((a, b) -> Long.compare(a[0], b[0]));
-    long[] ts = new long[times.size()];
-    double[] vs = new double[times.size()];
-    for (int i = 0; i < ts.length; i++) {
-      ts[i] = times.get(i)[0];
-      vs[i] = vals.get((int) times.get(i)[1]);
+    // A stable sort: rows of the same time keep their order.
+    points.sort((x, y) -> Long.compare(x.t(), y.t()));
+    return new GridIntensity(
+        points.stream().mapToLong(Point::t).toArray(),
+        points.stream().mapToDouble(Point::gPerKwh).toArray(),
+        "csv:" + file);
+  }
+
+  private record Point(long t, double gPerKwh) {}
+
+  /** One row, {@code <time>,<g/kWh>}; {@code where} names the option, file and line in errors. */
+  private static Point point(String line, String where) {
+    String[] f = line.split(",");
+    if (f.length != 2) {
+      throw VerdantException.of("%s must have 2 fields, cannot be: %s", where, line);
     }
-    return new GridIntensity(ts, vs, "csv:" + file);
+    double v;
+    long t;
+    try {
+      t = parseTime(f[0].trim());
+      v = Double.parseDouble(f[1].trim());
+    } catch (DateTimeParseException | NumberFormatException e) {
+      throw VerdantException.of(
+          "%s must be '<ISO-8601 time or epoch seconds>,<g/kWh>', cannot be: %s", where, line);
+    }
+    if (!(v >= 0) || Double.isInfinite(v)) {
+      throw VerdantException.of(
+          "%s: g_per_kwh must be a number >= 0, cannot be: %s", where, f[1].trim());
+    }
+    return new Point(t, v);
   }
 
   /**

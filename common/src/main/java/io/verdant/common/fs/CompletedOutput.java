@@ -3,6 +3,7 @@ package io.verdant.common.fs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -14,24 +15,20 @@ import org.slf4j.LoggerFactory;
  * The check every job makes before any work, which makes a rerun with the same run id idempotent:
  * when the output directory's marker file (the last file an {@link AtomicOutput} holds, such as a
  * manifest or model.json) records this run id, the output is complete and is returned as it is.
+ *
+ * @param marker the marker file's name in the output directory
+ * @param read reads the output (given the output directory)
+ * @param runIdOf the run id that what was read records
  */
-public final class CompletedOutput {
+public record CompletedOutput<T>(
+    String marker, BiFunction<String, Configuration, T> read, Function<T, String> runIdOf) {
   private static final Logger LOG = LoggerFactory.getLogger(CompletedOutput.class);
 
-  private CompletedOutput() {}
-
   /**
-   * The output of run {@code runId} at {@code out}, read by {@code read} (given the output
-   * directory), when its {@code marker} exists and {@code runIdOf} of what was read equals {@code
+   * The output of run {@code runId} at {@code out}, when its marker exists and records {@code
    * runId}; empty otherwise.
    */
-  public static <T> Optional<T> of(
-      String out,
-      String marker,
-      String runId,
-      Configuration conf,
-      Function<String, T> read,
-      Function<T, String> runIdOf) {
+  public Optional<T> find(String out, String runId, Configuration conf) {
     Path target = new Path(out);
     try {
       FileSystem fs = target.getFileSystem(conf);
@@ -41,7 +38,7 @@ public final class CompletedOutput {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read " + out, e);
     }
-    T existing = read.apply(out);
+    T existing = read.apply(out, conf);
     if (existing == null || !runId.equals(runIdOf.apply(existing))) {
       return Optional.empty();
     }

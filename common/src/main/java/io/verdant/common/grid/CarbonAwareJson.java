@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.verdant.common.Checks;
 import io.verdant.common.Json;
 import io.verdant.common.VerdantException;
 import java.io.IOException;
@@ -109,11 +110,6 @@ final class CarbonAwareJson implements SignalFormat {
   }
 
   private static long timeSpan(String s, String where) {
-    try {
-      return Times.timeSpan(s);
-    } catch (IllegalArgumentException e) {
-      throw VerdantException.of(
-          "%s: Duration must be a TimeSpan like 01:00:00, cannot be: %s", where, s);
-    }
+    return Checks.parse(where + ": Duration", s, Times::timeSpan, "a TimeSpan like 01:00:00");
   }
 }

@@ -1,11 +1,11 @@
 package io.verdant.common.grid;
 
+import io.verdant.common.Checks;
 import io.verdant.common.VerdantException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -82,22 +82,16 @@ final class SignalCsv implements SignalFormat {
     if (s == null) {
       throw VerdantException.of("%s: %s must not be empty", where, column);
     }
-    try {
-      return Times.instant(s);
-    } catch (DateTimeParseException | NumberFormatException e) {
-      throw VerdantException.of(
-          "%s: %s must be an ISO-8601 time with Z or an offset, or epoch seconds, cannot be: %s",
-          where, column, s);
-    }
+    return Checks.parse(
+        where + ": " + column,
+        s,
+        Times::instant,
+        "an ISO-8601 time with Z or an offset, or epoch seconds");
   }
 
   static long duration(String s, String where) {
-    try {
-      return Times.duration(s);
-    } catch (IllegalArgumentException e) {
-      throw VerdantException.of(
-          "%s: duration must be ISO-8601 (PT1H) or like 1h, 30m, cannot be: %s", where, s);
-    }
+    return Checks.parse(
+        where + ": duration", s, Times::duration, "ISO-8601 (PT1H) or like 1h, 30m");
   }
 
   private static double number(String s, String where) {

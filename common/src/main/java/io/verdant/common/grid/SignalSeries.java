@@ -12,20 +12,11 @@ import java.util.stream.Collectors;
  * The rows of one zone and signal, and what a decision at a given time may know of them. The rule:
  * a decision at time T uses, for each moment, the latest forecast issued strictly before T that
  * covers it; actuals (rows without issued_at) rank below every forecast.
+ *
+ * @param currency the currency of a price series, null for carbon intensity
+ * @param rows in precedence order: actuals in file order, then forecasts by issue time
  */
-public final class SignalSeries {
-  private final String zone;
-  private final Signal signal;
-  private final String currency;
-  private final List<SignalRow> rows;
-
-  private SignalSeries(String zone, Signal signal, String currency, List<SignalRow> rows) {
-    this.zone = zone;
-    this.signal = signal;
-    this.currency = currency;
-    this.rows = rows;
-  }
-
+public record SignalSeries(String zone, Signal signal, String currency, List<SignalRow> rows) {
   /**
    * The rows of {@code zone} (case-insensitive; rows of {@link SignalFile#ANY_ZONE} match every
    * zone) and {@code signal}, in precedence order: actuals in file order, then forecasts by issue
@@ -76,19 +67,6 @@ public final class SignalSeries {
 
   public boolean isEmpty() {
     return rows.isEmpty();
-  }
-
-  public String zone() {
-    return zone;
-  }
-
-  public Signal signal() {
-    return signal;
-  }
-
-  /** The currency of a price series, null for carbon intensity. */
-  public String currency() {
-    return currency;
   }
 
   /** What a decision at {@code decisionMs} knows: forecasts issued before it over actuals. */

@@ -1,24 +1,18 @@
 package io.verdant.common.ledger;
 
 import io.verdant.common.Checks;
-import io.verdant.common.WorkDir;
 import io.verdant.common.energy.EnergySettings;
 import io.verdant.common.energy.GridIntensity;
-import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * The ledger's command-line options, shared by every job (a picocli mixin of JobCommand) and by
- * {@code verdant ledger show} (which uses only {@code --ledger}).
+ * {@code verdant ledger show} (which uses only {@code --ledger}, {@link LedgerLocation}).
  */
 public final class LedgerOptions {
-  @Option(
-      names = "--ledger",
-      paramLabel = "DIR",
-      description =
-          "Ledger root (local path or Hadoop filesystem URI). Default: $VERDANT_LEDGER, else $VERDANT_WORK_DIR/ledger, else ./verdant-work/ledger.")
-  String ledger;
+  @Mixin LedgerLocation location = new LedgerLocation();
 
   @Option(names = "--no-ledger", description = "Do not record this run in the ledger.")
   boolean noLedger;
@@ -73,7 +67,7 @@ public final class LedgerOptions {
   /** For programmatic use (tests, other applications). */
   public static LedgerOptions of(String ledger) {
     LedgerOptions o = new LedgerOptions();
-    o.ledger = ledger;
+    o.location = new LedgerLocation(ledger);
     o.pue = EnergySettings.DEFAULT_PUE;
     o.region = EnergySettings.DEFAULT_REGION;
     o.memoryWattsPerGib = EnergySettings.DEFAULT_MEMORY_WATTS_PER_GIB;
@@ -123,11 +117,7 @@ public final class LedgerOptions {
 
   /** The ledger root: the option, else the environment's defaults. */
   public String root() {
-    return root(ledger, System.getenv());
-  }
-
-  public static String root(String option, Map<String, String> env) {
-    return WorkDir.resolve(option, env, "VERDANT_LEDGER", "ledger");
+    return location.root();
   }
 
   /** Checks the options (before Spark starts). */

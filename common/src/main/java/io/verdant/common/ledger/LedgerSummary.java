@@ -248,10 +248,12 @@ public final class LedgerSummary {
     return out;
   }
 
+  /** A row of the phase table, its header's included. */
+  private static final String PHASE_ROW = "  %-22s %9s %9s %11s %10s  %s%n";
+
   private static void format(StringBuilder sb, Run r, List<Run> segments, List<Line> lines) {
     sb.append(
-        String.format(
-            Locale.ROOT,
+        f(
             "run %s  job %s  status %s  started %s%s%n",
             r.runId(),
             r.job(),
@@ -261,8 +263,7 @@ public final class LedgerSummary {
     for (int i = 0; i < segments.size(); i++) {
       Run s = segments.get(i);
       sb.append(
-          String.format(
-              Locale.ROOT,
+          f(
               "  segment %d  started %s  wall_s %.2f  energy_Wh %.5f  co2e_g %.4f  %s%s%n",
               i + 1,
               Instant.ofEpochMilli(s.startMs()),
@@ -275,21 +276,11 @@ public final class LedgerSummary {
     if (r.error() != null && segments.isEmpty()) {
       sb.append("  error: ").append(r.error()).append('\n');
     }
-    sb.append(
-        String.format(
-            Locale.ROOT,
-            "  %-22s %9s %9s %11s %10s  %s%n",
-            "phase",
-            "wall_s",
-            "cpu_s",
-            "energy_Wh",
-            "co2e_g",
-            "methods"));
+    sb.append(f(PHASE_ROW, "phase", "wall_s", "cpu_s", "energy_Wh", "co2e_g", "methods"));
     for (Line l : lines) {
       sb.append(
-          String.format(
-              Locale.ROOT,
-              "  %-22s %9s %9s %11s %10s  %s%n",
+          f(
+              PHASE_ROW,
               l.name(),
               l.wallText(),
               l.cpuText(),
@@ -298,27 +289,28 @@ public final class LedgerSummary {
               l.methods()));
     }
     sb.append(
-        String.format(
-            Locale.ROOT,
+        f(
             "  tasks %d; grid %s gCO2e/kWh (%s), region %s, PUE %s%n",
-            r.tasks(),
-            r.intensityText(),
-            r.source(),
-            r.region(),
-            r.pueText()));
-    String predictions = r.attributes().get(JobRun.PREDICTIONS);
-    String joules = r.attributes().get(LedgerRecorder.ENERGY_PER_1000_PREDICTIONS);
-    String carbon = r.attributes().get(LedgerRecorder.CO2E_PER_1000_PREDICTIONS);
+            r.tasks(), r.intensityText(), r.source(), r.region(), r.pueText()));
+    predictions(sb, r.attributes());
+    sb.append('\n');
+  }
+
+  /** The scoring figures a score run recorded, when it did. */
+  private static void predictions(StringBuilder sb, Map<String, String> attributes) {
+    String predictions = attributes.get(JobRun.PREDICTIONS);
+    String joules = attributes.get(LedgerRecorder.ENERGY_PER_1000_PREDICTIONS);
+    String carbon = attributes.get(LedgerRecorder.CO2E_PER_1000_PREDICTIONS);
     if (predictions != null && joules != null && carbon != null) {
       sb.append(
-          String.format(
-              Locale.ROOT,
+          f(
               "  predictions %,d: %.4f J and %.6f gCO2e per 1,000 predictions%n",
-              Long.parseLong(predictions),
-              Double.parseDouble(joules),
-              Double.parseDouble(carbon)));
+              Long.parseLong(predictions), Double.parseDouble(joules), Double.parseDouble(carbon)));
     }
-    sb.append('\n');
+  }
+
+  private static String f(String format, Object... args) {
+    return String.format(Locale.ROOT, format, args);
   }
 
   private static Line line(String name, long wallMs, List<EnergyPart> parts) {

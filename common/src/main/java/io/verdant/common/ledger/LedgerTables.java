@@ -156,9 +156,14 @@ public final class LedgerTables {
     }
   }
 
+  /** A record of {@code schema} with the columns every table starts with. */
+  private static Group newGroup(MessageType schema, String runId, String job) {
+    Group g = new SimpleGroupFactory(schema).newGroup();
+    return g.append("schema_version", SCHEMA_VERSION).append("run_id", runId).append("job", job);
+  }
+
   public static Group runGroup(RunRow r) {
-    Group g = new SimpleGroupFactory(RUNS_SCHEMA).newGroup();
-    g.append("schema_version", SCHEMA_VERSION).append("run_id", r.runId()).append("job", r.job());
+    Group g = newGroup(RUNS_SCHEMA, r.runId(), r.job());
     Group phases = g.addGroup("phases");
     for (String p : r.phases()) {
       phases.addGroup("list").append("element", p);
@@ -194,8 +199,7 @@ public final class LedgerTables {
   }
 
   public static Group energyGroup(String runId, String job, EnergyRow r) {
-    Group g = new SimpleGroupFactory(ENERGY_SCHEMA).newGroup();
-    g.append("schema_version", SCHEMA_VERSION).append("run_id", runId).append("job", job);
+    Group g = newGroup(ENERGY_SCHEMA, runId, job);
     opt(g, "phase", r.phase());
     g.append("host", r.host())
         .append("executor_id", r.executorId())
@@ -218,8 +222,7 @@ public final class LedgerTables {
   }
 
   public static Group taskGroup(String runId, String job, TaskRow t) {
-    Group g = new SimpleGroupFactory(UTILIZATION_SCHEMA).newGroup();
-    g.append("schema_version", SCHEMA_VERSION).append("run_id", runId).append("job", job);
+    Group g = newGroup(UTILIZATION_SCHEMA, runId, job);
     opt(g, "phase", t.phase());
     g.append("spark_job_id", t.sparkJobId())
         .append("stage_id", t.stageId())
@@ -233,24 +236,25 @@ public final class LedgerTables {
     g.append("status", t.status())
         .append("launch_time", t.launchMs())
         .append("finish_time", t.finishMs())
-        .append("duration_ms", t.durationMs())
-        .append("executor_run_time_ms", t.executorRunTimeMs())
-        .append("executor_cpu_time_ms", t.executorCpuTimeMs())
-        .append("jvm_gc_time_ms", t.jvmGcTimeMs())
-        .append("deserialize_time_ms", t.deserializeTimeMs())
-        .append("result_serialization_time_ms", t.resultSerializationTimeMs())
-        .append("input_bytes", t.inputBytes())
-        .append("input_records", t.inputRecords())
-        .append("output_bytes", t.outputBytes())
-        .append("output_records", t.outputRecords())
-        .append("shuffle_read_bytes", t.shuffleReadBytes())
-        .append("shuffle_read_records", t.shuffleReadRecords())
-        .append("shuffle_write_bytes", t.shuffleWriteBytes())
-        .append("shuffle_write_records", t.shuffleWriteRecords())
-        .append("memory_spilled_bytes", t.memorySpilledBytes())
-        .append("disk_spilled_bytes", t.diskSpilledBytes())
-        .append("peak_execution_memory_bytes", t.peakExecutionMemoryBytes())
-        .append("result_size_bytes", t.resultSizeBytes());
+        .append("duration_ms", t.durationMs());
+    TaskRow.Metrics m = t.metrics();
+    g.append("executor_run_time_ms", m.executorRunTimeMs())
+        .append("executor_cpu_time_ms", m.executorCpuTimeMs())
+        .append("jvm_gc_time_ms", m.jvmGcTimeMs())
+        .append("deserialize_time_ms", m.deserializeTimeMs())
+        .append("result_serialization_time_ms", m.resultSerializationTimeMs())
+        .append("input_bytes", m.inputBytes())
+        .append("input_records", m.inputRecords())
+        .append("output_bytes", m.outputBytes())
+        .append("output_records", m.outputRecords())
+        .append("shuffle_read_bytes", m.shuffleReadBytes())
+        .append("shuffle_read_records", m.shuffleReadRecords())
+        .append("shuffle_write_bytes", m.shuffleWriteBytes())
+        .append("shuffle_write_records", m.shuffleWriteRecords())
+        .append("memory_spilled_bytes", m.memorySpilledBytes())
+        .append("disk_spilled_bytes", m.diskSpilledBytes())
+        .append("peak_execution_memory_bytes", m.peakExecutionMemoryBytes())
+        .append("result_size_bytes", m.resultSizeBytes());
     return g;
   }
 }

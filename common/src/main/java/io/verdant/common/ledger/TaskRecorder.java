@@ -94,79 +94,47 @@ public final class TaskRecorder extends SparkListener {
     TaskInfo ti = e.taskInfo();
     TaskMetrics m = e.taskMetrics();
     String status = ti.successful() ? "succeeded" : ti.killed() ? "killed" : "failed";
-    TaskRow row;
-    if (m == null) {
-      row =
-          new TaskRow(
-              s.phase(),
-              s.jobId(),
-              e.stageId(),
-              e.stageAttemptId(),
-              s.name(),
-              ti.taskId(),
-              ti.index(),
-              ti.attemptNumber(),
-              ti.executorId(),
-              ti.host(),
-              status,
-              ti.launchTime(),
-              ti.finishTime(),
-              ti.duration(),
-              0,
-              0,
-              0,
-              0,
-              0,
-              0,
-              0,
-              0,
-              0,
-              0,
-              0,
-              0,
-              0,
-              0,
-              0,
-              0,
-              0);
-    } else {
-      row =
-          new TaskRow(
-              s.phase(),
-              s.jobId(),
-              e.stageId(),
-              e.stageAttemptId(),
-              s.name(),
-              ti.taskId(),
-              ti.index(),
-              ti.attemptNumber(),
-              ti.executorId(),
-              ti.host(),
-              status,
-              ti.launchTime(),
-              ti.finishTime(),
-              ti.duration(),
-              m.executorRunTime(),
-              m.executorCpuTime() / 1e6,
-              m.jvmGCTime(),
-              m.executorDeserializeTime(),
-              m.resultSerializationTime(),
-              m.inputMetrics().bytesRead(),
-              m.inputMetrics().recordsRead(),
-              m.outputMetrics().bytesWritten(),
-              m.outputMetrics().recordsWritten(),
-              m.shuffleReadMetrics().totalBytesRead(),
-              m.shuffleReadMetrics().recordsRead(),
-              m.shuffleWriteMetrics().bytesWritten(),
-              m.shuffleWriteMetrics().recordsWritten(),
-              m.memoryBytesSpilled(),
-              m.diskBytesSpilled(),
-              m.peakExecutionMemory(),
-              m.resultSize());
-    }
+    TaskRow row =
+        new TaskRow(
+            s.phase(),
+            s.jobId(),
+            e.stageId(),
+            e.stageAttemptId(),
+            s.name(),
+            ti.taskId(),
+            ti.index(),
+            ti.attemptNumber(),
+            ti.executorId(),
+            ti.host(),
+            status,
+            ti.launchTime(),
+            ti.finishTime(),
+            ti.duration(),
+            m == null ? TaskRow.Metrics.NONE : metrics(m));
     synchronized (rows) {
       rows.add(row);
     }
+  }
+
+  private static TaskRow.Metrics metrics(TaskMetrics m) {
+    return new TaskRow.Metrics(
+        m.executorRunTime(),
+        m.executorCpuTime() / 1e6,
+        m.jvmGCTime(),
+        m.executorDeserializeTime(),
+        m.resultSerializationTime(),
+        m.inputMetrics().bytesRead(),
+        m.inputMetrics().recordsRead(),
+        m.outputMetrics().bytesWritten(),
+        m.outputMetrics().recordsWritten(),
+        m.shuffleReadMetrics().totalBytesRead(),
+        m.shuffleReadMetrics().recordsRead(),
+        m.shuffleWriteMetrics().bytesWritten(),
+        m.shuffleWriteMetrics().recordsWritten(),
+        m.memoryBytesSpilled(),
+        m.diskBytesSpilled(),
+        m.peakExecutionMemory(),
+        m.resultSize());
   }
 
   public List<TaskRow> rows() {

@@ -1,7 +1,8 @@
 package io.verdant.common.ledger;
 
 /**
- * One Spark task of a run: a row of the ledger's {@code utilization} table (see docs/ledger.md).
+ * One Spark task of a run: a row of the ledger's {@code utilization} table (see docs/ledger.md):
+ * where and when it ran, then what Spark measured of it.
  */
 public record TaskRow(
     String phase,
@@ -18,20 +19,30 @@ public record TaskRow(
     long launchMs,
     long finishMs,
     long durationMs,
-    long executorRunTimeMs,
-    double executorCpuTimeMs,
-    long jvmGcTimeMs,
-    long deserializeTimeMs,
-    long resultSerializationTimeMs,
-    long inputBytes,
-    long inputRecords,
-    long outputBytes,
-    long outputRecords,
-    long shuffleReadBytes,
-    long shuffleReadRecords,
-    long shuffleWriteBytes,
-    long shuffleWriteRecords,
-    long memorySpilledBytes,
-    long diskSpilledBytes,
-    long peakExecutionMemoryBytes,
-    long resultSizeBytes) {}
+    Metrics metrics) {
+
+  /** Spark's task metrics, in the ledger's units. */
+  public record Metrics(
+      long executorRunTimeMs,
+      double executorCpuTimeMs,
+      long jvmGcTimeMs,
+      long deserializeTimeMs,
+      long resultSerializationTimeMs,
+      long inputBytes,
+      long inputRecords,
+      long outputBytes,
+      long outputRecords,
+      long shuffleReadBytes,
+      long shuffleReadRecords,
+      long shuffleWriteBytes,
+      long shuffleWriteRecords,
+      long memorySpilledBytes,
+      long diskSpilledBytes,
+      long peakExecutionMemoryBytes,
+      long resultSizeBytes) {
+
+    /** A task Spark reported no metrics for. */
+    public static final Metrics NONE =
+        new Metrics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+  }
+}

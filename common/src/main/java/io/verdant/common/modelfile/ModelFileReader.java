@@ -118,17 +118,7 @@ public final class ModelFileReader {
                     + b.length
                     + " (trailing bytes or a corrupted header)");
       }
-      CRC32 crc = new CRC32();
-      crc.update(b, 0, b.length - TRAILER);
-      long stored = u32At(b.length - TRAILER);
-      if (crc.getValue() != stored) {
-        throw fail(
-            String.format(
-                Locale.ROOT,
-                "file CRC32 mismatch (stored %08x, computed %08x): the file is corrupted",
-                stored,
-                crc.getValue()));
-      }
+      checkCrc(0, b.length - TRAILER, "file");
       end = b.length - TRAILER;
     }
 
@@ -160,7 +150,7 @@ public final class ModelFileReader {
                 + " bytes that remain");
       }
       int payloadEnd = pos + (int) len;
-      checkBlockCrc(start, payloadEnd);
+      checkCrc(start, payloadEnd, "block");
       int save = end;
       end = payloadEnd;
       payload(type, BLOCK_HEAD + len + BLOCK_CRC);
@@ -171,17 +161,23 @@ public final class ModelFileReader {
       pos = payloadEnd + BLOCK_CRC;
     }
 
-    private void checkBlockCrc(int start, int payloadEnd) {
+    /**
+     * The CRC32 of bytes {@code [start, crcAt)}, of a file or a block ({@code what}), must equal
+     * the one stored at {@code crcAt}.
+     */
+    private void checkCrc(int start, int crcAt, String what) {
       CRC32 crc = new CRC32();
-      crc.update(b, start, payloadEnd - start);
-      long stored = u32At(payloadEnd);
+      crc.update(b, start, crcAt - start);
+      long stored = u32At(crcAt);
       if (crc.getValue() != stored) {
         throw fail(
             String.format(
                 Locale.ROOT,
-                "block CRC32 mismatch (stored %08x, computed %08x): the block is corrupted",
+                "%s CRC32 mismatch (stored %08x, computed %08x): the %s is corrupted",
+                what,
                 stored,
-                crc.getValue()));
+                crc.getValue(),
+                what));
       }
     }
 

@@ -19,11 +19,12 @@ import picocli.CommandLine;
 class LedgerOptionsTest {
   @Test
   void theLedgerRootFollowsOptionThenEnvironment() {
-    assertEquals("/x", LedgerOptions.root("/x", Map.of("VERDANT_LEDGER", "/l")));
+    assertEquals("/x", new LedgerLocation("/x").root(Map.of("VERDANT_LEDGER", "/l")));
     assertEquals(
-        "/l", LedgerOptions.root(null, Map.of("VERDANT_LEDGER", "/l", "VERDANT_WORK_DIR", "/w")));
-    assertEquals("/w/ledger", LedgerOptions.root(null, Map.of("VERDANT_WORK_DIR", "/w")));
-    assertEquals("verdant-work/ledger", LedgerOptions.root(null, Map.of()));
+        "/l",
+        new LedgerLocation(null).root(Map.of("VERDANT_LEDGER", "/l", "VERDANT_WORK_DIR", "/w")));
+    assertEquals("/w/ledger", new LedgerLocation(null).root(Map.of("VERDANT_WORK_DIR", "/w")));
+    assertEquals("verdant-work/ledger", new LedgerLocation(null).root(Map.of()));
   }
 
   @Test

@@ -61,73 +61,14 @@ public final class Ingest {
             spark.sparkContext().hadoopConfiguration())) {
       SourceData data = run.phase("read", () -> source.read(spark));
       boolean classification = data.task() == TaskType.CLASSIFICATION;
-      JavaRDD<TableRow> rows = assignSplits(data, s);
-      Manifest.Normalization norm;
-      if (data.scaledBy() != null) {
-        norm = new Manifest.Normalization("scale", data.scaledBy(), null, null, null);
-      } else {
-        JavaRDD<TableRow> input = rows;
-        Standardizer st =
-            run.phase("normalize", () -> Standardizer.fit(input, data.featureCount()));
-        rows = st.apply(rows);
-        norm =
-            new Manifest.Normalization(
-                "standardize", null, st.meanList(), st.stdList(), FeatureTable.TRAIN);
-      }
+      Normalized normalized = normalize(run, data, assignSplits(data, s));
       Path tablePath = new Path(out.temp(), FeatureTable.TABLE_DIR);
-      Dataset<Row> df =
-          spark
-              .createDataset(rows.rdd(), Encoders.bean(TableRow.class))
-              .select(
-                  functions.col("rowId").as(FeatureTable.ROW_ID),
-                  functions.col("features").as(FeatureTable.FEATURES),
-                  functions
-                      .col("label")
-                      .cast(classification ? DataTypes.IntegerType : DataTypes.DoubleType)
-                      .as(FeatureTable.LABEL),
-                  functions.col("split").as(FeatureTable.SPLIT));
-      if (s.partitions() > 0) {
-        df = df.repartition(s.partitions());
-      }
-      Dataset<Row> toWrite = df;
-      run.phase(
-          "write",
-          () ->
-              toWrite
-                  .write()
-                  .mode(SaveMode.ErrorIfExists)
-                  .partitionBy(FeatureTable.SPLIT)
-                  .parquet(tablePath.toString()));
+      write(run, normalized.rows(), classification, s.partitions(), tablePath);
       Map<String, Manifest.SplitStats> splits =
           run.phase("stats", () -> stats(spark, tablePath.toString(), classification));
       long total = splits.values().stream().mapToLong(Manifest.SplitStats::rows).sum();
       requireTrainable(data, splits, classification);
-      Manifest m =
-          new Manifest(
-              Manifest.CURRENT_SCHEMA_VERSION,
-              s.dataset(),
-              run.runId(),
-              Instant.now().toString(),
-              Versions.verdant(),
-              spark.version(),
-              data.format(),
-              data.task().label(),
-              data.featureCount(),
-              data.featureNames(),
-              data.shape(),
-              data.numClasses(),
-              data.classNames(),
-              "array<float>",
-              classification ? "int" : "double",
-              FeatureTable.TABLE_DIR,
-              List.of(FeatureTable.SPLIT),
-              s.seed(),
-              s.validationFraction(),
-              data.test() != null ? "file" : "fraction",
-              data.test() != null ? null : s.testFraction(),
-              norm,
-              splits,
-              data.files());
+      Manifest m = manifest(run, s, data, normalized.normalization(), splits);
       m.write(out.fs(), new Path(out.temp(), FeatureTable.MANIFEST));
       out.commit();
       LOG.info(
@@ -138,6 +79,83 @@ public final class Ingest {
           out.target());
       return new Result(out.target().toString(), m);
     }
+  }
+
+  private record Normalized(JavaRDD<TableRow> rows, Manifest.Normalization normalization) {}
+
+  /**
+   * The rows as the table stores them: scaled by the reader (IDX), else standardized with the
+   * training split's statistics.
+   */
+  private static Normalized normalize(JobRun run, SourceData data, JavaRDD<TableRow> rows) {
+    if (data.scaledBy() != null) {
+      return new Normalized(
+          rows, new Manifest.Normalization("scale", data.scaledBy(), null, null, null));
+    }
+    Standardizer st = run.phase("normalize", () -> Standardizer.fit(rows, data.featureCount()));
+    return new Normalized(
+        st.apply(rows),
+        new Manifest.Normalization(
+            "standardize", null, st.meanList(), st.stdList(), FeatureTable.TRAIN));
+  }
+
+  /** Writes the table's Parquet files, partitioned by split. */
+  private static void write(
+      JobRun run, JavaRDD<TableRow> rows, boolean classification, int partitions, Path tablePath) {
+    Dataset<Row> df =
+        run.spark()
+            .createDataset(rows.rdd(), Encoders.bean(TableRow.class))
+            .select(
+                functions.col("rowId").as(FeatureTable.ROW_ID),
+                functions.col("features").as(FeatureTable.FEATURES),
+                functions
+                    .col("label")
+                    .cast(classification ? DataTypes.IntegerType : DataTypes.DoubleType)
+                    .as(FeatureTable.LABEL),
+                functions.col("split").as(FeatureTable.SPLIT));
+    Dataset<Row> toWrite = partitions > 0 ? df.repartition(partitions) : df;
+    run.phase(
+        "write",
+        () ->
+            toWrite
+                .write()
+                .mode(SaveMode.ErrorIfExists)
+                .partitionBy(FeatureTable.SPLIT)
+                .parquet(tablePath.toString()));
+  }
+
+  private static Manifest manifest(
+      JobRun run,
+      Settings s,
+      SourceData data,
+      Manifest.Normalization norm,
+      Map<String, Manifest.SplitStats> splits) {
+    boolean classification = data.task() == TaskType.CLASSIFICATION;
+    return new Manifest(
+        Manifest.CURRENT_SCHEMA_VERSION,
+        s.dataset(),
+        run.runId(),
+        Instant.now().toString(),
+        Versions.verdant(),
+        run.spark().version(),
+        data.format(),
+        data.task().label(),
+        data.featureCount(),
+        data.featureNames(),
+        data.shape(),
+        data.numClasses(),
+        data.classNames(),
+        "array<float>",
+        classification ? "int" : "double",
+        FeatureTable.TABLE_DIR,
+        List.of(FeatureTable.SPLIT),
+        s.seed(),
+        s.validationFraction(),
+        data.test() != null ? "file" : "fraction",
+        data.test() != null ? null : s.testFraction(),
+        norm,
+        splits,
+        data.files());
   }
 
   /**

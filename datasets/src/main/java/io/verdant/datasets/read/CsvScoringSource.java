@@ -3,8 +3,6 @@ package io.verdant.datasets.read;
 import io.verdant.common.VerdantException;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
@@ -54,20 +52,11 @@ public final class CsvScoringSource extends ColumnScoringSource {
   @Override
   public ScoringData scan(SparkSession spark) {
     InputLayout l = layout(spark);
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    JavaRDD<String> lines = jsc.textFile(path, jsc.defaultParallelism());
-    CsvSource.Parser parser = new CsvSource.Parser(header, label, key, true);
-    TabularScan.Result scan = TabularScan.scan(lines, parser, path, "line");
-    if (scan.rows() == 0) {
-      throw VerdantException.of("%s: empty input: no data rows after the header", path);
-    }
-    return new ScoringData(
+    return ScoringData.scan(
         l,
-        scan.rows(),
-        scan.labels(),
-        scan.firstNonNumericLabel(),
-        coder ->
-            TabularScan.rows(
-                lines, parser, scan, 0, l.featureCount(), ScoringRecord.maker(l, coder)));
+        TabularSource.lines(spark, path, 0),
+        new CsvSource.Parser(header, label, key, true),
+        "line",
+        "no data rows after the header");
   }
 }

@@ -19,29 +19,10 @@ import org.apache.hadoop.fs.Path;
  * read alike. {@link #open} checks the magic and that the data length matches the header exactly,
  * so truncated and padded files are refused before any Spark work.
  */
-public final class IdxFile implements java.io.Serializable {
+public record IdxFile(String path, int count, int[] recordDims, int headerBytes, boolean gzipped)
+    implements java.io.Serializable {
   public static final int IMAGES_MAGIC = 0x00000803;
   public static final int LABELS_MAGIC = 0x00000801;
-
-  private final String path;
-  private final int count;
-  private final int recordBytes;
-  private final int[] recordDims;
-  private final int headerBytes;
-  private final boolean gzipped;
-
-  private IdxFile(String path, int count, int[] recordDims, int headerBytes, boolean gzipped) {
-    this.path = path;
-    this.count = count;
-    this.recordDims = recordDims;
-    int rb = 1;
-    for (int d : recordDims) {
-      rb *= d;
-    }
-    this.recordBytes = rb;
-    this.headerBytes = headerBytes;
-    this.gzipped = gzipped;
-  }
 
   /**
    * Reads and validates the header and the data length of {@code path}, expecting {@code magic}.
@@ -56,53 +37,13 @@ public final class IdxFile implements java.io.Serializable {
       boolean gz = path.endsWith(".gz");
       try (DataInputStream in =
           new DataInputStream(new BufferedInputStream(stream(fs, p, gz), 1 << 16))) {
-        int m;
-        try {
-          m = in.readInt();
-        } catch (EOFException e) {
-          throw VerdantException.of(
-              "%s: not an IDX file: shorter than the 4-byte magic number", path);
-        }
-        if (m != magic) {
-          throw VerdantException.of(
-              "%s: wrong IDX magic number 0x%08x, expected 0x%08x (%s)",
-              path,
-              m,
-              magic,
-              magic == IMAGES_MAGIC
-                  ? "unsigned-byte images, 3 dimensions"
-                  : "unsigned-byte labels, 1 dimension");
-        }
-        int dims = magic & 0xff;
-        int[] sizes = new int[dims];
-        for (int i = 0; i < dims; i++) {
-          try {
-            sizes[i] = in.readInt();
-          } catch (EOFException e) {
-            throw VerdantException.of(
-                "%s: truncated IDX header: %d of %d dimension sizes present", path, i, dims);
-          }
-          if (sizes[i] < 0 || (i > 0 && sizes[i] == 0)) {
-            throw VerdantException.of("%s: invalid IDX dimension %d size: %d", path, i, sizes[i]);
-          }
-        }
-        int[] record = java.util.Arrays.copyOfRange(sizes, 1, dims);
-        IdxFile f = new IdxFile(path, sizes[0], record, 4 + 4 * dims, gz);
-        long expected = (long) f.count * f.recordBytes;
-        long actual =
+        int[] sizes = header(in, path, magic);
+        int[] record = java.util.Arrays.copyOfRange(sizes, 1, sizes.length);
+        IdxFile f = new IdxFile(path, sizes[0], record, 4 + 4 * sizes.length, gz);
+        f.checkDataBytes(
             gz
                 ? in.transferTo(java.io.OutputStream.nullOutputStream())
-                : fs.getFileStatus(p).getLen() - f.headerBytes;
-        if (actual < expected) {
-          throw VerdantException.of(
-              "%s: truncated IDX file: header says %d records of %d bytes (%d bytes of data), found %d bytes",
-              path, f.count, f.recordBytes, expected, actual);
-        }
-        if (actual > expected) {
-          throw VerdantException.of(
-              "%s: IDX file has %d bytes after the %d records its header declares",
-              path, actual - expected, f.count);
-        }
+                : fs.getFileStatus(p).getLen() - f.headerBytes);
         return f;
       }
     } catch (IOException e) {
@@ -110,6 +51,55 @@ public final class IdxFile implements java.io.Serializable {
         throw VerdantException.of("%s: corrupt or truncated gzip stream: %s", path, e.getMessage());
       }
       throw new UncheckedIOException("Cannot read " + path, e);
+    }
+  }
+
+  /** Reads the magic number, expecting {@code magic}, and the dimension sizes. */
+  private static int[] header(DataInputStream in, String path, int magic) throws IOException {
+    int m;
+    try {
+      m = in.readInt();
+    } catch (EOFException e) {
+      throw VerdantException.of("%s: not an IDX file: shorter than the 4-byte magic number", path);
+    }
+    if (m != magic) {
+      throw VerdantException.of(
+          "%s: wrong IDX magic number 0x%08x, expected 0x%08x (%s)",
+          path,
+          m,
+          magic,
+          magic == IMAGES_MAGIC
+              ? "unsigned-byte images, 3 dimensions"
+              : "unsigned-byte labels, 1 dimension");
+    }
+    int dims = magic & 0xff;
+    int[] sizes = new int[dims];
+    for (int i = 0; i < dims; i++) {
+      try {
+        sizes[i] = in.readInt();
+      } catch (EOFException e) {
+        throw VerdantException.of(
+            "%s: truncated IDX header: %d of %d dimension sizes present", path, i, dims);
+      }
+      if (sizes[i] < 0 || (i > 0 && sizes[i] == 0)) {
+        throw VerdantException.of("%s: invalid IDX dimension %d size: %d", path, i, sizes[i]);
+      }
+    }
+    return sizes;
+  }
+
+  /** The data must be exactly as long as the header declares. */
+  private void checkDataBytes(long actual) {
+    long expected = dataBytes();
+    if (actual < expected) {
+      throw VerdantException.of(
+          "%s: truncated IDX file: header says %d records of %d bytes (%d bytes of data), found %d bytes",
+          path, count, recordBytes(), expected, actual);
+    }
+    if (actual > expected) {
+      throw VerdantException.of(
+          "%s: IDX file has %d bytes after the %d records its header declares",
+          path, actual - expected, count);
     }
   }
 
@@ -124,7 +114,7 @@ public final class IdxFile implements java.io.Serializable {
   public DataInputStream openAt(long first, Configuration conf) throws IOException {
     Path p = new Path(path);
     FileSystem fs = p.getFileSystem(conf);
-    long offset = headerBytes + first * recordBytes;
+    long offset = headerBytes + first * recordBytes();
     if (gzipped) {
       InputStream in = new BufferedInputStream(stream(fs, p, true), 1 << 16);
       in.skipNBytes(offset);
@@ -135,23 +125,21 @@ public final class IdxFile implements java.io.Serializable {
     return new DataInputStream(new BufferedInputStream(in, 1 << 16));
   }
 
-  public String path() {
-    return path;
-  }
-
-  public int count() {
-    return count;
-  }
-
+  /** The bytes of one record: the product of its dimensions. */
   public int recordBytes() {
-    return recordBytes;
+    int rb = 1;
+    for (int d : recordDims) {
+      rb *= d;
+    }
+    return rb;
   }
 
+  @Override
   public int[] recordDims() {
     return recordDims.clone();
   }
 
   public long dataBytes() {
-    return (long) count * recordBytes;
+    return (long) count * recordBytes();
   }
 }

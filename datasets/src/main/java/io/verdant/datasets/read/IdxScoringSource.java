@@ -69,11 +69,12 @@ public final class IdxScoringSource implements ScoringSource {
             IdxSource.records(
                 jsc,
                 conf,
-                img,
-                lab,
-                0L,
-                lab == null ? Integer.MAX_VALUE : coder.numClasses(),
-                IdxSource.GREY_LEVEL,
-                (id, f, label) -> new ScoringRecord(id, f, label < 0 ? Double.NaN : label)));
+                new IdxSource.ImageRecords<>(
+                    img,
+                    lab,
+                    0L,
+                    lab == null ? Integer.MAX_VALUE : coder.numClasses(),
+                    IdxSource.GREY_LEVEL,
+                    (id, f, label) -> new ScoringRecord(id, f, label < 0 ? Double.NaN : label))));
   }
 }

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
@@ -22,7 +23,14 @@ import org.apache.spark.util.SerializableConfiguration;
  * driver; the records are read on the executors, each task seeking to its own range of both files,
  * so nothing but a few ranges passes through the driver. Pixels are scaled from [0, 255] to [0, 1].
  */
-public final class IdxSource implements FeatureSource {
+public record IdxSource(
+    String trainImages,
+    String trainLabels,
+    String testImages,
+    String testLabels,
+    int numClasses,
+    Map<String, String> verifiedSha256)
+    implements FeatureSource {
   /** Records per task: ~12 MB of pixels for 28x28 images. */
   static final int RECORDS_PER_SPLIT = 15_000;
 
@@ -49,37 +57,17 @@ public final class IdxSource implements FeatureSource {
     R make(long rowId, float[] features, int label);
   }
 
-  private final String trainImages;
-  private final String trainLabels;
-  private final String testImages;
-  private final String testLabels;
-  private final int numClasses;
-  private java.util.Map<String, String> verifiedSha256 = java.util.Map.of();
-
   public IdxSource(String trainImages, String trainLabels, String testImages, String testLabels) {
-    this(trainImages, trainLabels, testImages, testLabels, NUM_CLASSES);
-  }
-
-  public IdxSource(
-      String trainImages,
-      String trainLabels,
-      String testImages,
-      String testLabels,
-      int numClasses) {
-    this.trainImages = trainImages;
-    this.trainLabels = trainLabels;
-    this.testImages = testImages;
-    this.testLabels = testLabels;
-    this.numClasses = numClasses;
+    this(trainImages, trainLabels, testImages, testLabels, NUM_CLASSES, Map.of());
   }
 
   /**
    * Files whose SHA-256 was verified just before (a catalog dataset in the cache), by path: the
    * manifest records these checksums instead of hashing the files a second time.
    */
-  public IdxSource withVerifiedChecksums(java.util.Map<String, String> sha256ByPath) {
-    this.verifiedSha256 = java.util.Map.copyOf(sha256ByPath);
-    return this;
+  public IdxSource withVerifiedChecksums(Map<String, String> sha256ByPath) {
+    return new IdxSource(
+        trainImages, trainLabels, testImages, testLabels, numClasses, Map.copyOf(sha256ByPath));
   }
 
   @Override
@@ -106,11 +94,15 @@ public final class IdxSource implements FeatureSource {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<SerializableConfiguration> bconf = jsc.broadcast(new SerializableConfiguration(conf));
     JavaRDD<LabeledRecord> train =
-        records(jsc, bconf, trI, trL, 0L, numClasses, PIXEL, LabeledRecord::new);
+        records(
+            jsc, bconf, new ImageRecords<>(trI, trL, 0L, numClasses, PIXEL, LabeledRecord::new));
     JavaRDD<LabeledRecord> test =
         teI == null
             ? null
-            : records(jsc, bconf, teI, teL, trI.count(), numClasses, PIXEL, LabeledRecord::new);
+            : records(
+                jsc,
+                bconf,
+                new ImageRecords<>(teI, teL, trI.count(), numClasses, PIXEL, LabeledRecord::new));
     List<Integer> shape = shape(trI);
     List<SourceFile> files = new ArrayList<>();
     files.add(sourceFile("train-images", trainImages, conf, verifiedSha256.get(trainImages)));
@@ -179,20 +171,24 @@ public final class IdxSource implements FeatureSource {
   }
 
   /**
-   * The images as records made by {@code maker}, read on the executors; {@code labels} may be null
-   * (no labels); {@code pixel} maps each grey level to its feature value.
+   * What {@link #records} reads: the images, their labels (null when there are none), the row id of
+   * the first, the number of classes a label must be below, each grey level's feature value, and
+   * how a record is made.
    */
-  static <R> JavaRDD<R> records(
-      JavaSparkContext jsc,
-      Broadcast<SerializableConfiguration> bconf,
+  record ImageRecords<R>(
       IdxFile images,
       IdxFile labels,
       long rowIdOffset,
       int numClasses,
       float[] pixel,
-      RecordMaker<R> maker) {
+      RecordMaker<R> maker)
+      implements java.io.Serializable {}
+
+  /** The images as records, read on the executors. */
+  static <R> JavaRDD<R> records(
+      JavaSparkContext jsc, Broadcast<SerializableConfiguration> bconf, ImageRecords<R> in) {
     List<long[]> ranges = new ArrayList<>();
-    int n = images.count();
+    int n = in.images().count();
     int splits =
         Math.max(jsc.defaultParallelism(), (n + RECORDS_PER_SPLIT - 1) / RECORDS_PER_SPLIT);
     splits = Math.max(1, Math.min(splits, n));
@@ -202,17 +198,7 @@ public final class IdxSource implements FeatureSource {
       ranges.add(new long[] {from, to});
     }
     return jsc.parallelize(ranges, ranges.size())
-        .mapPartitions(
-            it ->
-                new RangeReader<>(
-                    it,
-                    images,
-                    labels,
-                    bconf.value().value(),
-                    rowIdOffset,
-                    numClasses,
-                    pixel,
-                    maker));
+        .mapPartitions(it -> new RangeReader<>(it, bconf.value().value(), in));
   }
 
   /**
@@ -221,37 +207,19 @@ public final class IdxSource implements FeatureSource {
    */
   private static final class RangeReader<R> implements Iterator<R> {
     private final Iterator<long[]> ranges;
-    private final IdxFile images;
-    private final IdxFile labels;
     private final Configuration conf;
-    private final long rowIdOffset;
-    private final int numClasses;
-    private final float[] pixel;
-    private final RecordMaker<R> maker;
+    private final ImageRecords<R> in;
     private final byte[] buf;
     private DataInputStream img;
     private DataInputStream lab;
     private long next;
     private long end;
 
-    RangeReader(
-        Iterator<long[]> ranges,
-        IdxFile images,
-        IdxFile labels,
-        Configuration conf,
-        long rowIdOffset,
-        int numClasses,
-        float[] pixel,
-        RecordMaker<R> maker) {
+    RangeReader(Iterator<long[]> ranges, Configuration conf, ImageRecords<R> in) {
       this.ranges = ranges;
-      this.images = images;
-      this.labels = labels;
       this.conf = conf;
-      this.rowIdOffset = rowIdOffset;
-      this.numClasses = numClasses;
-      this.pixel = pixel;
-      this.maker = maker;
-      this.buf = new byte[images.recordBytes()];
+      this.in = in;
+      this.buf = new byte[in.images().recordBytes()];
     }
 
     @Override
@@ -266,8 +234,8 @@ public final class IdxSource implements FeatureSource {
           next = r[0];
           end = r[1];
           if (next < end) {
-            img = images.openAt(next, conf);
-            lab = labels == null ? null : labels.openAt(next, conf);
+            img = in.images().openAt(next, conf);
+            lab = in.labels() == null ? null : in.labels().openAt(next, conf);
           }
         }
         return true;
@@ -278,7 +246,9 @@ public final class IdxSource implements FeatureSource {
     }
 
     private String describe() {
-      return labels == null ? images.path() : images.path() + " or " + labels.path();
+      return in.labels() == null
+          ? in.images().path()
+          : in.images().path() + " or " + in.labels().path();
     }
 
     @Override
@@ -290,12 +260,13 @@ public final class IdxSource implements FeatureSource {
         img.readFully(buf);
         int label = lab == null ? -1 : lab.readUnsignedByte();
         long i = next++;
-        if (label >= numClasses) {
+        if (label >= in.numClasses()) {
           closeStreams();
           throw VerdantException.of(
               "%s: label %d at record %d is outside the %d classes 0..%d",
-              labels.path(), label, i, numClasses, numClasses - 1);
+              in.labels().path(), label, i, in.numClasses(), in.numClasses() - 1);
         }
+        float[] pixel = in.pixel();
         float[] f = new float[buf.length];
         for (int k = 0; k < buf.length; k++) {
           f[k] = pixel[buf[k] & 0xff];
@@ -303,7 +274,7 @@ public final class IdxSource implements FeatureSource {
         if (next >= end) {
           closeStreams();
         }
-        return maker.make(rowIdOffset + i, f, label);
+        return in.maker().make(in.rowIdOffset() + i, f, label);
       } catch (IOException e) {
         closeStreams();
         throw new UncheckedIOException("Cannot read " + describe(), e);

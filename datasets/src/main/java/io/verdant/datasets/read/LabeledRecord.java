@@ -1,6 +1,5 @@
 package io.verdant.datasets.read;
 
-import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -8,32 +7,17 @@ import java.util.Objects;
  * One example as a reader produces it: a row id unique across the whole input (train and test), the
  * features in reading order, and the label (a class index for classification, a value for
  * regression).
- *
- * <p>A plain class rather than a Java record on purpose: Spark's Kryo (4.x) cannot serialize
- * records ("can't get field offset on a record class"), and these objects are shuffled, cached and
- * collected.
  */
-public final class LabeledRecord implements Serializable {
+public final class LabeledRecord extends FeatureRow {
   private final long rowId;
-  private final float[] features;
-  private final double label;
 
   public LabeledRecord(long rowId, float[] features, double label) {
+    super(features, label);
     this.rowId = rowId;
-    this.features = features;
-    this.label = label;
   }
 
   public long rowId() {
     return rowId;
-  }
-
-  public float[] features() {
-    return features;
-  }
-
-  public double label() {
-    return label;
   }
 
   @Override
@@ -43,13 +27,13 @@ public final class LabeledRecord implements Serializable {
     }
     LabeledRecord r = (LabeledRecord) o;
     return rowId == r.rowId
-        && Double.compare(label, r.label) == 0
-        && Arrays.equals(features, r.features);
+        && Double.compare(label(), r.label()) == 0
+        && Arrays.equals(features(), r.features());
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(rowId, label) * 31 + Arrays.hashCode(features);
+    return Objects.hash(rowId, label()) * 31 + Arrays.hashCode(features());
   }
 
   @Override
@@ -57,9 +41,9 @@ public final class LabeledRecord implements Serializable {
     return "LabeledRecord[rowId="
         + rowId
         + ", features="
-        + features.length
+        + features().length
         + " values, label="
-        + label
+        + label()
         + "]";
   }
 }

@@ -57,20 +57,13 @@ public final class LibSvmSource extends TabularSource<String> {
     return n;
   }
 
-  /** Parses a line into its label token and sparse features. */
-  static final class Parser implements TabularScan.Parser<String> {
-    private final int numFeatures;
-    private final String limit;
-
-    /**
-     * @param numFeatures the most features, 0 for no limit; {@code limit} says where it comes from
-     *     in messages
-     */
-    Parser(int numFeatures, String limit) {
-      this.numFeatures = numFeatures;
-      this.limit = limit;
-    }
-
+  /**
+   * Parses a line into its label token and sparse features.
+   *
+   * @param numFeatures the most features, 0 for no limit; {@code limit} says where it comes from in
+   *     messages
+   */
+  record Parser(int numFeatures, String limit) implements TabularScan.Parser<String> {
     @Override
     public TabularScan.Parsed parse(String line, boolean firstOfInput) throws RowDefect {
       int hash = line.indexOf('#');

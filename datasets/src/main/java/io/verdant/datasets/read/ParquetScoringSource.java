@@ -1,6 +1,5 @@
 package io.verdant.datasets.read;
 
-import io.verdant.common.VerdantException;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
@@ -46,18 +45,11 @@ public final class ParquetScoringSource extends ColumnScoringSource {
   @Override
   public ScoringData scan(SparkSession spark) {
     InputLayout l = layout(spark);
-    ParquetSource.Parser parser = new ParquetSource.Parser(sized, "column \"" + labelColumn + "\"");
-    TabularScan.Result scan = TabularScan.scan(rows, parser, path, "row");
-    if (scan.rows() == 0) {
-      throw VerdantException.of("%s: empty input: no rows", path);
-    }
-    return new ScoringData(
+    return ScoringData.scan(
         l,
-        scan.rows(),
-        scan.labels(),
-        scan.firstNonNumericLabel(),
-        coder ->
-            TabularScan.rows(
-                rows, parser, scan, 0, l.featureCount(), ScoringRecord.maker(l, coder)));
+        rows,
+        new ParquetSource.Parser(sized, "column \"" + labelColumn + "\""),
+        "row",
+        "no rows");
   }
 }

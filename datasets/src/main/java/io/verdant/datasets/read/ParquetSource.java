@@ -198,16 +198,12 @@ public final class ParquetSource extends TabularSource<Row> {
     return n;
   }
 
-  /** Parses a selected row ({@link #select}) into its features, label token and key. */
-  static final class Parser implements TabularScan.Parser<Row> {
-    private final Layout layout;
-    private final String labelName;
-
-    Parser(Layout layout, String labelName) {
-      this.layout = layout;
-      this.labelName = labelName;
-    }
-
+  /**
+   * Parses a selected row ({@link #select}) into its features, label token and key.
+   *
+   * @param labelName the label column as messages name it
+   */
+  record Parser(Layout layout, String labelName) implements TabularScan.Parser<Row> {
     @Override
     public TabularScan.Parsed parse(Row r, boolean firstOfInput) throws RowDefect {
       int n = layout.featureCount();

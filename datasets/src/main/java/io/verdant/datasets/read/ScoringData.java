@@ -1,5 +1,6 @@
 package io.verdant.datasets.read;
 
+import io.verdant.common.VerdantException;
 import java.util.function.Function;
 import org.apache.spark.api.java.JavaRDD;
 
@@ -29,6 +30,30 @@ public final class ScoringData {
     this.labels = labels;
     this.firstNonNumericLabel = firstNonNumericLabel;
     this.records = records;
+  }
+
+  /**
+   * Scans {@code items} (see {@link TabularScan}) into the scoring data of {@code layout}; an input
+   * without rows fails, its message ending in {@code noRows}.
+   */
+  static <T> ScoringData scan(
+      InputLayout layout,
+      JavaRDD<T> items,
+      TabularScan.Parser<T> parser,
+      String unit,
+      String noRows) {
+    TabularScan.Result scan = TabularScan.scan(items, parser, layout.path(), unit);
+    if (scan.rows() == 0) {
+      throw VerdantException.of("%s: empty input: %s", layout.path(), noRows);
+    }
+    return new ScoringData(
+        layout,
+        scan.rows(),
+        scan.labels(),
+        scan.firstNonNumericLabel(),
+        coder ->
+            TabularScan.rows(
+                items, parser, scan, 0, layout.featureCount(), ScoringRecord.maker(layout, coder)));
   }
 
   public InputLayout layout() {

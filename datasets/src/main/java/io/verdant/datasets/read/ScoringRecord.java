@@ -1,23 +1,15 @@
 package io.verdant.datasets.read;
 
-import java.io.Serializable;
-
 /**
  * One row to score: its key (the key column's value, or the row's 0-based position in the input as
  * a Long), its features and its label (a class index or a value; NaN when the input has no labels).
- *
- * <p>A plain class rather than a record: Spark's Kryo cannot serialize records (see {@link
- * LabeledRecord}).
  */
-public final class ScoringRecord implements Serializable {
+public final class ScoringRecord extends FeatureRow {
   private final Object key;
-  private final float[] features;
-  private final double label;
 
   public ScoringRecord(Object key, float[] features, double label) {
+    super(features, label);
     this.key = key;
-    this.features = features;
-    this.label = label;
   }
 
   /**
@@ -33,13 +25,5 @@ public final class ScoringRecord implements Serializable {
 
   public Object key() {
     return key;
-  }
-
-  public float[] features() {
-    return features;
-  }
-
-  public double label() {
-    return label;
   }
 }

@@ -59,6 +59,42 @@ final class TabularScan {
     String defect;
     int maxIndex;
     final LabelStats labels = new LabelStats();
+
+    /** Scans partition {@code p}'s items, on an executor. */
+    static <T> Part scan(int p, Iterator<T> it, Parser<T> parser) {
+      Part part = new Part();
+      part.partition = p;
+      for (long i = 0; it.hasNext(); i++) {
+        T item = it.next();
+        part.items++;
+        if (part.defectAt >= 0) {
+          continue;
+        }
+        try {
+          Parsed r = parser.parse(item, p == 0 && i == 0);
+          if (r != null) {
+            part.add(r, i, parser);
+          }
+        } catch (RowDefect d) {
+          part.defectAt = i;
+          part.defect = d.getMessage();
+          part.defectColumn = d.column();
+          part.defectColumnName = d.columnName();
+        }
+      }
+      return part;
+    }
+
+    /** Counts a row, item {@code i} of the partition. */
+    private void add(Parsed r, long i, Parser<?> parser) throws RowDefect {
+      if (r.label() != null) {
+        labels.add(r.label(), i, parser.labelColumn(), parser.labelColumnName());
+      }
+      if (r.indices() != null && r.indices().length > 0) {
+        maxIndex = Math.max(maxIndex, r.indices()[r.indices().length - 1]);
+      }
+      rows++;
+    }
   }
 
   /** The scan of a whole input, with the partition offsets the records pass needs. */
@@ -78,39 +114,7 @@ final class TabularScan {
         new ArrayList<>(
             input
                 .mapPartitionsWithIndex(
-                    (p, it) -> {
-                      Part part = new Part();
-                      part.partition = p;
-                      for (long i = 0; it.hasNext(); i++) {
-                        T item = it.next();
-                        part.items++;
-                        if (part.defectAt >= 0) {
-                          continue;
-                        }
-                        try {
-                          Parsed r = parser.parse(item, p == 0 && i == 0);
-                          if (r == null) {
-                            continue;
-                          }
-                          if (r.label() != null) {
-                            part.labels.add(
-                                r.label(), i, parser.labelColumn(), parser.labelColumnName());
-                          }
-                          if (r.indices() != null && r.indices().length > 0) {
-                            part.maxIndex =
-                                Math.max(part.maxIndex, r.indices()[r.indices().length - 1]);
-                          }
-                          part.rows++;
-                        } catch (RowDefect d) {
-                          part.defectAt = i;
-                          part.defect = d.getMessage();
-                          part.defectColumn = d.column();
-                          part.defectColumnName = d.columnName();
-                        }
-                      }
-                      return List.of(part).iterator();
-                    },
-                    true)
+                    (p, it) -> List.of(Part.scan(p, it, parser)).iterator(), true)
                 .collect());
     parts.sort((a, b) -> Integer.compare(a.partition, b.partition));
     long[] itemOffsets = new long[parts.size()];
@@ -165,6 +169,20 @@ final class TabularScan {
         (id, f, r) -> new LabeledRecord(id, f, coder.code(r.label())));
   }
 
+  /** The row's features as a dense array of {@code numFeatures}. */
+  private static float[] dense(Parsed r, int numFeatures) {
+    if (r.dense() != null) {
+      return r.dense();
+    }
+    float[] f = new float[numFeatures];
+    int[] idx = r.indices();
+    float[] v = r.values();
+    for (int k = 0; k < idx.length; k++) {
+      f[idx[k] - 1] = v[k];
+    }
+    return f;
+  }
+
   /**
    * The rows, parsed lazily on the executors and made by {@code maker}. Sparse rows become dense
    * arrays of {@code numFeatures}; row ids are {@code rowBase} plus the row's position in the
@@ -206,16 +224,7 @@ final class TabularScan {
                   if (r == null) {
                     continue;
                   }
-                  float[] f = r.dense();
-                  if (f == null) {
-                    f = new float[numFeatures];
-                    int[] idx = r.indices();
-                    float[] v = r.values();
-                    for (int k = 0; k < idx.length; k++) {
-                      f[idx[k] - 1] = v[k];
-                    }
-                  }
-                  next = maker.make(rowBase + rowOffsets[p] + row, f, r);
+                  next = maker.make(rowBase + rowOffsets[p] + row, dense(r, numFeatures), r);
                   row++;
                 }
                 return next != null;

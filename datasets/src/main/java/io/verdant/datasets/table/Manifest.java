@@ -1,9 +1,8 @@
 package io.verdant.datasets.table;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonInclude;
 import io.verdant.common.Checksums;
 import io.verdant.common.Json;
+import io.verdant.common.JsonRecord;
 import io.verdant.common.VerdantException;
 import io.verdant.datasets.read.SourceFile;
 import java.io.IOException;
@@ -21,8 +20,7 @@ import org.apache.hadoop.fs.Path;
  * accept any manifest with {@code schemaVersion <= CURRENT_SCHEMA_VERSION} and ignore fields they
  * do not know.
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonRecord
 public record Manifest(
     int schemaVersion,
     String dataset,
@@ -55,14 +53,12 @@ public record Manifest(
    * How features were normalized: {@code scale} (divided by {@code divisor}) or {@code
    * standardize}.
    */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonIgnoreProperties(ignoreUnknown = true)
+  @JsonRecord
   public record Normalization(
       String method, Double divisor, List<Double> mean, List<Double> std, String statisticsFrom) {}
 
   /** Rows of one split, and per class (classification) the count of rows. */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonIgnoreProperties(ignoreUnknown = true)
+  @JsonRecord
   public record SplitStats(long rows, Map<String, Long> classCounts) {}
 
   public boolean classification() {

@@ -1,18 +1,13 @@
 package io.verdant.jobs.compress;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.verdant.common.Json;
-import io.verdant.common.VerdantException;
+import io.verdant.common.JsonRecord;
+import io.verdant.common.fs.JsonFiles;
 import io.verdant.common.modelfile.TensorStats;
 import io.verdant.jobs.model.ModelFiles;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -20,8 +15,7 @@ import org.apache.hadoop.fs.Path;
  * storage, accuracy at every stage, the sensitivity analysis, every attempt of the sparsity search,
  * and each phase's wall time.
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonRecord
 public record CompressionReport(
     String runId,
     String architecture,
@@ -133,20 +127,10 @@ public record CompressionReport(
 
   /** The report in a compress output directory, or null when there is none. */
   public static CompressionReport read(String dir, Configuration conf) {
-    Path file = new Path(dir, ModelFiles.COMPRESSION_REPORT);
-    try {
-      FileSystem fs = file.getFileSystem(conf);
-      if (!fs.exists(file)) {
-        return null;
-      }
-      try (InputStream in = fs.open(file)) {
-        return Json.MAPPER.readValue(in, CompressionReport.class);
-      } catch (com.fasterxml.jackson.core.JacksonException e) {
-        throw VerdantException.of(
-            "%s: not a valid compression report: %s", file, e.getOriginalMessage());
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read " + file, e);
-    }
+    return JsonFiles.readIfExists(
+        new Path(dir, ModelFiles.COMPRESSION_REPORT),
+        CompressionReport.class,
+        "compression report",
+        conf);
   }
 }

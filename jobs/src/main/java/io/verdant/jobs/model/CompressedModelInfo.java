@@ -1,7 +1,6 @@
 package io.verdant.jobs.model;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonInclude;
+import io.verdant.common.JsonRecord;
 import java.util.List;
 import java.util.Map;
 
@@ -11,8 +10,7 @@ import java.util.Map;
  * layers and its accuracies. Readers accept any {@code schemaVersion <= CURRENT_SCHEMA_VERSION} and
  * ignore fields they do not know.
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonRecord
 public record CompressedModelInfo(
     int schemaVersion,
     String runId,
@@ -35,20 +33,17 @@ public record CompressedModelInfo(
   public static final int CURRENT_SCHEMA_VERSION = 2;
 
   /** How each stage of Deep Compression ran. */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonIgnoreProperties(ignoreUnknown = true)
+  @JsonRecord
   public record Stages(
       Pruning pruning,
       Retraining retraining,
       String quantization,
       CentroidFineTuning centroidFineTuning) {}
 
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonIgnoreProperties(ignoreUnknown = true)
+  @JsonRecord
   public record Pruning(Map<String, Double> sparsity, int cycles, String method) {}
 
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonIgnoreProperties(ignoreUnknown = true)
+  @JsonRecord
   public record Retraining(
       int epochs,
       double learningRate,
@@ -58,8 +53,7 @@ public record CompressedModelInfo(
       int averagingFrequency,
       long seed) {}
 
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonIgnoreProperties(ignoreUnknown = true)
+  @JsonRecord
   public record CentroidFineTuning(
       int steps, double learningRate, double sampleFraction, boolean kept) {}
 
@@ -67,14 +61,12 @@ public record CompressedModelInfo(
    * One parameter array as stored: weights, the fraction kept, bits per shared weight and per gap,
    * bytes.
    */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonIgnoreProperties(ignoreUnknown = true)
+  @JsonRecord
   public record Layer(
       String tensor, long weights, double kept, int weightBits, int indexBits, long bytes) {}
 
   /** Accuracies of the model before and after compression. */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonIgnoreProperties(ignoreUnknown = true)
+  @JsonRecord
   public record Accuracy(
       double testBefore,
       double testPruned,

@@ -1,7 +1,6 @@
 package io.verdant.jobs.model;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonInclude;
+import io.verdant.common.JsonRecord;
 
 /**
  * One epoch's figures: mean training loss over the averaging rounds, and validation accuracy and
@@ -11,8 +10,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * Remote executors report their samples once per sample interval, so an epoch's energy can include
  * up to one interval of the previous epoch's executor work.
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonRecord
 public record EpochMetrics(
     int epoch,
     double learningRate,

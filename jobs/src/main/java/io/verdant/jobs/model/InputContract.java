@@ -1,8 +1,7 @@
 package io.verdant.jobs.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonInclude;
+import io.verdant.common.JsonRecord;
 import io.verdant.datasets.table.Manifest;
 import java.util.List;
 
@@ -11,8 +10,7 @@ import java.util.List;
  * the task, the features (count, names when the source had them, and shape), the classes, and the
  * normalization the feature table applied (which new data must get too).
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonRecord
 public record InputContract(
     String task,
     int featureCount,

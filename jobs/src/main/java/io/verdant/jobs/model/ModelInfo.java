@@ -1,10 +1,9 @@
 package io.verdant.jobs.model;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.verdant.common.Json;
+import io.verdant.common.JsonRecord;
 import io.verdant.common.VerdantException;
 import java.io.IOException;
 import java.util.List;
@@ -16,8 +15,7 @@ import java.util.Map;
  * InputContract}). Schema 1 (before the input contract) is read too: its task, shape and counts
  * become the contract.
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonRecord
 public record ModelInfo(
     int schemaVersion,
     String runId,
@@ -37,8 +35,7 @@ public record ModelInfo(
   public static final int CURRENT_SCHEMA_VERSION = 2;
 
   /** The table trained on: its directory, its dataset name and its manifest's SHA-256. */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonIgnoreProperties(ignoreUnknown = true)
+  @JsonRecord
   public record Dataset(
       String path,
       String name,
@@ -51,8 +48,7 @@ public record ModelInfo(
    * How training went: epochs run, the best epoch (whose parameters model.zip holds), early stop,
    * examples.
    */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonIgnoreProperties(ignoreUnknown = true)
+  @JsonRecord
   public record Training(
       int epochsRun,
       int bestEpoch,
@@ -66,14 +62,12 @@ public record ModelInfo(
       double wallSeconds) {}
 
   /** Test-split figures of the saved model. */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonIgnoreProperties(ignoreUnknown = true)
+  @JsonRecord
   public record TestMetrics(
       long examples, Double accuracy, Double macroF1, Double rmse, Double r2, Double mae) {}
 
   /** The ND4J backend that trained the model. */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonIgnoreProperties(ignoreUnknown = true)
+  @JsonRecord
   public record Nd4jInfo(String backend, int devices, Integer threads, String blas) {}
 
   @Override

@@ -68,28 +68,20 @@ public final class ModelStore {
       Located at = locate(path, option, conf);
       FileSystem fs = at.fs();
       long bytes = fs.getFileStatus(at.file()).getLen();
+      ModelMetadata info;
+      String sha256;
       if (at.compressed()) {
         byte[] file = readAll(fs, at.file());
-        CompressedModelInfo info =
-            compressedInfo(ModelFileReader.decode(file, at.file().toString()), at.file());
-        return new ModelArtifact(
-            qualified(fs, at.path()),
-            qualified(fs, at.file()),
-            true,
-            bytes,
-            Checksums.sha256(file),
-            info);
+        info = compressedInfo(ModelFileReader.decode(file, at.file().toString()), at.file());
+        sha256 = Checksums.sha256(file);
+      } else {
+        info = trainedInfo(fs, at.file(), option, path);
+        try (InputStream in = fs.open(at.file())) {
+          sha256 = Checksums.sha256(in);
+        }
       }
-      ModelInfo info = trainedInfo(fs, at.file(), option, path);
-      try (InputStream in = fs.open(at.file())) {
-        return new ModelArtifact(
-            qualified(fs, at.path()),
-            qualified(fs, at.file()),
-            false,
-            bytes,
-            Checksums.sha256(in),
-            info);
-      }
+      return new ModelArtifact(
+          qualified(fs, at.path()), qualified(fs, at.file()), at.compressed(), bytes, sha256, info);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read " + path, e);
     }

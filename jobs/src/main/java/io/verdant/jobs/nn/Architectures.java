@@ -91,14 +91,7 @@ public final class Architectures {
     }
     List<Integer> sizes = new ArrayList<>();
     for (String p : parts) {
-      int v;
-      try {
-        v = Integer.parseInt(p.trim());
-      } catch (NumberFormatException e) {
-        throw VerdantException.of(
-            "--model mlp:<sizes> takes positive integers joined by '-', e.g. mlp:784-128-10, cannot be: %s",
-            n);
-      }
+      int v = intOrZero(p.trim());
       if (v < 1) {
         throw VerdantException.of(
             "--model mlp:<sizes> takes positive integers joined by '-', e.g. mlp:784-128-10, cannot be: %s",
@@ -107,6 +100,15 @@ public final class Architectures {
       sizes.add(v);
     }
     return sizes;
+  }
+
+  /** The integer {@code s} says, or 0 when it is not one. */
+  private static int intOrZero(String s) {
+    try {
+      return Integer.parseInt(s);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 
   /**
@@ -228,6 +230,23 @@ public final class Architectures {
             .build();
   }
 
+  /** LeNet-5's convolution: 5x5 kernels, stride 1, {@code nOut} channels. */
+  private static ConvolutionLayer conv5x5(int nOut) {
+    return new ConvolutionLayer.Builder(5, 5)
+        .nOut(nOut)
+        .stride(1, 1)
+        .activation(Activation.IDENTITY)
+        .build();
+  }
+
+  /** LeNet-5's pooling: the maximum of 2x2 windows, stride 2. */
+  private static SubsamplingLayer maxPool2x2() {
+    return new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+        .kernelSize(2, 2)
+        .stride(2, 2)
+        .build();
+  }
+
   private static MultiLayerConfiguration lenet5(
       NeuralNetConfiguration.Builder base, DataShape d, Hyper h) {
     List<Integer> s = d.shape();
@@ -237,28 +256,10 @@ public final class Architectures {
       dense.dropOut(new Dropout(1.0 - h.dropout()));
     }
     return base.list()
-        .layer(
-            new ConvolutionLayer.Builder(5, 5)
-                .nOut(20)
-                .stride(1, 1)
-                .activation(Activation.IDENTITY)
-                .build())
-        .layer(
-            new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
-                .kernelSize(2, 2)
-                .stride(2, 2)
-                .build())
-        .layer(
-            new ConvolutionLayer.Builder(5, 5)
-                .nOut(50)
-                .stride(1, 1)
-                .activation(Activation.IDENTITY)
-                .build())
-        .layer(
-            new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
-                .kernelSize(2, 2)
-                .stride(2, 2)
-                .build())
+        .layer(conv5x5(20))
+        .layer(maxPool2x2())
+        .layer(conv5x5(50))
+        .layer(maxPool2x2())
         .layer(dense.build())
         .layer(
             new OutputLayer.Builder(LossFunction.MCXENT)

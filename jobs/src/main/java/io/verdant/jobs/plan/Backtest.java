@@ -16,8 +16,18 @@ import java.util.function.Function;
  * Replays a signal file: at each decision time the planner sees only the forecasts issued before
  * it; the nominal run (at the decision time, or --not-before after it) and the planned one are then
  * both scored on the actuals.
+ *
+ * @param carbon the carbon intensity series, or null when the signal file has none for the zone
+ *     (and the objective does not need it); likewise {@code price}
  */
-public final class Backtest {
+public record Backtest(
+    Planner planner,
+    Objective objective,
+    SignalSeries carbon,
+    SignalSeries price,
+    double pue,
+    String zone,
+    String signals) {
   /**
    * When decisions happen: every {@code everyMs} from {@code fromMs} (from the first {@code at} UTC
    * time of day at or after {@code fromMs}, when given) until before {@code toMs}.
@@ -37,35 +47,6 @@ public final class Backtest {
       }
       return out;
     }
-  }
-
-  private final Planner planner;
-  private final Objective objective;
-  private final SignalSeries carbon;
-  private final SignalSeries price;
-  private final double pue;
-  private final String zone;
-  private final String signals;
-
-  /**
-   * A series may be null when the signal file has none for the zone (and the objective does not
-   * need it).
-   */
-  public Backtest(
-      Planner planner,
-      Objective objective,
-      SignalSeries carbon,
-      SignalSeries price,
-      double pue,
-      String zone,
-      String signals) {
-    this.planner = planner;
-    this.objective = objective;
-    this.carbon = carbon;
-    this.price = price;
-    this.pue = pue;
-    this.zone = zone;
-    this.signals = signals;
   }
 
   public List<BacktestReport.Row> run(

@@ -6,18 +6,9 @@ import java.util.Optional;
 
 /**
  * The figures given with --expected-duration and --expected-energy-wh: constant power over the
- * duration.
+ * duration. Either may be null (not given); both are needed.
  */
-public final class GivenFigures implements Estimator {
-  private final Long durationMs;
-  private final Double energyWh;
-
-  /** Either may be null (not given); both are needed. */
-  public GivenFigures(Long durationMs, Double energyWh) {
-    this.durationMs = durationMs;
-    this.energyWh = energyWh;
-  }
-
+public record GivenFigures(Long durationMs, Double energyWh) implements Estimator {
   @Override
   public Optional<Estimate> estimate(JobSpec job) {
     if (durationMs == null || energyWh == null) {

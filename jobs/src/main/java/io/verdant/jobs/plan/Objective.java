@@ -3,6 +3,7 @@ package io.verdant.jobs.plan;
 import io.verdant.common.VerdantException;
 import io.verdant.common.grid.Signal;
 import java.util.List;
+import java.util.function.ToDoubleFunction;
 
 /** What a plan minimizes over the candidate start times: lower scores are better. */
 public interface Objective {
@@ -25,10 +26,10 @@ public interface Objective {
   static Objective parse(String s) {
     String v = s == null ? "" : s.trim();
     if (v.equals("carbon")) {
-      return new Carbon();
+      return CARBON;
     }
     if (v.equals("cost")) {
-      return new Cost();
+      return COST;
     }
     if (v.startsWith("weighted:")) {
       try {
@@ -46,38 +47,22 @@ public interface Objective {
   }
 
   /** Grams of CO2e. */
-  record Carbon() implements Objective {
-    @Override
-    public String name() {
-      return "carbon";
-    }
-
-    @Override
-    public List<Signal> signals() {
-      return List.of(Signal.CARBON_INTENSITY);
-    }
-
-    @Override
-    public double score(Footprint candidate, Footprint runNow) {
-      return candidate.co2eG();
-    }
-  }
+  Objective CARBON = new Single("carbon", Signal.CARBON_INTENSITY, Footprint::co2eG);
 
   /** The energy bill. */
-  record Cost() implements Objective {
-    @Override
-    public String name() {
-      return "cost";
-    }
+  Objective COST = new Single("cost", Signal.PRICE, Footprint::cost);
 
+  /** One figure of the candidate run, from the one signal it needs. */
+  record Single(String name, Signal signal, ToDoubleFunction<Footprint> figure)
+      implements Objective {
     @Override
     public List<Signal> signals() {
-      return List.of(Signal.PRICE);
+      return List.of(signal);
     }
 
     @Override
     public double score(Footprint candidate, Footprint runNow) {
-      return candidate.cost();
+      return figure.applyAsDouble(candidate);
     }
   }
 

@@ -21,8 +21,10 @@ import org.slf4j.LoggerFactory;
  * <p>When the job does not fit before the deadline, or the signals the objective needs have a gap
  * between the earliest start and the deadline, or a forecast used is older than the allowed age,
  * the plan falls back to running now (the earliest start) and says why.
+ *
+ * @param signals how messages name the signal file ("--signals FILE")
  */
-public final class Planner {
+public record Planner(Objective objective, String zone, String signals, long maxForecastAgeMs) {
   private static final Logger LOG = LoggerFactory.getLogger(Planner.class);
 
   /**
@@ -47,21 +49,6 @@ public final class Planner {
     public boolean startsWithin(long slackMs) {
       return startMs - decidedAtMs <= slackMs;
     }
-  }
-
-  private final Objective objective;
-  private final String zone;
-  private final String signals;
-  private final long maxForecastAgeMs;
-
-  /**
-   * @param signals how messages name the signal file ("--signals FILE")
-   */
-  public Planner(Objective objective, String zone, String signals, long maxForecastAgeMs) {
-    this.objective = objective;
-    this.zone = zone;
-    this.signals = signals;
-    this.maxForecastAgeMs = maxForecastAgeMs;
   }
 
   /**

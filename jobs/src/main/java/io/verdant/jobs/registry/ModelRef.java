@@ -1,7 +1,6 @@
 package io.verdant.jobs.registry;
 
 import io.verdant.common.Checks;
-import io.verdant.common.VerdantException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -58,12 +57,11 @@ public record ModelRef(String name, Integer version, String alias) {
 
   /** Fails unless {@code name} is a valid model name; {@code what} names it in the message. */
   public static String checkName(String what, String name) {
-    if (name == null || !NAME.matcher(name).matches()) {
-      throw VerdantException.of(
-          "%s must be 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit, cannot be: %s",
-          what, name);
-    }
-    return name;
+    return Checks.matches(
+        what,
+        name,
+        NAME,
+        "1-100 letters, digits, '.', '_' or '-', starting with a letter or digit");
   }
 
   /**
@@ -71,12 +69,8 @@ public record ModelRef(String name, Integer version, String alias) {
    * for a version).
    */
   public static String checkAlias(String what, String alias) {
-    if (alias == null || !ALIAS.matcher(alias).matches()) {
-      throw VerdantException.of(
-          "%s must be 1-64 letters, digits, '_' or '-', starting with a letter, cannot be: %s",
-          what, alias);
-    }
-    return alias;
+    return Checks.matches(
+        what, alias, ALIAS, "1-64 letters, digits, '_' or '-', starting with a letter");
   }
 
   /**

@@ -1,9 +1,8 @@
 package io.verdant.jobs.registry;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.verdant.common.JsonRecord;
 import io.verdant.jobs.model.ModelInfo;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,8 +13,7 @@ import java.util.List;
  * #sha256} says which bytes the version is. Readers accept any {@code schemaVersion <=
  * CURRENT_SCHEMA_VERSION} and ignore fields they do not know.
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonRecord
 public record ModelVersion(
     int schemaVersion,
     String name,
@@ -57,8 +55,7 @@ public record ModelVersion(
    * The runs that produced the model, whose energy and carbon the ledger holds; null where unknown
    * or not applicable.
    */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonIgnoreProperties(ignoreUnknown = true)
+  @JsonRecord
   public record Lineage(String ingestRunId, String trainRunId, String compressRunId) {
     /** The steps that have a run, in order: ingest, train, compress. */
     @JsonIgnore

@@ -44,7 +44,7 @@ public final class RegistrationOptions {
   public static RegistrationOptions of(
       String registry, String modelName, String alias, boolean register) {
     RegistrationOptions o = new RegistrationOptions();
-    o.location = RegistryLocation.of(registry);
+    o.location = new RegistryLocation(registry);
     o.modelName = modelName;
     o.alias = alias;
     o.noRegister = !register;

@@ -10,35 +10,15 @@ import io.verdant.common.modelfile.Tensor;
  * over the batch's rows that the JIT vectorizes (docs/score.md has the measurements that chose this
  * kernel).
  */
-final class CscLayer {
-  final int inputs;
-  final int outputs;
-  final Activation activation;
-  private final int[] columnStart;
-  private final int[] rowIndex;
-  private final byte[] code;
-  private final float[] codebook;
-  private final float[] bias;
-
-  private CscLayer(
-      int inputs,
-      int outputs,
-      Activation activation,
-      int[] columnStart,
-      int[] rowIndex,
-      byte[] code,
-      float[] codebook,
-      float[] bias) {
-    this.inputs = inputs;
-    this.outputs = outputs;
-    this.activation = activation;
-    this.columnStart = columnStart;
-    this.rowIndex = rowIndex;
-    this.code = code;
-    this.codebook = codebook;
-    this.bias = bias;
-  }
-
+record CscLayer(
+    int inputs,
+    int outputs,
+    Activation activation,
+    int[] columnStart,
+    int[] rowIndex,
+    byte[] code,
+    float[] codebook,
+    float[] bias) {
   /**
    * The layer of a shared-value weight tensor of shape [inputs, outputs] in DL4J's column-major
    * order (the weight of input {@code i} to output {@code j} at position {@code i + j * inputs}),

@@ -13,15 +13,7 @@ import org.apache.spark.sql.types.StructType;
  * the model and run.
  */
 final class OutputColumns {
-  static final String ROW_ID = "row_id";
-  static final String PREDICTION = "prediction";
-  static final String PREDICTION_LABEL = "prediction_label";
-  static final String PROBABILITY = "probability";
-  static final String MODEL_NAME = "model_name";
-  static final String MODEL_VERSION = "model_version";
-  static final String MODEL_SHA256 = "model_sha256";
-  static final String SCORED_AT = "scored_at";
-  static final String RUN_ID = "run_id";
+  private static final String PROBABILITY = "probability";
 
   /**
    * The Parquet writer setting that turns dictionary encoding off for the probabilities' elements.
@@ -36,19 +28,20 @@ final class OutputColumns {
    */
   static StructType schema(StructField key, boolean classification, boolean classNames) {
     List<StructField> f = new ArrayList<>();
-    f.add(key != null ? key : field(ROW_ID, DataTypes.LongType, false));
-    f.add(field(PREDICTION, classification ? DataTypes.IntegerType : DataTypes.DoubleType, false));
+    f.add(key != null ? key : field("row_id", DataTypes.LongType, false));
+    f.add(
+        field("prediction", classification ? DataTypes.IntegerType : DataTypes.DoubleType, false));
     if (classNames) {
-      f.add(field(PREDICTION_LABEL, DataTypes.StringType, false));
+      f.add(field("prediction_label", DataTypes.StringType, false));
     }
     if (classification) {
       f.add(field(PROBABILITY, DataTypes.createArrayType(DataTypes.FloatType, false), false));
     }
-    f.add(field(MODEL_NAME, DataTypes.StringType, false));
-    f.add(field(MODEL_VERSION, DataTypes.StringType, true));
-    f.add(field(MODEL_SHA256, DataTypes.StringType, false));
-    f.add(field(SCORED_AT, DataTypes.TimestampType, false));
-    f.add(field(RUN_ID, DataTypes.StringType, false));
+    f.add(field("model_name", DataTypes.StringType, false));
+    f.add(field("model_version", DataTypes.StringType, true));
+    f.add(field("model_sha256", DataTypes.StringType, false));
+    f.add(field("scored_at", DataTypes.TimestampType, false));
+    f.add(field("run_id", DataTypes.StringType, false));
     return new StructType(f.toArray(new StructField[0]));
   }
 

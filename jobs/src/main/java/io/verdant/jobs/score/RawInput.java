@@ -16,27 +16,13 @@ import org.apache.spark.sql.SparkSession;
 /**
  * New raw data ({@code --format}, {@code --input}): read as ingest reads its input, checked against
  * the model's input contract, and normalized as the model's training table was.
+ *
+ * @param labels idx: the labels file, or null
+ * @param keyColumn csv, parquet: the column passed through as the key, or null
  */
-final class RawInput implements ScoreInput {
-  private final ScoreJob.Format format;
-  private final String input;
-  private final String labels;
-  private final String labelColumn;
-  private final String keyColumn;
-
-  /**
-   * @param labels idx: the labels file, or null
-   * @param keyColumn csv, parquet: the column passed through as the key, or null
-   */
-  RawInput(
-      ScoreJob.Format format, String input, String labels, String labelColumn, String keyColumn) {
-    this.format = format;
-    this.input = input;
-    this.labels = labels;
-    this.labelColumn = labelColumn;
-    this.keyColumn = keyColumn;
-  }
-
+record RawInput(
+    ScoreJob.Format format, String input, String labels, String labelColumn, String keyColumn)
+    implements ScoreInput {
   @Override
   public String describe() {
     return format + " " + input;

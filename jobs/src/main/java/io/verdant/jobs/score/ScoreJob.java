@@ -16,7 +16,7 @@ import org.apache.hadoop.fs.Path;
  * the run. Phases: {@code load}, {@code read} (the input's checks), {@code score} (scoring and
  * writing).
  */
-public final class ScoreJob {
+public record ScoreJob(JobRun run, Settings settings) {
   /** The formats of raw data to score. */
   public enum Format {
     csv,
@@ -37,14 +37,6 @@ public final class ScoreJob {
     public double joulesPer1000() {
       return energyJ / summary.predictions() * 1000;
     }
-  }
-
-  private final JobRun run;
-  private final Settings settings;
-
-  public ScoreJob(JobRun run, Settings settings) {
-    this.run = run;
-    this.settings = settings;
   }
 
   /** Rows of a feature table: one split, or every row when {@code split} is null. */

@@ -1,14 +1,8 @@
 package io.verdant.jobs.score;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonInclude;
-import io.verdant.common.Json;
-import io.verdant.common.VerdantException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import io.verdant.common.JsonRecord;
+import io.verdant.common.fs.JsonFiles;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -17,8 +11,7 @@ import org.apache.hadoop.fs.Path;
  * metrics where the rows had labels. Written last, it marks the output complete for reruns of the
  * same run id.
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonRecord
 public record ScoreSummary(
     int schemaVersion,
     String runId,
@@ -37,8 +30,7 @@ public record ScoreSummary(
    * The model: as referenced, its file, name, version (null without the registry), SHA-256, kind
    * and engine.
    */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonIgnoreProperties(ignoreUnknown = true)
+  @JsonRecord
   public record Model(
       String reference,
       String file,
@@ -50,34 +42,19 @@ public record ScoreSummary(
       long bytes) {}
 
   /** The rows scored: a feature table or raw data, the key column, whether they had labels. */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonIgnoreProperties(ignoreUnknown = true)
+  @JsonRecord
   public record Input(String description, String keyColumn, boolean labeled) {}
 
   /**
    * The predictions against the labels: accuracy and macro F1 (classification), or RMSE, MAE and R²
    * (regression, R² absent when the labels do not vary); all absent without labels.
    */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonIgnoreProperties(ignoreUnknown = true)
+  @JsonRecord
   public record Metrics(
       long labeled, Double accuracy, Double macroF1, Double rmse, Double mae, Double r2) {}
 
   /** Reads the summary in a score output directory, or null when there is none. */
   public static ScoreSummary read(String dir, Configuration conf) {
-    Path file = new Path(dir, FILE);
-    try {
-      FileSystem fs = file.getFileSystem(conf);
-      if (!fs.exists(file)) {
-        return null;
-      }
-      try (InputStream in = fs.open(file)) {
-        return Json.MAPPER.readValue(in, ScoreSummary.class);
-      } catch (IOException e) {
-        throw VerdantException.of("%s: not a valid score summary: %s", file, e.getMessage());
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read " + file, e);
-    }
+    return JsonFiles.readIfExists(new Path(dir, FILE), ScoreSummary.class, "score summary", conf);
   }
 }

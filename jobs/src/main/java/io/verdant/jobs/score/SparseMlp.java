@@ -45,13 +45,13 @@ final class SparseMlp implements CompiledModel {
     List<CscLayer> layers = new ArrayList<>();
     for (int i = 0; i < conf.getConfs().size(); i++) {
       CscLayer l = layer(conf.getConf(i).getLayer(), tensors.get(i + "_W"), tensors.get(i + "_b"));
-      if (l == null || (i > 0 && l.inputs != layers.get(i - 1).outputs)) {
+      if (l == null || (i > 0 && l.inputs() != layers.get(i - 1).outputs())) {
         return null;
       }
       layers.add(l);
     }
     for (int i = 0; i < layers.size() - 1; i++) {
-      if (layers.get(i).activation == Activation.SOFTMAX) {
+      if (layers.get(i).activation() == Activation.SOFTMAX) {
         return null;
       }
     }
@@ -81,12 +81,12 @@ final class SparseMlp implements CompiledModel {
 
   @Override
   public int inputs() {
-    return layers.get(0).inputs;
+    return layers.get(0).inputs();
   }
 
   @Override
   public int outputs() {
-    return layers.get(layers.size() - 1).outputs;
+    return layers.get(layers.size() - 1).outputs();
   }
 
   /** Multiply-adds per row: the weights kept. */
@@ -96,7 +96,7 @@ final class SparseMlp implements CompiledModel {
 
   @Override
   public Scorer newScorer(int batchSize) {
-    int widest = layers.stream().mapToInt(l -> Math.max(l.inputs, l.outputs)).max().orElse(1);
+    int widest = layers.stream().mapToInt(l -> Math.max(l.inputs(), l.outputs())).max().orElse(1);
     float[][] a = new float[widest][batchSize];
     float[][] b = new float[widest][batchSize];
     return (x, n) -> forward(x, n, a, b);
@@ -119,13 +119,13 @@ final class SparseMlp implements CompiledModel {
       next = s;
     }
     CscLayer last = layers.get(layers.size() - 1);
-    int out = last.outputs;
+    int out = last.outputs();
     float[] y = new float[n * out];
     for (int t = 0; t < n; t++) {
       for (int j = 0; j < out; j++) {
         y[t * out + j] = cur[j][t];
       }
-      if (last.activation == Activation.SOFTMAX) {
+      if (last.activation() == Activation.SOFTMAX) {
         Activation.softmax(y, t * out, out);
       }
     }

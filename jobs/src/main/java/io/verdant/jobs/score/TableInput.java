@@ -17,19 +17,10 @@ import org.apache.spark.sql.SparkSession;
  * The rows of a Verdant feature table ({@code --data}), one split or all: already normalized, keyed
  * by {@code row_id}, labeled. The table must have been normalized as the model's training table
  * was.
+ *
+ * @param split the split to score, or null for every row
  */
-final class TableInput implements ScoreInput {
-  private final String data;
-  private final String split;
-
-  /**
-   * @param split the split to score, or null for every row
-   */
-  TableInput(String data, String split) {
-    this.data = data;
-    this.split = split;
-  }
-
+record TableInput(String data, String split) implements ScoreInput {
   @Override
   public String describe() {
     return "table " + data + (split == null ? "" : " (" + split + " split)");

@@ -7,25 +7,14 @@ import java.util.Optional;
  * train's --energy-budget-wh: after each epoch, the run's energy so far plus the mean energy of
  * this run's epochs for each epoch left. When that projection passes the budget, training stops and
  * keeps the best model.
+ *
+ * @param beforeEpochsWh the run's energy before its first epoch (export and setup), not part of the
+ *     per-epoch mean
+ * @param firstEpoch the first epoch this process trains (after a resume, the one after the
+ *     checkpoint)
  */
-public final class EnergyBudget {
-  private final double budgetWh;
-  private final int totalEpochs;
-  private final double beforeEpochsWh;
-  private final int firstEpoch;
-
-  /**
-   * @param beforeEpochsWh the run's energy before its first epoch (export and setup), not part of
-   *     the per-epoch mean
-   * @param firstEpoch the first epoch this process trains (after a resume, the one after the
-   *     checkpoint)
-   */
-  public EnergyBudget(double budgetWh, int totalEpochs, double beforeEpochsWh, int firstEpoch) {
-    this.budgetWh = budgetWh;
-    this.totalEpochs = totalEpochs;
-    this.beforeEpochsWh = beforeEpochsWh;
-    this.firstEpoch = firstEpoch;
-  }
+public record EnergyBudget(
+    double budgetWh, int totalEpochs, double beforeEpochsWh, int firstEpoch) {
 
   /** The projection after an epoch. */
   public record Projection(double usedWh, double perEpochWh, double projectedWh) {}

@@ -17,8 +17,19 @@ import org.slf4j.LoggerFactory;
  * The epochs of a train run: fit with {@link SparkTrainer}, evaluate on validation, keep the best
  * network, checkpoint after every epoch, and stop early (--patience), for the energy budget, or on
  * divergence; pause for the grid before an epoch (--pause-above).
+ *
+ * @param pause when to pause for the grid, checked before every epoch (null: never)
  */
-final class EpochLoop {
+record EpochLoop(
+    JobRun run,
+    TrainOptions o,
+    SparkTrainer trainer,
+    List<String> trainPaths,
+    JavaRDD<String> validation,
+    SplitMetrics metrics,
+    Checkpoints checkpoints,
+    String fingerprint,
+    GridPause pause) {
   private static final Logger LOG = LoggerFactory.getLogger(EpochLoop.class);
 
   /** Where training stands before the loop: fresh, or restored from a checkpoint. */
@@ -60,47 +71,8 @@ final class EpochLoop {
       Integer resumedAfter,
       double trainSeconds) {}
 
-  private final JobRun run;
-  private final TrainOptions o;
-  private final SparkTrainer trainer;
-  private final List<String> trainPaths;
-  private final JavaRDD<String> validation;
-  private final SplitMetrics metrics;
-  private final Checkpoints checkpoints;
-  private final String fingerprint;
-  private final GridPause pause;
-
-  /**
-   * @param pause when to pause for the grid, checked before every epoch (null: never)
-   */
-  EpochLoop(
-      JobRun run,
-      TrainOptions o,
-      SparkTrainer trainer,
-      List<String> trainPaths,
-      JavaRDD<String> validation,
-      SplitMetrics metrics,
-      Checkpoints checkpoints,
-      String fingerprint,
-      GridPause pause) {
-    this.run = run;
-    this.o = o;
-    this.trainer = trainer;
-    this.trainPaths = trainPaths;
-    this.validation = validation;
-    this.metrics = metrics;
-    this.checkpoints = checkpoints;
-    this.fingerprint = fingerprint;
-    this.pause = pause;
-  }
-
   Outcome run(Start start) {
-    List<EpochMetrics> history = new ArrayList<>(start.history());
-    MultiLayerNetwork best = start.best();
-    int bestEpoch = start.bestEpoch();
-    double bestScore = start.bestScore();
-    int sinceBest = start.epochsSinceBest();
-    int lastEpoch = start.nextEpoch() - 1;
+    Progress p = new Progress(start);
     EnergyBudget budget =
         o.energyBudgetWh() > 0
             ? new EnergyBudget(
@@ -108,75 +80,94 @@ final class EpochLoop {
             : null;
     long t0 = System.nanoTime();
     for (int epoch = start.nextEpoch(); epoch <= o.epochs(); epoch++) {
-      if (o.patience() > 0 && sinceBest >= o.patience()) {
+      if (o.patience() > 0 && p.sinceBest >= o.patience()) {
         LOG.info(
             "Early stop after epoch {}: no better validation metric for {} epoch(s) (best: epoch {})",
-            lastEpoch,
+            p.lastEpoch,
             o.patience(),
-            bestEpoch);
-        return outcome(best, bestEpoch, history, true, null, start);
+            p.bestEpoch);
+        return p.outcome(true, null);
       }
       // The checkpoint after the last epoch is written: pausing here loses nothing.
       Optional<GridPause.Pause> paused =
           pause == null ? Optional.empty() : pause.check(System.currentTimeMillis());
       if (paused.isPresent()) {
-        throw paused.get().exception(lastEpoch, o.checkpointDir());
+        throw paused.get().exception(p.lastEpoch, o.checkpointDir());
       }
-      EpochMetrics em = epoch(epoch, lastEpoch);
+      EpochMetrics em = epoch(epoch, p.lastEpoch);
+      p.add(
+          epoch, em, validation == null ? -em.trainLoss() : em.selectionScore(), trainer.network());
+      checkpoint(p);
+      logEpoch(em, epoch, start.nextEpoch(), (System.nanoTime() - t0) / 1e9);
+      Optional<String> stop =
+          budget == null
+              ? Optional.empty()
+              : budget.check(epoch, run.energySoFarJ() / 3600.0, p.bestEpoch);
+      if (stop.isPresent()) {
+        LOG.warn("Stopping: {}", stop.get());
+        return p.outcome(true, stop.get());
+      }
+    }
+    return p.outcome(false, null);
+  }
+
+  /** Where the loop stands: every epoch's figures, the best network so far and the epochs since. */
+  private static final class Progress {
+    private final List<EpochMetrics> history;
+    private final Integer resumedAfter;
+    private MultiLayerNetwork best;
+    private int bestEpoch;
+    private double bestScore;
+    private int sinceBest;
+    private int lastEpoch;
+
+    Progress(Start s) {
+      history = new ArrayList<>(s.history());
+      resumedAfter = s.resumedAfter();
+      best = s.best();
+      bestEpoch = s.bestEpoch();
+      bestScore = s.bestScore();
+      sinceBest = s.epochsSinceBest();
+      lastEpoch = s.nextEpoch() - 1;
+    }
+
+    /** Adds an epoch's figures; {@code net} becomes the best when its score is higher. */
+    void add(int epoch, EpochMetrics em, double score, MultiLayerNetwork net) {
       history.add(em);
-      double score = validation == null ? -em.trainLoss() : em.selectionScore();
       if (score > bestScore) {
         bestScore = score;
         bestEpoch = epoch;
-        best = trainer.network().clone();
+        best = net.clone();
         sinceBest = 0;
       } else {
         sinceBest++;
       }
       lastEpoch = epoch;
-      checkpoints.write(
-          new Checkpoints.State(
-              1,
-              run.runId(),
-              fingerprint,
-              epoch,
-              o.seed(),
-              SparkTrainer.mix(o.seed(), epoch + 1),
-              bestEpoch,
-              bestScore,
-              sinceBest,
-              history),
-          trainer.network(),
-          best);
-      logEpoch(em, epoch, start.nextEpoch(), (System.nanoTime() - t0) / 1e9);
-      Optional<String> stop =
-          budget == null
-              ? Optional.empty()
-              : budget.check(epoch, run.energySoFarJ() / 3600.0, bestEpoch);
-      if (stop.isPresent()) {
-        LOG.warn("Stopping: {}", stop.get());
-        return outcome(best, bestEpoch, history, true, stop.get(), start);
-      }
     }
-    return outcome(best, bestEpoch, history, false, null, start);
+
+    Outcome outcome(boolean early, String budgetStop) {
+      double trainSeconds = history.stream().mapToDouble(EpochMetrics::trainSeconds).sum();
+      return new Outcome(
+          best, bestEpoch, List.copyOf(history), early, budgetStop, resumedAfter, trainSeconds);
+    }
   }
 
-  private Outcome outcome(
-      MultiLayerNetwork best,
-      int bestEpoch,
-      List<EpochMetrics> history,
-      boolean early,
-      String budgetStop,
-      Start start) {
-    double trainSeconds = history.stream().mapToDouble(EpochMetrics::trainSeconds).sum();
-    return new Outcome(
-        best,
-        bestEpoch,
-        List.copyOf(history),
-        early,
-        budgetStop,
-        start.resumedAfter(),
-        trainSeconds);
+  /** Checkpoints the network after the last epoch, and the best one. */
+  private void checkpoint(Progress p) {
+    checkpoints.write(
+        new Checkpoints.State(
+            1,
+            run.runId(),
+            fingerprint,
+            p.lastEpoch,
+            o.seed(),
+            SparkTrainer.mix(o.seed(), p.lastEpoch + 1),
+            p.bestEpoch,
+            p.bestScore,
+            p.sinceBest,
+            p.history),
+        trainer.network(),
+        p.best);
   }
 
   /** Fits one epoch and evaluates it. */

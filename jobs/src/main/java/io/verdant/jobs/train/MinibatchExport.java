@@ -144,29 +144,14 @@ public final class MinibatchExport {
    * Runs on the executors: one task's rows become minibatch files; returns (path, [examples,
    * dropped]) per file.
    */
-  static final class WriteMinibatches
+  record WriteMinibatches(
+      Broadcast<SerializableHadoopConfig> conf,
+      String dir,
+      int batchSize,
+      int outputs,
+      boolean classification,
+      boolean fullBatchesOnly)
       implements Function2<Integer, Iterator<InternalRow>, Iterator<Tuple2<String, long[]>>> {
-    private final Broadcast<SerializableHadoopConfig> conf;
-    private final String dir;
-    private final int batchSize;
-    private final int outputs;
-    private final boolean classification;
-    private final boolean fullBatchesOnly;
-
-    WriteMinibatches(
-        Broadcast<SerializableHadoopConfig> conf,
-        String dir,
-        int batchSize,
-        int outputs,
-        boolean classification,
-        boolean fullBatchesOnly) {
-      this.conf = conf;
-      this.dir = dir;
-      this.batchSize = batchSize;
-      this.outputs = outputs;
-      this.classification = classification;
-      this.fullBatchesOnly = fullBatchesOnly;
-    }
 
     @Override
     public Iterator<Tuple2<String, long[]>> call(Integer partition, Iterator<InternalRow> it)

@@ -14,14 +14,7 @@ import org.nd4j.evaluation.classification.Evaluation;
  * The figures of a network on an exported split: accuracy and macro F1 (classification) or RMSE and
  * R^2 (regression).
  */
-final class SplitMetrics {
-  private final boolean classification;
-  private final int numClasses;
-
-  SplitMetrics(boolean classification, int numClasses) {
-    this.classification = classification;
-    this.numClasses = numClasses;
-  }
+record SplitMetrics(boolean classification, int numClasses) {
 
   /** One epoch's figures on the validation split (none without one). */
   EpochMetrics epoch(

@@ -47,6 +47,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class Training {
   private static final Logger LOG = LoggerFactory.getLogger(Training.class);
+
+  /** A rerun finds its model complete by model.json, written last. */
+  private static final CompletedOutput<ModelInfo> DONE =
+      new CompletedOutput<>(ModelFiles.MODEL_JSON, ModelStore::readInfo, ModelInfo::runId);
+
   public static final String EXPORT_DIR_PROPERTY = "verdant.dl4j.exportDir";
   public static final String STATS_FILE = "training-stats.html";
 
@@ -114,14 +119,7 @@ public final class Training {
 
   public Result run() {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(run.spark().sparkContext());
-    var done =
-        CompletedOutput.of(
-            o.out(),
-            ModelFiles.MODEL_JSON,
-            run.runId(),
-            sc.hadoopConfiguration(),
-            dir -> ModelStore.readInfo(dir, sc.hadoopConfiguration()),
-            ModelInfo::runId);
+    var done = DONE.find(o.out(), run.runId(), sc.hadoopConfiguration());
     if (done.isPresent()) {
       return new Result(qualified(o.out(), sc), done.get());
     }
@@ -235,36 +233,29 @@ public final class Training {
                     o.seed(),
                     exportDir,
                     true));
-    MinibatchExport.Exported validation =
-        run.phase(
-            "export",
-            () ->
-                MinibatchExport.exportEval(
-                    spark,
-                    data.tablePath(),
-                    FeatureTable.VALIDATION,
-                    outputs,
-                    m.classification(),
-                    o.evalBatchSize(),
-                    exportDir));
-    MinibatchExport.Exported test =
-        run.phase(
-            "export",
-            () ->
-                MinibatchExport.exportEval(
-                    spark,
-                    data.tablePath(),
-                    FeatureTable.TEST,
-                    outputs,
-                    m.classification(),
-                    o.evalBatchSize(),
-                    exportDir));
+    MinibatchExport.Exported validation = exportEval(FeatureTable.VALIDATION, outputs, exportDir);
+    MinibatchExport.Exported test = exportEval(FeatureTable.TEST, outputs, exportDir);
     if (train.paths().isEmpty()) {
       throw VerdantException.of(
           "%s: the train split has %d rows, fewer than one minibatch per worker (--batch-size %d)",
           o.data(), m.rows(FeatureTable.TRAIN), o.batchSize());
     }
     return new Exports(train, test, pathsRdd(sc, validation, workers), pathsRdd(sc, test, workers));
+  }
+
+  /** One evaluation split's minibatches, every row kept. */
+  private MinibatchExport.Exported exportEval(String split, int outputs, String exportDir) {
+    return run.phase(
+        "export",
+        () ->
+            MinibatchExport.exportEval(
+                run.spark(),
+                data.tablePath(),
+                split,
+                outputs,
+                data.manifest().classification(),
+                o.evalBatchSize(),
+                exportDir));
   }
 
   private static JavaRDD<String> pathsRdd(
