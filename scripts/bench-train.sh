@@ -40,9 +40,16 @@ while [[ $# -gt 0 ]]; do
 done
 table="${1:-${VERDANT_WORK_DIR:-verdant-work}/tables/mnist}"
 [[ -f "$table/manifest.json" ]] || { echo "bench-train.sh: $table/manifest.json not found: ingest MNIST first" >&2; exit 2; }
+# Hyper-parameters: the train job's defaults for LeNet-300-100 (TrainBenchmark reads them from TrainOptions; the
+# PyTorch ways get the same here), docs/train.md's recipe for LeNet-5.
 case "$model" in
-  lenet-300-100) epochs="${epochs:-12}" target="${target:-0.98}" ways="${ways:-verdant single torch1 torch2 ddp mllib}" ;;
-  lenet5) epochs="${epochs:-4}" target="${target:-0.99}" ways="${ways:-verdant torch1 torch2 ddp}" ;;
+  lenet-300-100)
+    epochs="${epochs:-12}" target="${target:-0.98}" ways="${ways:-verdant single torch1 torch2 ddp mllib}"
+    hyper=(--batch 128 --lr 0.2 --lr-schedule none --l2 0) java_hyper=() ;;
+  lenet5)
+    epochs="${epochs:-4}" target="${target:-0.99}" ways="${ways:-verdant torch1 torch2 ddp}"
+    hyper=(--batch 64 --lr 0.05 --lr-schedule step:0.5:3 --l2 0.0005)
+    java_hyper=(-Dbench.batch=64 -Dbench.lr=0.05 -Dbench.lrSchedule=step:0.5:3 -Dbench.l2=0.0005) ;;
   *) echo "bench-train.sh: --model must be lenet-300-100 or lenet5, cannot be: $model" >&2; exit 2 ;;
 esac
 reps="${REPS:-2}"
@@ -60,14 +67,15 @@ java_way() { # way run [extra -D flags]
   shift 2
   # OMP_NUM_THREADS=1, as submit/verdant sets it: one ND4J thread per Spark task slot.
   OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}" "${meter[@]}" java "${jvm_flags[@]}" ${BENCH_JAVA_OPTS:-} -Xmx8g \
-    "${blas_flag[@]}" "-Dorg.bytedeco.javacpp.cachedir=$cache_dir/javacpp" "-Dbench.model=$model" "$@" \
+    "${blas_flag[@]}" "-Dorg.bytedeco.javacpp.cachedir=$cache_dir/javacpp" "-Dbench.model=$model" \
+    ${java_hyper[@]+"${java_hyper[@]}"} "$@" \
     -cp "$bench_classpath" io.verdant.jobs.bench.TrainBenchmark "$way" "$table" "$epochs" "${MLLIB_BUDGET:-300}" 10 \
     "$target" 2>/dev/null | sed -u "s/^/run $run $way /" | tee -a "$log"
 }
 
 torch_way() { # way run procs threads
   "${meter[@]}" "$torch_python" "$root/scripts/bench_train_torch.py" "$raw" "$1" --model "$model" \
-    --epochs "$epochs" --procs "$3" --threads "$4" 2>/dev/null | sed -u "s/^/run $2 $1 /" | tee -a "$log"
+    --epochs "$epochs" --procs "$3" --threads "$4" "${hyper[@]}" 2>/dev/null | sed -u "s/^/run $2 $1 /" | tee -a "$log"
 }
 
 have_torch=0

@@ -12,7 +12,7 @@ and prints the same lines as the Java ways:
 CPU seconds are those of every process of the way. Usage:
 
     bench_train_torch.py DATA_DIR WAY [--model lenet-300-100] [--epochs 12] [--batch 64]
-        [--lr 0.1] [--momentum 0.9] [--threads 1] [--procs 1] [--target 0.98] [--seed 42]
+        [--lr 0.1] [--momentum 0.9] [--lr-schedule none] [--l2 0] [--threads 1] [--procs 1] [--target 0.98] [--seed 42]
 """
 import argparse
 import json
@@ -66,6 +66,16 @@ def network(model, meta):
     return net
 
 
+def schedule(spec, epoch):
+    """The learning-rate factor of an epoch under Verdant's --lr-schedule: none, step:F:N or exp:G."""
+    p = spec.split(":")
+    if p[0] == "step":
+        return float(p[1]) ** ((epoch - 1) // int(p[2]))
+    if p[0] == "exp":
+        return float(p[1]) ** (epoch - 1)
+    return 1.0
+
+
 def accuracy(net, x, y):
     net.eval()
     with torch.no_grad():
@@ -92,9 +102,12 @@ def run(rank, args):
         print(f"# {args.way}: {args.model}, batch {args.batch} per process, Nesterov lr {args.lr} "
               f"momentum {args.momentum}, {args.procs} process(es) x {args.threads} thread(s), "
               f"torch {torch.__version__}", flush=True)
-    opt = torch.optim.SGD(net.parameters(), lr=args.lr, momentum=args.momentum, nesterov=True)
+    opt = torch.optim.SGD(net.parameters(), lr=args.lr, momentum=args.momentum, nesterov=True,
+                          weight_decay=args.l2)
     loss_fn = nn.CrossEntropyLoss()
     for epoch in range(1, args.epochs + 1):
+        for g in opt.param_groups:
+            g["lr"] = args.lr * schedule(args.lr_schedule, epoch)
         t, c = time.time(), time.process_time()
         # Each process takes every procs-th example of one permutation per epoch (as
         # DistributedSampler does), in minibatches of --batch.
@@ -136,6 +149,8 @@ def main():
     p.add_argument("--batch", type=int, default=64)
     p.add_argument("--lr", type=float, default=0.1)
     p.add_argument("--momentum", type=float, default=0.9)
+    p.add_argument("--lr-schedule", default="none")
+    p.add_argument("--l2", type=float, default=0.0)
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--procs", type=int, default=1)
     p.add_argument("--seed", type=int, default=42)

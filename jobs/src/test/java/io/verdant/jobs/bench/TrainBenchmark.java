@@ -68,8 +68,8 @@ import org.nd4j.linalg.dataset.DataSet;
  * <p>Arguments: {@code <way> <table dir> [epochs=12] [mllib seconds budget=300] [mllib iterations
  * per fit=10] [mllib target=0.98]}, or {@code export-raw <table dir> <out dir>}. System properties
  * (defaults: the train job's): {@code bench.model}, {@code bench.batch}, {@code bench.lr}, {@code
- * bench.lrSchedule}, {@code bench.averagingFrequency}, {@code bench.prefetch}, {@code
- * bench.stopAt}.
+ * bench.lrSchedule}, {@code bench.l2}, {@code bench.averagingFrequency}, {@code bench.prefetch},
+ * {@code bench.stopAt}.
  */
 public final class TrainBenchmark {
   private static final int WORKERS = 2;
@@ -77,7 +77,13 @@ public final class TrainBenchmark {
 
   /** What to train and how, from the system properties. */
   record Setup(
-      String model, int batch, double lr, String schedule, int averagingFrequency, double stopAt) {
+      String model,
+      int batch,
+      double lr,
+      String schedule,
+      double l2,
+      int averagingFrequency,
+      double stopAt) {
     static Setup fromProperties() {
       return new Setup(
           System.getProperty("bench.model", "lenet-300-100"),
@@ -85,6 +91,7 @@ public final class TrainBenchmark {
           Double.parseDouble(
               System.getProperty("bench.lr", "" + TrainOptions.DEFAULT_LEARNING_RATE)),
           System.getProperty("bench.lrSchedule", TrainOptions.DEFAULT_LR_SCHEDULE),
+          Double.parseDouble(System.getProperty("bench.l2", "0")),
           Integer.getInteger("bench.averagingFrequency", TrainOptions.DEFAULT_AVERAGING_FREQUENCY),
           Double.parseDouble(System.getProperty("bench.stopAt", "2")));
     }
@@ -155,7 +162,8 @@ public final class TrainBenchmark {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Architectures.DataShape shape = Training.shape(data.manifest());
     Architectures.Hyper hyper =
-        new Architectures.Hyper(Architectures.UpdaterKind.nesterov, setup.lr(), 0.9, 0, 0, SEED);
+        new Architectures.Hyper(
+            Architectures.UpdaterKind.nesterov, setup.lr(), 0.9, setup.l2(), 0, SEED);
     // ND4J's threads come from OMP_NUM_THREADS, which the script sets for every way (as
     // submit/verdant does); without it, cores / task slots as the train job does in local mode.
     Training.configureThreads(spark, WORKERS);
