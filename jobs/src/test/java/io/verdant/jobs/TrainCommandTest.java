@@ -146,6 +146,8 @@ class TrainCommandTest {
       "32",
       "--averaging-frequency",
       "5",
+      "--learning-rate",
+      "0.1",
       "--dropout",
       "0.2",
       "--lr-schedule",
