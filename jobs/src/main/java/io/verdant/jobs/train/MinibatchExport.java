@@ -106,6 +106,9 @@ public final class MinibatchExport {
       String dir,
       boolean fullBatchesOnly) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    // A file written again under an earlier path (a rerun in this JVM) must not be read from the
+    // loader's memory of the old one.
+    MinibatchFile.Loader.clear();
     Broadcast<SerializableHadoopConfig> conf =
         jsc.broadcast(new SerializableHadoopConfig(jsc.hadoopConfiguration()));
     // Catalyst's rows, not Row: a Row boxes every float of the features array (47 million boxed
