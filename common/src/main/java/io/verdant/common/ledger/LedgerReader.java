@@ -28,12 +28,19 @@ import org.slf4j.LoggerFactory;
 public final class LedgerReader {
   private static final Logger LOG = LoggerFactory.getLogger(LedgerReader.class);
 
+  private final String given;
   private final Path root;
   private final Configuration conf;
 
   public LedgerReader(String root, Configuration conf) {
+    this.given = root;
     this.root = new Path(root);
     this.conf = conf;
+  }
+
+  /** The ledger's root as given. */
+  public String root() {
+    return given;
   }
 
   /**

@@ -14,8 +14,10 @@ import org.slf4j.LoggerFactory;
  * A model version's energy and carbon from the ledger: the runs of its lineage (ingest, train,
  * compress), and the succeeded {@code score} runs whose {@link RunAttributes#MODEL_SHA256} is the
  * version's SHA-256, with the predictions they made.
+ *
+ * @param ledgerRoot the ledger read
  */
-public record ModelFootprint(List<StepCost> lineage, Scoring scoring) {
+public record ModelFootprint(List<StepCost> lineage, Scoring scoring, String ledgerRoot) {
   private static final Logger LOG = LoggerFactory.getLogger(ModelFootprint.class);
   private static final String SUCCEEDED = "succeeded";
 
@@ -57,7 +59,7 @@ public record ModelFootprint(List<StepCost> lineage, Scoring scoring) {
                       : new StepCost(s.step(), s.runId(), r.status(), r.energyJ(), r.co2eG());
                 })
             .toList();
-    return new ModelFootprint(lineage, scoring(runs, version.sha256()));
+    return new ModelFootprint(lineage, scoring(runs, version.sha256()), reader.root());
   }
 
   private static Scoring scoring(List<Run> runs, String sha256) {
