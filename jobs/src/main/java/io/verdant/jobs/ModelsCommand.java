@@ -91,11 +91,10 @@ public final class ModelsCommand implements Runnable {
       Configuration conf = new Configuration();
       ModelRegistry r = ModelRegistry.open(registry.root(), conf);
       ModelVersion v = r.resolve(ref);
-      String ledgerRoot = ledger.root();
-      ModelFootprint footprint = ModelFootprint.of(v, new LedgerReader(ledgerRoot, conf));
+      ModelFootprint footprint = ModelFootprint.of(v, new LedgerReader(ledger.root(), conf));
       print(
           RegistryReport.show(
-              v, r.aliases(v.name()), RegistryReport.fileState(v, conf), footprint, ledgerRoot));
+              v, r.aliases(v.name()), RegistryReport.fileState(v, conf), footprint));
       return 0;
     }
   }

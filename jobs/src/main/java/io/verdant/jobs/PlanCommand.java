@@ -444,12 +444,7 @@ public final class PlanCommand implements Callable<Integer> {
         planner.decide(grid, estimate.profile(), decision, earliest, deadlineArg.at(decision));
     PlanReport report = PlanReport.of(d, jobSpec, estimate, grid, chosen, zone, signals, slackMs);
     String runId = PlanLedger.runId(jobSpec.runId());
-    String file =
-        writeJson(
-            report,
-            json != null ? json : IngestCommand.workDir() + "/plans/" + runId + ".json",
-            runId,
-            conf);
+    String file = writeJson(report, runId, conf);
     print(report, file);
     if (jobSpec.recordInLedger()) {
       PlanLedger.record(
@@ -492,17 +487,14 @@ public final class PlanCommand implements Callable<Integer> {
             Backtest.totals(rows),
             rows);
     String id = io.verdant.common.RunIds.generate("backtest");
-    String file =
-        writeJson(
-            report,
-            json != null ? json : IngestCommand.workDir() + "/plans/" + id + ".json",
-            id,
-            conf);
+    String file = writeJson(report, id, conf);
     printBacktest(report, file);
     return 0;
   }
 
-  private static String writeJson(Object report, String file, String runId, Configuration conf) {
+  /** Writes the report to --json, by default {@code <work dir>/plans/<run id>.json}. */
+  private String writeJson(Object report, String runId, Configuration conf) {
+    String file = json != null ? json : IngestCommand.workDir() + "/plans/" + runId + ".json";
     try (AtomicOutput out = AtomicOutput.begin(file, runId, true, "--json", conf)) {
       try (OutputStream os = out.fs().create(out.temp(), true)) {
         Json.MAPPER.writeValue(os, report);

@@ -58,16 +58,11 @@ public final class Sampler {
     gpus.sample();
   }
 
-  public boolean raplPackage() {
-    return rapl.hasPackage();
-  }
+  /** What this machine lets the sampler measure. */
+  public record Sources(boolean raplPackage, boolean raplDram, boolean gpu) {}
 
-  public boolean raplDram() {
-    return rapl.hasDram();
-  }
-
-  public boolean gpu() {
-    return gpus.available();
+  public Sources sources() {
+    return new Sources(rapl.hasPackage(), rapl.hasDram(), gpus.available());
   }
 
   /** The use since the previous call (or since construction). */

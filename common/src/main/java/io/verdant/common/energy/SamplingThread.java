@@ -41,13 +41,14 @@ public final class SamplingThread {
     if (current == null) {
       current = new SamplingThread(new Sampler(executorId, paths), sink, Math.max(10, intervalMs));
       current.thread.start();
+      Sampler.Sources s = current.sampler.sources();
       LOG.info(
           "Sampling executor {} every {} ms (RAPL package: {}, RAPL dram: {}, NVIDIA GPU: {})",
           executorId,
           intervalMs,
-          current.sampler.raplPackage(),
-          current.sampler.raplDram(),
-          current.sampler.gpu());
+          s.raplPackage(),
+          s.raplDram(),
+          s.gpu());
     }
     current.users++;
     return current;

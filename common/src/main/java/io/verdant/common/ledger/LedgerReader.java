@@ -17,6 +17,8 @@ import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.apache.parquet.schema.GroupType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads the ledger without Spark (for {@code verdant ledger show}): the visible Parquet files of a
@@ -24,12 +26,21 @@ import org.apache.parquet.schema.GroupType;
  * as Spark skips them.
  */
 public final class LedgerReader {
+  private static final Logger LOG = LoggerFactory.getLogger(LedgerReader.class);
+
+  private final String given;
   private final Path root;
   private final Configuration conf;
 
   public LedgerReader(String root, Configuration conf) {
+    this.given = root;
     this.root = new Path(root);
     this.conf = conf;
+  }
+
+  /** The ledger's root as given. */
+  public String root() {
+    return given;
   }
 
   /**
@@ -79,7 +90,7 @@ public final class LedgerReader {
 
   /**
    * A JSON object of strings as the ledger records options and attributes ({@code options_json},
-   * {@code attributes_json}); empty when the field is null or not such an object.
+   * {@code attributes_json}); empty when the field is null or (with a warning) not such an object.
    */
   public static Map<String, String> stringMap(String json) {
     if (json == null) {
@@ -88,6 +99,7 @@ public final class LedgerReader {
     try {
       return Json.MAPPER.readValue(json, new TypeReference<Map<String, String>>() {});
     } catch (IOException e) {
+      LOG.warn("A ledger field is not a JSON object of strings, skipped: {}", e.getMessage());
       return Map.of();
     }
   }

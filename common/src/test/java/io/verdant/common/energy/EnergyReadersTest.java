@@ -220,7 +220,7 @@ class EnergyReadersTest {
     SystemPaths paths =
         new SystemPaths(proc.toString(), tmp.resolve("none").toString(), smi.toString());
     Sampler s = new Sampler("gpuhost", executor, paths, () -> 0L, clock::get);
-    assertTrue(s.gpu());
+    assertTrue(s.sources().gpu());
     return s;
   }
 

@@ -37,7 +37,12 @@ public final class LedgerCostBench {
     double cpuMedUs = cpu[n / 2] / 1e3;
     System.out.printf(
         "sample: median CPU %.1f us, median wall %.1f us, p99 wall %.1f us (%d samples; GPU %s, RAPL %s)%n",
-        cpuMedUs, wall[n / 2] / 1e3, wall[(int) (n * 0.99)] / 1e3, n, s.gpu(), s.raplPackage());
+        cpuMedUs,
+        wall[n / 2] / 1e3,
+        wall[(int) (n * 0.99)] / 1e3,
+        n,
+        s.sources().gpu(),
+        s.sources().raplPackage());
     System.out.printf(
         "sampling every 1 s costs %.4f%% of one core per JVM%n", cpuMedUs / 1e6 * 100);
     Path dir = Files.createTempDirectory("ledger-bench");

@@ -5,8 +5,8 @@ package io.verdant.datasets.read;
  * the line (or row) number; {@code column} is 1-based, 0 when the defect is not about one column.
  */
 final class RowDefect extends Exception {
-  private final int column;
-  private final String columnName;
+  final int column;
+  final String columnName;
 
   RowDefect(String detail) {
     this(0, null, detail);
@@ -16,14 +16,6 @@ final class RowDefect extends Exception {
     super(detail, null, false, false);
     this.column = column;
     this.columnName = columnName;
-  }
-
-  int column() {
-    return column;
-  }
-
-  String columnName() {
-    return columnName;
   }
 
   /** {@code <file> line 7, column 3 (petal_length): <detail>}. */

@@ -78,8 +78,8 @@ final class TabularScan {
         } catch (RowDefect d) {
           part.defectAt = i;
           part.defect = d.getMessage();
-          part.defectColumn = d.column();
-          part.defectColumnName = d.columnName();
+          part.defectColumn = d.column;
+          part.defectColumnName = d.columnName;
         }
       }
       return part;

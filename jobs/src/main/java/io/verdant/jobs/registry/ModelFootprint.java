@@ -1,10 +1,8 @@
 package io.verdant.jobs.registry;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import io.verdant.common.Json;
 import io.verdant.common.ledger.LedgerReader;
-import io.verdant.common.ledger.LedgerTables;
-import java.io.IOException;
+import io.verdant.common.ledger.LedgerSummary;
+import io.verdant.common.ledger.LedgerSummary.Run;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -16,8 +14,10 @@ import org.slf4j.LoggerFactory;
  * A model version's energy and carbon from the ledger: the runs of its lineage (ingest, train,
  * compress), and the succeeded {@code score} runs whose {@link RunAttributes#MODEL_SHA256} is the
  * version's SHA-256, with the predictions they made.
+ *
+ * @param ledgerRoot the ledger read
  */
-public record ModelFootprint(List<StepCost> lineage, Scoring scoring) {
+public record ModelFootprint(List<StepCost> lineage, Scoring scoring, String ledgerRoot) {
   private static final Logger LOG = LoggerFactory.getLogger(ModelFootprint.class);
   private static final String SUCCEEDED = "succeeded";
 
@@ -30,15 +30,6 @@ public record ModelFootprint(List<StepCost> lineage, Scoring scoring) {
 
   /** The scoring runs of the model: how many, their predictions, energy and carbon. */
   public record Scoring(int runs, long predictions, double energyJ, double co2eG) {}
-
-  /** The runs-table fields the footprint needs. */
-  private record LedgerRun(
-      String runId,
-      String job,
-      String status,
-      double energyJ,
-      double co2eG,
-      String attributesJson) {}
 
   public double lineageEnergyJ() {
     return lineage.stream().mapToDouble(StepCost::energyJ).sum();
@@ -55,43 +46,32 @@ public record ModelFootprint(List<StepCost> lineage, Scoring scoring) {
 
   /** The footprint of {@code version} in the ledger that {@code reader} reads. */
   public static ModelFootprint of(ModelVersion version, LedgerReader reader) {
-    List<LedgerRun> runs =
-        reader.read(
-            LedgerTables.RUNS,
-            null,
-            g ->
-                new LedgerRun(
-                    LedgerReader.string(g, "run_id"),
-                    LedgerReader.string(g, "job"),
-                    LedgerReader.string(g, "status"),
-                    LedgerReader.dbl(g, "energy_j"),
-                    LedgerReader.dbl(g, "co2e_g"),
-                    LedgerReader.string(g, "attributes_json")));
-    Map<String, LedgerRun> byId =
-        runs.stream().collect(Collectors.toMap(LedgerRun::runId, Function.identity(), (a, b) -> b));
+    List<Run> runs = LedgerSummary.runs(reader);
+    Map<String, Run> byId =
+        runs.stream().collect(Collectors.toMap(Run::runId, Function.identity(), (a, b) -> b));
     List<StepCost> lineage =
         version.lineage().steps().stream()
             .map(
                 s -> {
-                  LedgerRun r = byId.get(s.runId());
+                  Run r = byId.get(s.runId());
                   return r == null
                       ? new StepCost(s.step(), s.runId(), null, 0, 0)
                       : new StepCost(s.step(), s.runId(), r.status(), r.energyJ(), r.co2eG());
                 })
             .toList();
-    return new ModelFootprint(lineage, scoring(runs, version.sha256()));
+    return new ModelFootprint(lineage, scoring(runs, version.sha256()), reader.root());
   }
 
-  private static Scoring scoring(List<LedgerRun> runs, String sha256) {
+  private static Scoring scoring(List<Run> runs, String sha256) {
     int count = 0;
     long predictions = 0;
     double j = 0;
     double g = 0;
-    for (LedgerRun r : runs) {
+    for (Run r : runs) {
       if (!RunAttributes.SCORE_JOB.equals(r.job()) || !SUCCEEDED.equals(r.status())) {
         continue;
       }
-      Map<String, String> attributes = attributes(r);
+      Map<String, String> attributes = r.attributes();
       if (!sha256.equals(attributes.get(RunAttributes.MODEL_SHA256))) {
         continue;
       }
@@ -106,22 +86,7 @@ public record ModelFootprint(List<StepCost> lineage, Scoring scoring) {
     return new Scoring(count, predictions, j, g);
   }
 
-  private static Map<String, String> attributes(LedgerRun r) {
-    if (r.attributesJson() == null) {
-      return Map.of();
-    }
-    try {
-      return Json.MAPPER.readValue(r.attributesJson(), new TypeReference<Map<String, String>>() {});
-    } catch (IOException e) {
-      LOG.warn(
-          "Ledger run {}: attributes_json is not a JSON object of strings, skipped: {}",
-          r.runId(),
-          e.getMessage());
-      return Map.of();
-    }
-  }
-
-  private static long predictions(LedgerRun r, String value) {
+  private static long predictions(Run r, String value) {
     try {
       return value == null ? 0 : Long.parseLong(value.trim());
     } catch (NumberFormatException e) {

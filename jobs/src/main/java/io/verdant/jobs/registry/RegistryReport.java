@@ -64,15 +64,9 @@ public final class RegistryReport {
     return sb.toString();
   }
 
-  /**
-   * A version's details, its file's state, and its footprint in the ledger at {@code ledgerRoot}.
-   */
+  /** A version's details, its file's state, and its footprint in the ledger. */
   public static String show(
-      ModelVersion v,
-      Map<String, Integer> aliases,
-      String fileState,
-      ModelFootprint footprint,
-      String ledgerRoot) {
+      ModelVersion v, Map<String, Integer> aliases, String fileState, ModelFootprint footprint) {
     StringBuilder sb =
         new StringBuilder(
             f("%s  %s  aliases: %s%n", v.uri(), v.kind().label(), aliasesOf(aliases, v.version())));
@@ -85,7 +79,7 @@ public final class RegistryReport {
     field(sb, "dataset", "manifest sha256 " + v.datasetManifestSha256());
     field(sb, "test metrics", metrics(v.metrics()));
     field(sb, "registered", v.createdAt() + " by run " + v.runId());
-    lineage(sb, footprint, ledgerRoot);
+    lineage(sb, footprint);
     scoring(sb, footprint);
     return sb.toString();
   }
@@ -102,8 +96,8 @@ public final class RegistryReport {
     }
   }
 
-  private static void lineage(StringBuilder sb, ModelFootprint fp, String ledgerRoot) {
-    sb.append(f("%nLineage (ledger at %s):%n", ledgerRoot));
+  private static void lineage(StringBuilder sb, ModelFootprint fp) {
+    sb.append(f("%nLineage (ledger at %s):%n", fp.ledgerRoot()));
     sb.append(f("  %-9s %-40s %-18s %12s %12s%n", "step", "run", "status", "energy_Wh", "co2e_g"));
     for (ModelFootprint.StepCost s : fp.lineage()) {
       if (s.inLedger()) {
