@@ -297,9 +297,10 @@ public final class ScoreBenchmark {
             runId,
             rows(input),
             () -> {
-              // A copy per run: in local mode the tasks get the broadcast parameters themselves, and
-              // DL4J releases them when a partition is done, so the next run's broadcast of the
-              // same network failed ("You can't use DataBuffer once it was released").
+              // A copy per run: in local mode the tasks get the broadcast parameters
+              // themselves, and DL4J releases them when a partition is done, so the next
+              // run's broadcast of the same network failed ("You can't use DataBuffer once it
+              // was released").
               SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(jsc, net.clone(), null);
               JavaPairRDD<Long, INDArray> features =
                   tableRows(input)
