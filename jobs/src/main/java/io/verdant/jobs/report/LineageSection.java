@@ -28,6 +28,12 @@ final class LineageSection extends Section {
   private static final List<String> HEADER =
       List.of("model version", "step", "run", "status", "energy_Wh", "co2e_g");
 
+  /**
+   * One row of the table and one stacked part of a bar: a run that produced the model, or its score
+   * runs.
+   */
+  private record Step(String step, String run, String status, double energyJ, double co2eG) {}
+
   LineageSection() {
     super("lineage", "Model lineage");
   }
@@ -39,31 +45,15 @@ final class LineageSection extends Section {
     }
     List<List<String>> rows = new ArrayList<>();
     for (ModelLineage m : data.lineage()) {
-      for (StepCost s : m.footprint().lineage()) {
+      for (Step s : steps(m)) {
         rows.add(
             List.of(
                 m.label(),
                 s.step(),
-                s.runId(),
-                s.inLedger() ? s.status() : "not in the ledger",
+                s.run(),
+                s.status(),
                 String.format(Locale.ROOT, "%.5f", s.energyJ() / 3600.0),
                 String.format(Locale.ROOT, "%.4f", s.co2eG())));
-      }
-      Scoring sc = m.footprint().scoring();
-      if (sc.runs() > 0) {
-        rows.add(
-            List.of(
-                m.label(),
-                SCORE,
-                String.format(
-                    Locale.ROOT,
-                    "%d run%s, %,d predictions",
-                    sc.runs(),
-                    sc.runs() == 1 ? "" : "s",
-                    sc.predictions()),
-                "succeeded",
-                String.format(Locale.ROOT, "%.5f", sc.energyJ() / 3600.0),
-                String.format(Locale.ROOT, "%.4f", sc.co2eG())));
       }
     }
     return Optional.of(
@@ -77,13 +67,38 @@ final class LineageSection extends Section {
             + Html.table(HEADER, rows, List.of(4, 5)));
   }
 
+  /** The runs that produced the version, then its score runs together when it was scored. */
+  private static List<Step> steps(ModelLineage m) {
+    List<Step> steps = new ArrayList<>();
+    for (StepCost s : m.footprint().lineage()) {
+      steps.add(
+          new Step(
+              s.step(),
+              s.runId(),
+              s.inLedger() ? s.status() : "not in the ledger",
+              s.energyJ(),
+              s.co2eG()));
+    }
+    Scoring sc = m.footprint().scoring();
+    if (sc.runs() > 0) {
+      String runs =
+          String.format(
+              Locale.ROOT,
+              "%d run%s, %,d predictions",
+              sc.runs(),
+              sc.runs() == 1 ? "" : "s",
+              sc.predictions());
+      steps.add(new Step(SCORE, runs, "succeeded", sc.energyJ(), sc.co2eG()));
+    }
+    return steps;
+  }
+
   private static JFreeChart chart(List<ModelLineage> models) {
     CombinedDomainCategoryPlot plot =
         new CombinedDomainCategoryPlot(new CategoryAxis("model version"));
-    CategoryPlot energy =
-        stacked(models, "energy (Wh)", s -> s.energyJ() / 3600.0, sc -> sc.energyJ() / 3600.0);
+    CategoryPlot energy = stacked(models, "energy (Wh)", s -> s.energyJ() / 3600.0);
     plot.add(energy, 1);
-    plot.add(stacked(models, "carbon (g CO2e)", StepCost::co2eG, Scoring::co2eG), 1);
+    plot.add(stacked(models, "carbon (g CO2e)", Step::co2eG), 1);
     // Both parts show the same steps: one legend.
     plot.setFixedLegendItems(energy.getLegendItems());
     plot.setOrientation(PlotOrientation.HORIZONTAL);
@@ -92,20 +107,11 @@ final class LineageSection extends Section {
   }
 
   private static CategoryPlot stacked(
-      List<ModelLineage> models,
-      String axis,
-      ToDoubleFunction<StepCost> value,
-      ToDoubleFunction<Scoring> scoring) {
+      List<ModelLineage> models, String axis, ToDoubleFunction<Step> value) {
     DefaultCategoryDataset ds = new DefaultCategoryDataset();
     for (String step : STEPS) {
       for (ModelLineage m : models) {
-        double v =
-            step.equals(SCORE)
-                ? scoring.applyAsDouble(m.footprint().scoring())
-                : m.footprint().lineage().stream()
-                    .filter(s -> s.step().equals(step))
-                    .mapToDouble(value)
-                    .sum();
+        double v = steps(m).stream().filter(s -> s.step().equals(step)).mapToDouble(value).sum();
         ds.addValue(v, step, m.label());
       }
     }
