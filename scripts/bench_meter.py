@@ -70,9 +70,9 @@ class Meter:
         for pid in tree(self.root):
             s = sample(pid)
             if s:
-                # cutime of a parent includes its reaped children: count a pid's own figure only
-                # up to what its children had not already reported.
-                self.cpu[pid] = max(self.cpu.get(pid, 0.0), s[0])
+                # The last figure of each process; totals() counts live descendants only, since a
+                # reaped child's CPU is already in its parent's cutime.
+                self.cpu[pid] = s[0]
                 rss += s[1]
         with self.lock:
             gib = rss / 2**30

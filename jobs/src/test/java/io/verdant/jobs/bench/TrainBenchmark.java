@@ -10,7 +10,6 @@ import io.verdant.jobs.train.MinibatchExport;
 import io.verdant.jobs.train.SparkTrainer;
 import io.verdant.jobs.train.TrainOptions;
 import io.verdant.jobs.train.Training;
-import java.io.DataOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -392,10 +391,7 @@ public final class TrainBenchmark {
             features,
             shape,
             data.manifest().numClasses());
-    try (DataOutputStream m =
-        new DataOutputStream(Files.newOutputStream(Paths.get(out, "meta.json")))) {
-      m.write(meta.getBytes(StandardCharsets.UTF_8));
-    }
+    Files.writeString(Paths.get(out, "meta.json"), meta, StandardCharsets.UTF_8);
     System.out.printf(Locale.ROOT, "export-raw %s to %s%n", rows, out);
   }
 
