@@ -77,20 +77,22 @@ public final class SamplingThread {
     }
   }
 
-  /** Samples now (the interval since the previous sample) and hands it to the sink. */
+  /**
+   * Samples now (the interval since the previous sample) and hands it to the sink. Sampling and
+   * delivery share one lock so that the sink receives intervals in the order they tile time, even
+   * when a caller samples while the thread does.
+   */
   public void sampleNow() {
     long cpu0 = THREADS.getCurrentThreadCpuTime();
-    Interval i;
     synchronized (sampler) {
-      i = sampler.sample();
-    }
-    try {
-      sink.accept(i);
-    } catch (RuntimeException e) {
-      LOG.warn("Could not deliver a sample: {}", e.toString());
-    } finally {
-      cpuNanos.add(THREADS.getCurrentThreadCpuTime() - cpu0);
-      samples.increment();
+      try {
+        sink.accept(sampler.sample());
+      } catch (RuntimeException e) {
+        LOG.warn("Could not deliver a sample: {}", e.toString());
+      } finally {
+        cpuNanos.add(THREADS.getCurrentThreadCpuTime() - cpu0);
+        samples.increment();
+      }
     }
   }
 
