@@ -115,7 +115,7 @@ if [[ $split == 1 ]]; then
     OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}" java "${jvm_flags[@]}" ${BENCH_JAVA_OPTS:-} -Xmx8g \
       "-Dorg.bytedeco.javacpp.cachedir=$cache_dir/javacpp" "-Dbench.model=$m" ${split_hyper[@]+"${split_hyper[@]}"} \
       -cp "$bench_classpath" io.verdant.jobs.bench.TrainBenchmark split "$table" 2 2>/dev/null \
-      | { grep '^split epoch 2 rounds' || echo "split: no epoch 2 (failed)"; } | sed "s/^/$m /"
+      | { grep -E '^(split|rounds) epoch 2' || echo "split: no epoch 2 (failed)"; } | sed "s/^/$m /"
   done
 fi
 

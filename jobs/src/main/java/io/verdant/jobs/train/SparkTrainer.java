@@ -114,7 +114,7 @@ public final class SparkTrainer {
    */
   public EpochResult fitEpoch(List<String> orderedPaths) {
     long t0 = System.nanoTime();
-    int perRound = settings.workers() * settings.averagingFrequency();
+    int perRound = minibatchesPerRound(orderedPaths.size());
     int rounds = (orderedPaths.size() + perRound - 1) / perRound;
     double weighted = 0;
     int batches = 0;
@@ -125,7 +125,7 @@ public final class SparkTrainer {
       // minibatches.
       int parts = Math.min(settings.workers(), round.size());
       JavaRDD<String> rdd = sc.parallelize(new ArrayList<>(round), parts);
-      master.expectedCount = round.size();
+      master.startRound(round.size(), (round.size() + parts - 1) / parts);
       sparkNet.fitPaths(rdd, new MinibatchFile.Loader());
       double loss = sparkNet.getScore();
       if (Double.isNaN(loss) || Double.isInfinite(loss)) {
@@ -142,6 +142,18 @@ public final class SparkTrainer {
     double secs = (System.nanoTime() - t0) / 1e9;
     LOG.debug("Epoch of {} minibatches in {} rounds took {} s", batches, rounds, secs);
     return new EpochResult(batches == 0 ? Double.NaN : weighted / batches, rounds, batches, secs);
+  }
+
+  /**
+   * Minibatches per averaging round: {@code workers x averagingFrequency}, or the whole epoch for a
+   * single worker, whose "average" is its own parameters and updater state, so rounds would only
+   * add a Spark job each (about 0.1 s) without changing what is learned.
+   */
+  int minibatchesPerRound(int epochMinibatches) {
+    if (settings.workers() == 1) {
+      return Math.max(1, epochMinibatches);
+    }
+    return settings.workers() * settings.averagingFrequency();
   }
 
   /** Evaluates the current network on exported minibatch files, distributed over the workers. */
@@ -200,6 +212,16 @@ public final class SparkTrainer {
           RepartitionStrategy.Balanced,
           null,
           s.collectStats());
+    }
+
+    /**
+     * Sizes the next round: its minibatches, and how many each worker fits (DL4J's workers stop
+     * after {@code averagingFrequency} minibatches, so a single worker's epoch-long round needs it
+     * raised).
+     */
+    void startRound(int minibatches, int perWorker) {
+      expectedCount = minibatches;
+      averagingFrequency = perWorker;
     }
 
     @Override

@@ -68,10 +68,10 @@ import org.nd4j.linalg.dataset.DataSet;
  * per fit=10] [mllib target=0.98]}, or {@code export-raw <table dir> <out dir>}. System properties
  * (defaults: the train job's): {@code bench.model}, {@code bench.batch}, {@code bench.lr}, {@code
  * bench.lrSchedule}, {@code bench.l2}, {@code bench.averagingFrequency}, {@code bench.prefetch},
- * {@code bench.stopAt}.
+ * {@code bench.stopAt}, {@code bench.workers} (2).
  */
 public final class TrainBenchmark {
-  private static final int WORKERS = 2;
+  private static final int WORKERS = Integer.getInteger("bench.workers", 2);
   private static final long SEED = 42;
 
   /** What to train and how, from the system properties. */
@@ -219,6 +219,10 @@ public final class TrainBenchmark {
                 split),
             List.of());
     Map<String, Integer> seen = new HashMap<>();
+    RoundTimeline timeline = new RoundTimeline();
+    if (split) {
+      jsc.sc().addSparkListener(timeline);
+    }
     for (int e = 1; e <= epochs; e++) {
       trainer
           .network()
@@ -238,6 +242,7 @@ public final class TrainBenchmark {
           100 * acc);
       if (split) {
         printSplit(e, r, trainer.stats(), seen);
+        timeline.print(e, WORKERS);
       }
       if (acc >= setup.stopAt()) {
         break;

@@ -80,7 +80,7 @@ class SparkTrainerTest {
   }
 
   @Test
-  void oneWorkerAveragingEveryMinibatchEqualsSingleJvmFit(@TempDir Path tmp) throws Exception {
+  void oneWorkerFitsAnEpochInOneRoundAndEqualsSingleJvmFit(@TempDir Path tmp) throws Exception {
     List<String> paths = minibatches(tmp, 12, 16, 1);
     MultiLayerNetwork single = net(Architectures.UpdaterKind.nesterov, 0.05);
     MultiLayerNetwork distributed = single.clone();
@@ -89,7 +89,10 @@ class SparkTrainerTest {
         new SparkTrainer(sc, distributed, new SparkTrainer.Settings(1, 16, 1, 0, false), List.of());
     for (int epoch = 1; epoch <= 2; epoch++) {
       List<String> order = SparkTrainer.epochOrder(paths, 42, epoch);
-      trainer.fitEpoch(order);
+      SparkTrainer.EpochResult r = trainer.fitEpoch(order);
+      // A single worker's average is itself: no rounds within the epoch (averaging frequency 1).
+      assertEquals(1, r.rounds());
+      assertEquals(12, r.minibatches());
       for (String p : order) {
         single.fit(load(p));
       }
@@ -103,8 +106,7 @@ class SparkTrainerTest {
     double maxDiff = a.sub(b).amaxNumber().doubleValue();
     assertTrue(
         maxDiff < 1e-5,
-        "Spark (1 worker, averaging every minibatch) and single-JVM parameters differ by "
-            + maxDiff);
+        "Spark (1 worker, one round per epoch) and single-JVM parameters differ by " + maxDiff);
     double updaterDiff =
         single
             .getUpdater()
