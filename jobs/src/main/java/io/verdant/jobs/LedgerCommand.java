@@ -1,6 +1,6 @@
 package io.verdant.jobs;
 
-import io.verdant.common.VerdantException;
+import io.verdant.common.Checks;
 import io.verdant.common.ledger.LedgerLocation;
 import io.verdant.common.ledger.LedgerSummary;
 import java.util.concurrent.Callable;
@@ -18,13 +18,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Read the ledger of energy, carbon and utilization of Verdant's runs.",
     subcommands = {LedgerCommand.Show.class})
-public final class LedgerCommand implements Runnable {
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    throw new picocli.CommandLine.ParameterException(
-        spec.commandLine(), "Missing subcommand: show");
+public final class LedgerCommand extends CommandGroup {
+  public LedgerCommand() {
+    super("show");
   }
 
   @Command(
@@ -47,12 +43,8 @@ public final class LedgerCommand implements Runnable {
 
     @Override
     public Integer call() {
-      if (last < 1) {
-        throw VerdantException.of("--last must be at least 1, cannot be: %d", last);
-      }
-      String root = ledger.root();
-      System.out.print(LedgerSummary.show(root, new Configuration(), run, last));
-      System.out.flush();
+      Checks.atLeast("--last", last, 1);
+      print(LedgerSummary.show(ledger.root(), new Configuration(), run, last));
       return 0;
     }
   }

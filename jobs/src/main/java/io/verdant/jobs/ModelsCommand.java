@@ -11,7 +11,6 @@ import io.verdant.jobs.registry.RegistryLocation;
 import io.verdant.jobs.registry.RegistryReport;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -31,18 +30,9 @@ import picocli.CommandLine.Parameters;
       ModelsCommand.Show.class,
       ModelsCommand.Alias.class
     })
-public final class ModelsCommand implements Runnable {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    throw new CommandLine.ParameterException(
-        spec.commandLine(), "Missing subcommand: list, show or alias");
-  }
-
-  private static void print(String text) {
-    System.out.print(text);
-    System.out.flush();
+public final class ModelsCommand extends CommandGroup {
+  public ModelsCommand() {
+    super("list, show or alias");
   }
 
   @Command(

@@ -4,6 +4,7 @@ import io.verdant.common.VerdantException;
 import io.verdant.common.run.JobRun;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,6 +73,17 @@ public final class LedgerSummary {
    */
   public record Line(
       String name, long wallMs, double cpuS, double energyJ, double co2eG, String methods) {
+    /** The header of a table of lines, as {@link #cells()} fills its columns. */
+    public static final List<String> HEADER =
+        List.of("phase", "wall_s", "cpu_s", "energy_Wh", "co2e_g", "methods");
+
+    /**
+     * The line as a table row under {@link #HEADER}, each figure as {@code ledger show} prints it.
+     */
+    public List<String> cells() {
+      return Arrays.asList(name, wallText(), cpuText(), energyWhText(), co2eText(), methods);
+    }
+
     public String wallText() {
       return String.format(Locale.ROOT, "%.2f", wallMs / 1000.0);
     }
@@ -276,17 +288,9 @@ public final class LedgerSummary {
     if (r.error() != null && segments.isEmpty()) {
       sb.append("  error: ").append(r.error()).append('\n');
     }
-    sb.append(f(PHASE_ROW, "phase", "wall_s", "cpu_s", "energy_Wh", "co2e_g", "methods"));
+    sb.append(f(PHASE_ROW, Line.HEADER.toArray()));
     for (Line l : lines) {
-      sb.append(
-          f(
-              PHASE_ROW,
-              l.name(),
-              l.wallText(),
-              l.cpuText(),
-              l.energyWhText(),
-              l.co2eText(),
-              l.methods()));
+      sb.append(f(PHASE_ROW, l.cells().toArray()));
     }
     sb.append(
         f(

@@ -1,18 +1,22 @@
 package io.verdant.common.ledger;
 
 import io.verdant.common.energy.EnergyRow;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
 
 /**
- * The schemas of the ledger's three tables and the conversion of rows to Parquet records. Every row
- * carries {@code schema_version}, and every file the key-value metadata {@code
- * verdant.ledger.schema.version}. Changing a column means a new version; docs/ledger.md documents
- * each column.
+ * The schemas of the ledger's three tables and the conversion of rows to Parquet records, both from
+ * one list of columns per table. Every row carries {@code schema_version}, and every file the
+ * key-value metadata {@code verdant.ledger.schema.version}. Changing a column means a new version;
+ * docs/ledger.md documents each column.
  */
 public final class LedgerTables {
   public static final int SCHEMA_VERSION = 1;
@@ -21,119 +25,206 @@ public final class LedgerTables {
   public static final String UTILIZATION = "utilization";
   public static final List<String> ALL = List.of(RUNS, ENERGY, UTILIZATION);
 
-  private static final String TS = "(TIMESTAMP(MILLIS,true))";
+  /** The kinds of value a column holds: their declaration in a schema, and how one is written. */
+  private enum Type {
+    STRING("binary %s (STRING)"),
+    INT32("int32 %s"),
+    INT64("int64 %s"),
+    DOUBLE("double %s"),
+    TIMESTAMP("int64 %s (TIMESTAMP(MILLIS,true))");
 
-  public static final MessageType RUNS_SCHEMA =
-      MessageTypeParser.parseMessageType(
-          "message runs {\n"
-              + " required int32 schema_version;\n"
-              + " required binary run_id (STRING);\n"
-              + " required binary job (STRING);\n"
-              + " optional group phases (LIST) { repeated group list { optional binary element (STRING); } }\n"
-              + " optional group phase_wall_ms (MAP) { repeated group key_value { required binary key (STRING); optional int64 value; } }\n"
-              + " optional binary options_json (STRING);\n"
-              + " optional binary dataset_id (STRING);\n"
-              + " optional binary model_id (STRING);\n"
-              + " optional binary attributes_json (STRING);\n"
-              + " required binary status (STRING);\n"
-              + " optional binary error_message (STRING);\n"
-              + " required int64 start_time "
-              + TS
-              + ";\n"
-              + " required int64 end_time "
-              + TS
-              + ";\n"
-              + " required int64 wall_ms;\n"
-              + " required double energy_j;\n"
-              + " required double co2e_g;\n"
-              + " required double cpu_s;\n"
-              + " required int64 task_count;\n"
-              + " optional binary methods (STRING);\n"
-              + " required double pue;\n"
-              + " required double grid_intensity_g_per_kwh;\n"
-              + " optional binary region (STRING);\n"
-              + " optional binary intensity_source (STRING);\n"
-              + " optional binary spark_app_id (STRING);\n"
-              + " optional binary spark_master (STRING);\n"
-              + " optional binary verdant_version (STRING);\n"
-              + " optional binary spark_version (STRING);\n"
-              + " optional binary dl4j_version (STRING);\n"
-              + " optional binary java_version (STRING);\n"
-              + "}");
+    /** The field's type, name ({@code %s}) and annotation in Parquet's schema syntax. */
+    private final String field;
 
-  public static final MessageType ENERGY_SCHEMA =
-      MessageTypeParser.parseMessageType(
-          "message energy {\n"
-              + " required int32 schema_version;\n"
-              + " required binary run_id (STRING);\n"
-              + " required binary job (STRING);\n"
-              + " optional binary phase (STRING);\n"
-              + " required binary host (STRING);\n"
-              + " required binary executor_id (STRING);\n"
-              + " required binary component (STRING);\n"
-              + " optional binary device (STRING);\n"
-              + " required int64 interval_start "
-              + TS
-              + ";\n"
-              + " required int64 interval_end "
-              + TS
-              + ";\n"
-              + " required int64 duration_ms;\n"
-              + " required double energy_j;\n"
-              + " required double mean_power_w;\n"
-              + " required double cpu_s;\n"
-              + " required double utilization;\n"
-              + " required binary method (STRING);\n"
-              + " required double pue;\n"
-              + " required double grid_intensity_g_per_kwh;\n"
-              + " optional binary region (STRING);\n"
-              + " optional binary intensity_source (STRING);\n"
-              + " required double co2e_g;\n"
-              + " required int32 samples;\n"
-              + "}");
+    Type(String field) {
+      this.field = field;
+    }
 
-  public static final MessageType UTILIZATION_SCHEMA =
-      MessageTypeParser.parseMessageType(
-          "message utilization {\n"
-              + " required int32 schema_version;\n"
-              + " required binary run_id (STRING);\n"
-              + " required binary job (STRING);\n"
-              + " optional binary phase (STRING);\n"
-              + " required int32 spark_job_id;\n"
-              + " required int32 stage_id;\n"
-              + " required int32 stage_attempt;\n"
-              + " optional binary stage_name (STRING);\n"
-              + " required int64 task_id;\n"
-              + " required int32 partition;\n"
-              + " required int32 attempt;\n"
-              + " required binary executor_id (STRING);\n"
-              + " optional binary host (STRING);\n"
-              + " required binary status (STRING);\n"
-              + " required int64 launch_time "
-              + TS
-              + ";\n"
-              + " required int64 finish_time "
-              + TS
-              + ";\n"
-              + " required int64 duration_ms;\n"
-              + " required int64 executor_run_time_ms;\n"
-              + " required double executor_cpu_time_ms;\n"
-              + " required int64 jvm_gc_time_ms;\n"
-              + " required int64 deserialize_time_ms;\n"
-              + " required int64 result_serialization_time_ms;\n"
-              + " required int64 input_bytes;\n"
-              + " required int64 input_records;\n"
-              + " required int64 output_bytes;\n"
-              + " required int64 output_records;\n"
-              + " required int64 shuffle_read_bytes;\n"
-              + " required int64 shuffle_read_records;\n"
-              + " required int64 shuffle_write_bytes;\n"
-              + " required int64 shuffle_write_records;\n"
-              + " required int64 memory_spilled_bytes;\n"
-              + " required int64 disk_spilled_bytes;\n"
-              + " required int64 peak_execution_memory_bytes;\n"
-              + " required int64 result_size_bytes;\n"
-              + "}");
+    String declare(String repetition, String column) {
+      return repetition + " " + String.format(Locale.ROOT, field, column) + ";";
+    }
+
+    void append(Group g, String column, Object value) {
+      switch (this) {
+        case STRING -> g.append(column, (String) value);
+        case INT32 -> g.append(column, ((Integer) value).intValue());
+        case INT64, TIMESTAMP -> g.append(column, ((Long) value).longValue());
+        case DOUBLE -> g.append(column, ((Double) value).doubleValue());
+      }
+    }
+  }
+
+  /**
+   * A column of a table of rows {@code R}: its declaration in the table's Parquet schema (a field,
+   * or a group), and how a row's value is written to a record.
+   */
+  private record Column<R>(String declaration, BiConsumer<Group, R> writer) {}
+
+  private static <R> Column<R> required(String name, Type type, Function<R, ?> value) {
+    return new Column<>(
+        type.declare("required", name), (g, r) -> type.append(g, name, value.apply(r)));
+  }
+
+  /** A column left out of the record when the row's value is null. */
+  private static <R> Column<R> optional(String name, Type type, Function<R, ?> value) {
+    return new Column<>(
+        type.declare("optional", name),
+        (g, r) -> {
+          Object v = value.apply(r);
+          if (v != null) {
+            type.append(g, name, v);
+          }
+        });
+  }
+
+  /** What every record starts with: the schema version, the run and its job. */
+  private record Key(String runId, String job) {}
+
+  private static final List<Column<Key>> KEY =
+      List.of(
+          required("schema_version", Type.INT32, k -> SCHEMA_VERSION),
+          required("run_id", Type.STRING, Key::runId),
+          required("job", Type.STRING, Key::job));
+
+  /** A table: its schema, and records of its rows, from its key columns and then its own. */
+  private static final class Table<R> {
+    private final List<Column<R>> columns;
+    private final MessageType schema;
+
+    Table(String name, List<Column<R>> columns) {
+      this.columns = columns;
+      List<String> declarations = new ArrayList<>();
+      KEY.forEach(c -> declarations.add(c.declaration()));
+      columns.forEach(c -> declarations.add(c.declaration()));
+      this.schema =
+          MessageTypeParser.parseMessageType(
+              "message " + name + " {\n " + String.join("\n ", declarations) + "\n}");
+    }
+
+    Group record(String runId, String job, R row) {
+      Group g = new SimpleGroupFactory(schema).newGroup();
+      Key key = new Key(runId, job);
+      KEY.forEach(c -> c.writer().accept(g, key));
+      columns.forEach(c -> c.writer().accept(g, row));
+      return g;
+    }
+  }
+
+  private static final Table<RunRow> RUNS_TABLE =
+      new Table<>(
+          RUNS,
+          List.of(
+              new Column<>(
+                  "optional group phases (LIST) { repeated group list { optional binary element (STRING); } }",
+                  (g, r) -> {
+                    Group phases = g.addGroup("phases");
+                    r.phases().forEach(p -> phases.addGroup("list").append("element", p));
+                  }),
+              new Column<>(
+                  "optional group phase_wall_ms (MAP) { repeated group key_value { required binary key (STRING); optional int64 value; } }",
+                  (g, r) -> {
+                    Group walls = g.addGroup("phase_wall_ms");
+                    for (Map.Entry<String, Long> e : r.phaseWallMs().entrySet()) {
+                      walls
+                          .addGroup("key_value")
+                          .append("key", e.getKey())
+                          .append("value", e.getValue());
+                    }
+                  }),
+              optional("options_json", Type.STRING, RunRow::optionsJson),
+              optional("dataset_id", Type.STRING, RunRow::datasetId),
+              optional("model_id", Type.STRING, RunRow::modelId),
+              optional("attributes_json", Type.STRING, RunRow::attributesJson),
+              required("status", Type.STRING, RunRow::status),
+              optional("error_message", Type.STRING, RunRow::errorMessage),
+              required("start_time", Type.TIMESTAMP, RunRow::startMs),
+              required("end_time", Type.TIMESTAMP, RunRow::endMs),
+              required("wall_ms", Type.INT64, r -> r.endMs() - r.startMs()),
+              required("energy_j", Type.DOUBLE, RunRow::energyJ),
+              required("co2e_g", Type.DOUBLE, RunRow::co2eG),
+              required("cpu_s", Type.DOUBLE, RunRow::cpuSeconds),
+              required("task_count", Type.INT64, RunRow::taskCount),
+              optional("methods", Type.STRING, RunRow::methods),
+              required("pue", Type.DOUBLE, RunRow::pue),
+              required("grid_intensity_g_per_kwh", Type.DOUBLE, RunRow::gridIntensityGPerKwh),
+              optional("region", Type.STRING, RunRow::region),
+              optional("intensity_source", Type.STRING, RunRow::intensitySource),
+              optional("spark_app_id", Type.STRING, RunRow::sparkAppId),
+              optional("spark_master", Type.STRING, RunRow::sparkMaster),
+              optional("verdant_version", Type.STRING, RunRow::verdantVersion),
+              optional("spark_version", Type.STRING, RunRow::sparkVersion),
+              optional("dl4j_version", Type.STRING, RunRow::dl4jVersion),
+              optional("java_version", Type.STRING, RunRow::javaVersion)));
+
+  private static final Table<EnergyRow> ENERGY_TABLE =
+      new Table<>(
+          ENERGY,
+          List.of(
+              optional("phase", Type.STRING, EnergyRow::phase),
+              required("host", Type.STRING, EnergyRow::host),
+              required("executor_id", Type.STRING, EnergyRow::executorId),
+              required("component", Type.STRING, EnergyRow::component),
+              optional("device", Type.STRING, EnergyRow::device),
+              required("interval_start", Type.TIMESTAMP, EnergyRow::startMs),
+              required("interval_end", Type.TIMESTAMP, EnergyRow::endMs),
+              required("duration_ms", Type.INT64, r -> Math.round(r.seconds() * 1000)),
+              required("energy_j", Type.DOUBLE, EnergyRow::energyJ),
+              required("mean_power_w", Type.DOUBLE, EnergyRow::meanPowerW),
+              required("cpu_s", Type.DOUBLE, EnergyRow::cpuSeconds),
+              required("utilization", Type.DOUBLE, EnergyRow::utilization),
+              required("method", Type.STRING, EnergyRow::method),
+              required("pue", Type.DOUBLE, EnergyRow::pue),
+              required("grid_intensity_g_per_kwh", Type.DOUBLE, EnergyRow::gridIntensityGPerKwh),
+              optional("region", Type.STRING, EnergyRow::region),
+              optional("intensity_source", Type.STRING, EnergyRow::intensitySource),
+              required("co2e_g", Type.DOUBLE, EnergyRow::co2eG),
+              required("samples", Type.INT32, EnergyRow::samples)));
+
+  private static final Table<TaskRow> UTILIZATION_TABLE =
+      new Table<>(
+          UTILIZATION,
+          List.of(
+              optional("phase", Type.STRING, TaskRow::phase),
+              required("spark_job_id", Type.INT32, TaskRow::sparkJobId),
+              required("stage_id", Type.INT32, TaskRow::stageId),
+              required("stage_attempt", Type.INT32, TaskRow::stageAttempt),
+              optional("stage_name", Type.STRING, TaskRow::stageName),
+              required("task_id", Type.INT64, TaskRow::taskId),
+              required("partition", Type.INT32, TaskRow::partition),
+              required("attempt", Type.INT32, TaskRow::attempt),
+              required("executor_id", Type.STRING, TaskRow::executorId),
+              optional("host", Type.STRING, TaskRow::host),
+              required("status", Type.STRING, TaskRow::status),
+              required("launch_time", Type.TIMESTAMP, TaskRow::launchMs),
+              required("finish_time", Type.TIMESTAMP, TaskRow::finishMs),
+              required("duration_ms", Type.INT64, TaskRow::durationMs),
+              required("executor_run_time_ms", Type.INT64, t -> t.metrics().executorRunTimeMs()),
+              required("executor_cpu_time_ms", Type.DOUBLE, t -> t.metrics().executorCpuTimeMs()),
+              required("jvm_gc_time_ms", Type.INT64, t -> t.metrics().jvmGcTimeMs()),
+              required("deserialize_time_ms", Type.INT64, t -> t.metrics().deserializeTimeMs()),
+              required(
+                  "result_serialization_time_ms",
+                  Type.INT64,
+                  t -> t.metrics().resultSerializationTimeMs()),
+              required("input_bytes", Type.INT64, t -> t.metrics().inputBytes()),
+              required("input_records", Type.INT64, t -> t.metrics().inputRecords()),
+              required("output_bytes", Type.INT64, t -> t.metrics().outputBytes()),
+              required("output_records", Type.INT64, t -> t.metrics().outputRecords()),
+              required("shuffle_read_bytes", Type.INT64, t -> t.metrics().shuffleReadBytes()),
+              required("shuffle_read_records", Type.INT64, t -> t.metrics().shuffleReadRecords()),
+              required("shuffle_write_bytes", Type.INT64, t -> t.metrics().shuffleWriteBytes()),
+              required("shuffle_write_records", Type.INT64, t -> t.metrics().shuffleWriteRecords()),
+              required("memory_spilled_bytes", Type.INT64, t -> t.metrics().memorySpilledBytes()),
+              required("disk_spilled_bytes", Type.INT64, t -> t.metrics().diskSpilledBytes()),
+              required(
+                  "peak_execution_memory_bytes",
+                  Type.INT64,
+                  t -> t.metrics().peakExecutionMemoryBytes()),
+              required("result_size_bytes", Type.INT64, t -> t.metrics().resultSizeBytes())));
+
+  public static final MessageType RUNS_SCHEMA = RUNS_TABLE.schema;
+  public static final MessageType ENERGY_SCHEMA = ENERGY_TABLE.schema;
+  public static final MessageType UTILIZATION_SCHEMA = UTILIZATION_TABLE.schema;
 
   private LedgerTables() {}
 
@@ -150,111 +241,15 @@ public final class LedgerTables {
     }
   }
 
-  private static void opt(Group g, String field, String v) {
-    if (v != null) {
-      g.append(field, v);
-    }
-  }
-
-  /** A record of {@code schema} with the columns every table starts with. */
-  private static Group newGroup(MessageType schema, String runId, String job) {
-    Group g = new SimpleGroupFactory(schema).newGroup();
-    return g.append("schema_version", SCHEMA_VERSION).append("run_id", runId).append("job", job);
-  }
-
   public static Group runGroup(RunRow r) {
-    Group g = newGroup(RUNS_SCHEMA, r.runId(), r.job());
-    Group phases = g.addGroup("phases");
-    for (String p : r.phases()) {
-      phases.addGroup("list").append("element", p);
-    }
-    Group walls = g.addGroup("phase_wall_ms");
-    for (Map.Entry<String, Long> e : r.phaseWallMs().entrySet()) {
-      walls.addGroup("key_value").append("key", e.getKey()).append("value", e.getValue());
-    }
-    opt(g, "options_json", r.optionsJson());
-    opt(g, "dataset_id", r.datasetId());
-    opt(g, "model_id", r.modelId());
-    opt(g, "attributes_json", r.attributesJson());
-    g.append("status", r.status());
-    opt(g, "error_message", r.errorMessage());
-    g.append("start_time", r.startMs())
-        .append("end_time", r.endMs())
-        .append("wall_ms", r.endMs() - r.startMs())
-        .append("energy_j", r.energyJ())
-        .append("co2e_g", r.co2eG())
-        .append("cpu_s", r.cpuSeconds())
-        .append("task_count", r.taskCount());
-    opt(g, "methods", r.methods());
-    g.append("pue", r.pue()).append("grid_intensity_g_per_kwh", r.gridIntensityGPerKwh());
-    opt(g, "region", r.region());
-    opt(g, "intensity_source", r.intensitySource());
-    opt(g, "spark_app_id", r.sparkAppId());
-    opt(g, "spark_master", r.sparkMaster());
-    opt(g, "verdant_version", r.verdantVersion());
-    opt(g, "spark_version", r.sparkVersion());
-    opt(g, "dl4j_version", r.dl4jVersion());
-    opt(g, "java_version", r.javaVersion());
-    return g;
+    return RUNS_TABLE.record(r.runId(), r.job(), r);
   }
 
   public static Group energyGroup(String runId, String job, EnergyRow r) {
-    Group g = newGroup(ENERGY_SCHEMA, runId, job);
-    opt(g, "phase", r.phase());
-    g.append("host", r.host())
-        .append("executor_id", r.executorId())
-        .append("component", r.component());
-    opt(g, "device", r.device());
-    g.append("interval_start", r.startMs())
-        .append("interval_end", r.endMs())
-        .append("duration_ms", Math.round(r.seconds() * 1000))
-        .append("energy_j", r.energyJ())
-        .append("mean_power_w", r.meanPowerW())
-        .append("cpu_s", r.cpuSeconds())
-        .append("utilization", r.utilization())
-        .append("method", r.method())
-        .append("pue", r.pue())
-        .append("grid_intensity_g_per_kwh", r.gridIntensityGPerKwh());
-    opt(g, "region", r.region());
-    opt(g, "intensity_source", r.intensitySource());
-    g.append("co2e_g", r.co2eG()).append("samples", r.samples());
-    return g;
+    return ENERGY_TABLE.record(runId, job, r);
   }
 
   public static Group taskGroup(String runId, String job, TaskRow t) {
-    Group g = newGroup(UTILIZATION_SCHEMA, runId, job);
-    opt(g, "phase", t.phase());
-    g.append("spark_job_id", t.sparkJobId())
-        .append("stage_id", t.stageId())
-        .append("stage_attempt", t.stageAttempt());
-    opt(g, "stage_name", t.stageName());
-    g.append("task_id", t.taskId())
-        .append("partition", t.partition())
-        .append("attempt", t.attempt())
-        .append("executor_id", t.executorId());
-    opt(g, "host", t.host());
-    g.append("status", t.status())
-        .append("launch_time", t.launchMs())
-        .append("finish_time", t.finishMs())
-        .append("duration_ms", t.durationMs());
-    TaskRow.Metrics m = t.metrics();
-    g.append("executor_run_time_ms", m.executorRunTimeMs())
-        .append("executor_cpu_time_ms", m.executorCpuTimeMs())
-        .append("jvm_gc_time_ms", m.jvmGcTimeMs())
-        .append("deserialize_time_ms", m.deserializeTimeMs())
-        .append("result_serialization_time_ms", m.resultSerializationTimeMs())
-        .append("input_bytes", m.inputBytes())
-        .append("input_records", m.inputRecords())
-        .append("output_bytes", m.outputBytes())
-        .append("output_records", m.outputRecords())
-        .append("shuffle_read_bytes", m.shuffleReadBytes())
-        .append("shuffle_read_records", m.shuffleReadRecords())
-        .append("shuffle_write_bytes", m.shuffleWriteBytes())
-        .append("shuffle_write_records", m.shuffleWriteRecords())
-        .append("memory_spilled_bytes", m.memorySpilledBytes())
-        .append("disk_spilled_bytes", m.diskSpilledBytes())
-        .append("peak_execution_memory_bytes", m.peakExecutionMemoryBytes())
-        .append("result_size_bytes", m.resultSizeBytes());
-    return g;
+    return UTILIZATION_TABLE.record(runId, job, t);
   }
 }

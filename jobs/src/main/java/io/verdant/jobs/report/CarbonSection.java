@@ -3,7 +3,6 @@ package io.verdant.jobs.report;
 import java.awt.Color;
 import java.text.SimpleDateFormat;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.TimeZone;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryAxis;
@@ -33,24 +32,21 @@ final class CarbonSection extends Section {
   }
 
   @Override
-  Optional<String> body(ReportData data, ChartSink charts) {
-    StringBuilder b = new StringBuilder();
+  void render(ReportData data, ChartSink charts, StringBuilder b) {
     b.append(
-        charts.figure(
-            id(),
-            id() + "-co2e",
+        figure(
+            charts,
+            "-co2e",
             co2e(data),
-            900,
             150 + 34 * data.runs().size(),
             "g CO2e per run: IT energy x PUE x the grid intensity in force when it was used."));
     for (RunData d : data.runs()) {
       if (d.intensity() != null) {
         b.append(
-            charts.figure(
-                id(),
-                id() + "-intensity-" + d.id(),
+            figure(
+                charts,
+                "-intensity-" + d.id(),
                 intensity(d),
-                900,
                 420,
                 "Grid intensity of "
                     + d.intensity().file()
@@ -66,7 +62,6 @@ final class CarbonSection extends Section {
               "Every run here was accounted with a constant grid intensity (see the Summary);"
                   + " a run given --grid-intensity-csv shows its series here."));
     }
-    return Optional.of(b.toString());
   }
 
   private static JFreeChart co2e(ReportData data) {

@@ -2,7 +2,6 @@ package io.verdant.jobs.report;
 
 import java.awt.Color;
 import java.util.List;
-import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
@@ -30,17 +29,15 @@ final class ComparisonSection extends Section {
   }
 
   @Override
-  Optional<String> body(ReportData data, ChartSink charts) {
-    StringBuilder b = new StringBuilder();
+  void render(ReportData data, ChartSink charts, StringBuilder b) {
     for (String job : new TreeSet<>(data.runs().stream().map(d -> d.run().job()).toList())) {
       List<RunData> runs = data.ofJob(job);
       if (runs.size() > 1) {
         b.append(
-            charts.figure(
-                id(),
-                id() + "-" + job,
+            figure(
+                charts,
+                "-" + job,
                 chart(job, runs),
-                900,
                 170 + 40 * runs.size(),
                 "The "
                     + runs.size()
@@ -50,7 +47,6 @@ final class ComparisonSection extends Section {
                     + (accuracies(runs) ? " and test accuracy." : ".")));
       }
     }
-    return b.length() == 0 ? Optional.empty() : Optional.of(b.toString());
   }
 
   private static JFreeChart chart(String job, List<RunData> runs) {

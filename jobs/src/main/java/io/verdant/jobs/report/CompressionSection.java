@@ -6,7 +6,6 @@ import java.awt.Shape;
 import java.awt.geom.AffineTransform;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.LogAxis;
@@ -32,63 +31,55 @@ import org.jfree.data.xy.XYSeriesCollection;
  * against size at each stage, and the bytes each parameter array takes in the file against its
  * dense float32 size.
  */
-final class CompressionSection extends Section {
+final class CompressionSection extends PerRunSection {
   CompressionSection() {
-    super("compression", "Compression");
+    super("compression", "Compression", d -> d.compression() != null);
   }
 
   @Override
-  Optional<String> body(ReportData data, ChartSink charts) {
-    return perRun(
-        data,
-        d -> d.compression() != null,
-        d -> {
-          CompressionReport c = d.compression();
-          StringBuilder b =
-              new StringBuilder(
-                  Html.paragraph(
-                      String.format(
-                          Locale.ROOT,
-                          "Run %s compressed %s (%,d parameters) %.1fx: %,d bytes dense float32 to a %,d-byte file; test accuracy %.2f%%"
-                              + " before, %.2f%% after decoding.",
-                          d.id(),
-                          c.architecture(),
-                          c.parameters(),
-                          c.compressionRatio(),
-                          c.denseFloat32Bytes(),
-                          c.fileBytes(),
-                          100 * c.testAccuracy().beforeCompression(),
-                          100 * c.testAccuracy().afterDecoding())));
-          if (c.sensitivity() != null && !c.sensitivity().validationAccuracy().isEmpty()) {
-            b.append(
-                charts.figure(
-                    id(),
-                    id() + "-sensitivity-" + d.id(),
-                    sensitivity(d),
-                    900,
-                    440,
-                    "Validation accuracy with one layer pruned alone to each sparsity, no retraining; the dashed line is the"
-                        + " unpruned model."));
-          }
-          b.append(
-              charts.figure(
-                  id(),
-                  id() + "-stages-" + d.id(),
-                  stages(d),
-                  900,
-                  420,
-                  "Test accuracy against size at each stage (size on a log scale). The pruned and retrained model is not stored,"
-                      + " so its size is not recorded: its accuracy is the dotted line."));
-          b.append(
-              charts.figure(
-                  id(),
-                  id() + "-layers-" + d.id(),
-                  layers(d),
-                  900,
-                  150 + 44 * c.layers().size(),
-                  "Bytes of each parameter array: dense float32 (4 bytes per weight) and in the compressed file (log scale)."));
-          return b.toString();
-        });
+  String run(RunData d, ChartSink charts) {
+    CompressionReport c = d.compression();
+    StringBuilder b =
+        new StringBuilder(
+            Html.paragraph(
+                String.format(
+                    Locale.ROOT,
+                    "Run %s compressed %s (%,d parameters) %.1fx: %,d bytes dense float32 to a %,d-byte file; test accuracy %.2f%%"
+                        + " before, %.2f%% after decoding.",
+                    d.id(),
+                    c.architecture(),
+                    c.parameters(),
+                    c.compressionRatio(),
+                    c.denseFloat32Bytes(),
+                    c.fileBytes(),
+                    100 * c.testAccuracy().beforeCompression(),
+                    100 * c.testAccuracy().afterDecoding())));
+    if (c.sensitivity() != null && !c.sensitivity().validationAccuracy().isEmpty()) {
+      b.append(
+          figure(
+              charts,
+              "-sensitivity-" + d.id(),
+              sensitivity(d),
+              440,
+              "Validation accuracy with one layer pruned alone to each sparsity, no retraining; the dashed line is the"
+                  + " unpruned model."));
+    }
+    b.append(
+        figure(
+            charts,
+            "-stages-" + d.id(),
+            stages(d),
+            420,
+            "Test accuracy against size at each stage (size on a log scale). The pruned and retrained model is not stored,"
+                + " so its size is not recorded: its accuracy is the dotted line."));
+    b.append(
+        figure(
+            charts,
+            "-layers-" + d.id(),
+            layers(d),
+            150 + 44 * c.layers().size(),
+            "Bytes of each parameter array: dense float32 (4 bytes per weight) and in the compressed file (log scale)."));
+    return b.toString();
   }
 
   private static JFreeChart sensitivity(RunData d) {

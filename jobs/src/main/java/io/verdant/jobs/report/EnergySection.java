@@ -8,7 +8,6 @@ import java.awt.Color;
 import java.awt.Rectangle;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.TreeSet;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.LegendItem;
@@ -26,31 +25,26 @@ import org.jfree.data.category.DefaultCategoryDataset;
  * Energy by phase and component (CPU, memory, GPU) as stacked bars, one stack per executor within
  * each phase: the ledger's {@code energy} rows summed per phase, executor and component.
  */
-final class EnergySection extends Section {
+final class EnergySection extends PerRunSection {
   /** Components in a fixed order, so each keeps its fill in every chart. */
   static final List<String> COMPONENTS = List.of("cpu", "memory", "gpu");
 
   private static final String SEP = " @ ";
 
   EnergySection() {
-    super("energy", "Energy by phase and component");
+    super("energy", "Energy by phase and component", d -> !d.energy().isEmpty());
   }
 
   @Override
-  Optional<String> body(ReportData data, ChartSink charts) {
-    return perRun(
-        data,
-        d -> !d.energy().isEmpty(),
-        d ->
-            charts.figure(
-                id(),
-                id() + "-" + d.id(),
-                chart(d),
-                900,
-                height(d),
-                "IT energy (Wh, before PUE) of run "
-                    + d.id()
-                    + " per phase; each bar one executor, split by component."));
+  String run(RunData d, ChartSink charts) {
+    return figure(
+        charts,
+        "-" + d.id(),
+        chart(d),
+        height(d),
+        "IT energy (Wh, before PUE) of run "
+            + d.id()
+            + " per phase; each bar one executor, split by component.");
   }
 
   static int componentIndex(String component) {

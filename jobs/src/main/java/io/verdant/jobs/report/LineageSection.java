@@ -6,7 +6,6 @@ import java.awt.Color;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.function.ToDoubleFunction;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryAxis;
@@ -39,9 +38,9 @@ final class LineageSection extends Section {
   }
 
   @Override
-  Optional<String> body(ReportData data, ChartSink charts) {
+  void render(ReportData data, ChartSink charts, StringBuilder html) {
     if (data.lineage().isEmpty()) {
-      return Optional.empty();
+      return;
     }
     List<List<String>> rows = new ArrayList<>();
     for (ModelLineage m : data.lineage()) {
@@ -56,15 +55,14 @@ final class LineageSection extends Section {
                 String.format(Locale.ROOT, "%.4f", s.co2eG())));
       }
     }
-    return Optional.of(
-        charts.figure(
-                id(),
-                id() + "-models",
+    html.append(
+            figure(
+                charts,
+                "-models",
                 chart(data.lineage()),
-                900,
                 190 + 56 * data.lineage().size(),
-                "Each model version's lineage: the IT energy (Wh, before PUE) and carbon (g CO2e) of the runs that produced it and of the score runs that used it.")
-            + Html.table(HEADER, rows, List.of(4, 5)));
+                "Each model version's lineage: the IT energy (Wh, before PUE) and carbon (g CO2e) of the runs that produced it and of the score runs that used it."))
+        .append(Html.table(HEADER, rows, List.of(4, 5)));
   }
 
   /** The runs that produced the version, then its score runs together when it was scored. */

@@ -50,20 +50,18 @@ final class ScoringSection extends Section {
   }
 
   @Override
-  Optional<String> body(ReportData data, ChartSink charts) {
+  void render(ReportData data, ChartSink charts, StringBuilder b) {
     List<RunData> runs =
         data.ofJob(RunAttributes.SCORE_JOB).stream().filter(ScoringSection::priced).toList();
     if (runs.isEmpty()) {
-      return Optional.empty();
+      return;
     }
-    StringBuilder b = new StringBuilder();
     comparison(runs).map(Html::paragraph).ifPresent(b::append);
     b.append(
-        charts.figure(
-            id(),
-            id() + "-per-1000",
+        figure(
+            charts,
+            "-per-1000",
             chart(runs),
-            900,
             200 + 60 * runs.size(),
             "Each score run, oldest at the top, by the kind of model it scored: the IT energy (J, before PUE) and the"
                 + " carbon (g CO2e) of 1,000 predictions, the run's totals over the rows it scored"
@@ -71,7 +69,6 @@ final class ScoringSection extends Section {
     List<List<String>> rows = new ArrayList<>();
     runs.forEach(d -> rows.add(row(d)));
     b.append(Html.table(HEADER, rows, NUMERIC));
-    return Optional.of(b.toString());
   }
 
   /**

@@ -1,14 +1,16 @@
 package io.verdant.jobs.report;
 
 import java.util.Optional;
-import java.util.function.Function;
-import java.util.function.Predicate;
+import org.jfree.chart.JFreeChart;
 
 /**
  * One section of the report; each is a class of its own, and shows nothing when its runs have
  * nothing for it.
  */
 abstract class Section {
+  /** The width of every chart in the report, in pixels. */
+  static final int WIDTH = 900;
+
   private final String id;
   private final String title;
 
@@ -30,13 +32,25 @@ abstract class Section {
    * The section's HTML (without its heading), or empty when the chosen runs have nothing to show
    * here.
    */
-  abstract Optional<String> body(ReportData data, ChartSink charts);
+  final Optional<String> body(ReportData data, ChartSink charts) {
+    StringBuilder html = new StringBuilder();
+    render(data, charts, html);
+    return html.length() == 0 ? Optional.empty() : Optional.of(html.toString());
+  }
 
-  /** The figures of each run that has something for this section, or empty when none has. */
-  static Optional<String> perRun(
-      ReportData data, Predicate<RunData> shows, Function<RunData, String> figure) {
-    String html = data.runs().stream().filter(shows).map(figure).reduce("", String::concat);
-    return html.isEmpty() ? Optional.empty() : Optional.of(html);
+  /**
+   * Appends the section's HTML (without its heading) to {@code html}; nothing when the chosen runs
+   * have nothing to show here.
+   */
+  abstract void render(ReportData data, ChartSink charts, StringBuilder html);
+
+  /**
+   * Draws one of this section's charts at the report's width and returns the figure showing it; the
+   * chart's id is the section's id followed by {@code suffix}.
+   */
+  final String figure(
+      ChartSink charts, String suffix, JFreeChart chart, int height, String caption) {
+    return charts.figure(id, id + suffix, chart, WIDTH, height, caption);
   }
 
   /** A rendered section. */

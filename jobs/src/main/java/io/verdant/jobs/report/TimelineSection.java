@@ -6,7 +6,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
@@ -21,34 +20,28 @@ import org.jfree.data.xy.XYIntervalSeriesCollection;
  * tasks laid on as many rows (task slots) as ran at once, shaded by the run's phase, so load
  * balance and idle time show.
  */
-final class TimelineSection extends Section {
+final class TimelineSection extends PerRunSection {
   private static final double BAR = 0.36;
   private static final int OUTLINED_TASKS = 200;
 
   TimelineSection() {
-    super("timeline", "Executor timeline");
+    super("timeline", "Executor timeline", d -> !d.tasks().isEmpty());
   }
 
   @Override
-  Optional<String> body(ReportData data, ChartSink charts) {
-    return perRun(
-        data,
-        d -> !d.tasks().isEmpty(),
-        d -> {
-          Layout layout = Layout.of(d.tasks());
-          return charts.figure(
-              id(),
-              id() + "-" + d.id(),
-              chart(d, layout),
-              900,
-              190 + 30 * layout.slots().size(),
-              "Spark tasks of run "
-                  + d.id()
-                  + " ("
-                  + d.tasks().size()
-                  + ") on each executor's task slots, from the"
-                  + " run's start; gaps are idle slots.");
-        });
+  String run(RunData d, ChartSink charts) {
+    Layout layout = Layout.of(d.tasks());
+    return figure(
+        charts,
+        "-" + d.id(),
+        chart(d, layout),
+        190 + 30 * layout.slots().size(),
+        "Spark tasks of run "
+            + d.id()
+            + " ("
+            + d.tasks().size()
+            + ") on each executor's task slots, from the"
+            + " run's start; gaps are idle slots.");
   }
 
   /**

@@ -5,7 +5,6 @@ import io.verdant.jobs.model.ModelInfo;
 import java.awt.Color;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.function.Function;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.AxisLocation;
@@ -27,51 +26,43 @@ import org.jfree.data.xy.XYSeriesCollection;
  * Training, from each train run's model.json: training loss and the validation metric per epoch
  * with the best epoch (the one model.zip holds) marked, then each epoch's time and energy.
  */
-final class TrainSection extends Section {
+final class TrainSection extends PerRunSection {
   TrainSection() {
-    super("train", "Training");
+    super("train", "Training", d -> d.model() != null && !d.model().epochs().isEmpty());
   }
 
   @Override
-  Optional<String> body(ReportData data, ChartSink charts) {
-    return perRun(
-        data,
-        d -> d.model() != null && !d.model().epochs().isEmpty(),
-        d -> {
-          ModelInfo m = d.model();
-          String best =
-              "best epoch "
-                  + m.training().bestEpoch()
-                  + (m.test() != null && m.test().accuracy() != null
-                      ? String.format(
-                          Locale.ROOT, ", test accuracy %.2f%%", 100 * m.test().accuracy())
-                      : "");
-          return charts.figure(
-                  id(),
-                  id() + "-curves-" + d.id(),
-                  curves(d),
-                  900,
-                  440,
-                  m.architecture()
-                      + " trained by run "
-                      + d.id()
-                      + ": training loss (left axis) and validation metric (right axis) per"
-                      + " epoch; "
-                      + best
-                      + ".")
-              + charts.figure(
-                  id(),
-                  id() + "-epochs-" + d.id(),
-                  epochs(d),
-                  900,
-                  energyKnown(m) ? 520 : 330,
-                  "Each epoch of run "
-                      + d.id()
-                      + ": wall time of training alone and with evaluation"
-                      + (energyKnown(m)
-                          ? ", and the IT energy the run used during it (Wh, before PUE)."
-                          : "."));
-        });
+  String run(RunData d, ChartSink charts) {
+    ModelInfo m = d.model();
+    String best =
+        "best epoch "
+            + m.training().bestEpoch()
+            + (m.test() != null && m.test().accuracy() != null
+                ? String.format(Locale.ROOT, ", test accuracy %.2f%%", 100 * m.test().accuracy())
+                : "");
+    return figure(
+            charts,
+            "-curves-" + d.id(),
+            curves(d),
+            440,
+            m.architecture()
+                + " trained by run "
+                + d.id()
+                + ": training loss (left axis) and validation metric (right axis) per"
+                + " epoch; "
+                + best
+                + ".")
+        + figure(
+            charts,
+            "-epochs-" + d.id(),
+            epochs(d),
+            energyKnown(m) ? 520 : 330,
+            "Each epoch of run "
+                + d.id()
+                + ": wall time of training alone and with evaluation"
+                + (energyKnown(m)
+                    ? ", and the IT energy the run used during it (Wh, before PUE)."
+                    : "."));
   }
 
   private static boolean energyKnown(ModelInfo m) {
