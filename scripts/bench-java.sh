@@ -2,7 +2,8 @@
 #   bench_java <test class file>   builds the jobs jar and test classes with `mvn package` when either is missing
 #                                  (the file is relative to jobs/target/test-classes), then sets:
 #   cache_dir        the datasets and ND4J natives cache
-#   jvm_flags        the flags Spark 3.5 needs on Java 17 (submit/conf/java17-jvm-flags)
+#   jvm_flags        the flags Spark 3.5 needs on Java 17 (submit/conf/java17-jvm-flags), then the embedded local
+#                    mode's (submit/conf/local-jvm-flags, or $VERDANT_JAVA_OPTS)
 #   bench_classpath  the test classes, the jobs jar and its embedded classpath
 #   blas_flag        MLlib's native BLAS: the OpenBLAS that ND4J unpacked, when there is one (MLlib's MLP uses it
 #                    through dev.ludovic.netlib)
@@ -13,6 +14,15 @@ bench_java() {
   while IFS= read -r line; do
     [[ -n "$line" && "$line" != \#* ]] && jvm_flags+=("$line")
   done < "$root/submit/conf/java17-jvm-flags"
+  # The embedded local mode's flags (C1-only JIT), as submit/verdant adds them; VERDANT_JAVA_OPTS replaces them.
+  if [[ -n "${VERDANT_JAVA_OPTS+set}" ]]; then
+    read -r -a line <<< "$VERDANT_JAVA_OPTS"
+    jvm_flags+=(${line[@]+"${line[@]}"})
+  else
+    while IFS= read -r line; do
+      [[ -n "$line" && "$line" != \#* ]] && jvm_flags+=("$line")
+    done < "$root/submit/conf/local-jvm-flags"
+  fi
   local jars
   shopt -s nullglob
   jars=("$root"/jobs/target/verdant-jobs-*.jar)
