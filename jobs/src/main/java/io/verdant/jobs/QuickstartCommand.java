@@ -40,7 +40,7 @@ public final class QuickstartCommand implements Callable<Integer> {
   @Option(
       names = "--epochs",
       paramLabel = "N",
-      defaultValue = "16",
+      defaultValue = "10",
       description = "Training epochs (default: ${DEFAULT-VALUE}).")
   int epochs;
 
@@ -135,7 +135,7 @@ public final class QuickstartCommand implements Callable<Integer> {
         d,
         command(
             "compress --model {} --data {} --out {} --sparsity layer0=0.94,layer1=0.86,layer2=0.5"
-                + " --retrain-epochs 8 --retrain-lr 0.02 --retrain-lr-schedule step:0.5:3"
+                + " --retrain-epochs 8 --retrain-lr 0.1 --retrain-lr-schedule step:0.5:3"
                 + " --run-id {}",
             d.model(),
             d.table(),

@@ -60,7 +60,7 @@ public final class TrainCommand extends JobCommand {
   @Option(
       names = "--epochs",
       paramLabel = "N",
-      defaultValue = "16",
+      defaultValue = "10",
       description = "Epochs (default: ${DEFAULT-VALUE}).")
   int epochs;
 

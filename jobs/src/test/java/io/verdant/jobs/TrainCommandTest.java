@@ -75,14 +75,18 @@ class TrainCommandTest {
                 "8",
                 "--averaging-frequency",
                 "5",
+                "--lr-schedule",
+                "none",
                 "--run-id",
                 "t-lenet",
                 "--stats")));
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     ModelInfo info = ModelStore.readInfo(out.toString(), conf);
-    // Stated accuracy, at least 92% (93.2-93.3% measured): LeNet-300-100 on 4,532 training digits,
-    // 8 epochs, Nesterov 0.1, 2 workers, averaging every 5 minibatches (the
-    // default 20 leaves only two averagings per epoch on 4,480 examples).
+    // Stated accuracy, at least 92%: LeNet-300-100 on 4,532 training digits, 8 epochs, Nesterov 0.2
+    // at a constant rate, 2 workers, averaging every 5 minibatches (the default 20 leaves only two
+    // averagings per epoch on 4,480 examples, and the default decay, tuned on full MNIST, shrinks
+    // the
+    // rate before so few steps have learned enough: 91.7%).
     assertTrue(info.test().accuracy() >= 0.92, "test accuracy " + info.test().accuracy());
     assertEquals(1000, info.test().examples());
     assertEquals(266_610, info.parameterCount());

@@ -42,8 +42,11 @@ public record TrainOptions(
   /** Default of {@code --learning-rate}: Nesterov momentum's, scaled with the batch size. */
   public static final double DEFAULT_LEARNING_RATE = 0.2;
 
-  /** Default of {@code --lr-schedule}. */
-  public static final String DEFAULT_LR_SCHEDULE = "none";
+  /**
+   * Default of {@code --lr-schedule}: the rate shrinks by 0.7 each epoch. A constant rate left
+   * LeNet-300-100 at 97.5-97.8% for several epochs; the decay reaches 98.0% sooner (docs/train.md).
+   */
+  public static final String DEFAULT_LR_SCHEDULE = "exp:0.7";
 
   /**
    * Default of {@code --averaging-frequency}: 2,560 examples per worker between averagings, as 40
