@@ -186,14 +186,15 @@ public final class TrainBenchmark {
         new MultiLayerNetwork(Architectures.build(setup.model(), shape, hyper));
     initial.init();
     switch (way) {
-      case "verdant", "split" -> {
+      case "verdant", "verdant1", "split" -> {
         System.out.printf(Locale.ROOT, "%s setup %.2f s (minibatch export)%n", way, exportSeconds);
         verdant(way, jsc, initial, setup, train, test, epochs);
       }
       case "single" -> single(jsc, initial, setup, train, test, epochs, work);
       default ->
           throw new IllegalArgumentException(
-              "way must be verdant, split, single, mllib or export-raw, cannot be: " + way);
+              "way must be verdant, verdant1, split, single, mllib or export-raw, cannot be: "
+                  + way);
     }
   }
 
