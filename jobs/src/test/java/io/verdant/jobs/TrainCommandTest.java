@@ -4,11 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.verdant.datasets.table.Manifest;
 import io.verdant.jobs.model.EpochMetrics;
 import io.verdant.jobs.model.ModelInfo;
 import io.verdant.jobs.model.ModelStore;
+import io.verdant.jobs.train.MinibatchExport;
+import io.verdant.jobs.train.MinibatchFile;
 import io.verdant.jobs.train.Training;
 import io.verdant.testing.LocalSpark;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -23,7 +27,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.common.loader.Source;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine;
 
@@ -59,6 +65,48 @@ class TrainCommandTest {
     cl.setErr(new PrintWriter(err));
     int code = cl.execute(args);
     return new String[] {String.valueOf(code), err.toString()};
+  }
+
+  @Test
+  void theExportsJvmLoadsTheMinibatchesItWroteFromMemory(@TempDir Path tmp) throws Exception {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    MinibatchExport.Exported e =
+        MinibatchExport.exportTrain(
+            spark,
+            Manifest.read(table.toString(), conf).tablePath(),
+            10,
+            true,
+            64,
+            2,
+            42,
+            tmp.toString(),
+            true);
+    assertTrue(e.paths().size() > 10, "minibatches: " + e.paths().size());
+    // The files are gone; local mode's workers share the export's JVM, so they never read them.
+    try (var files = Files.walk(tmp)) {
+      files.filter(f -> f.toString().endsWith(".vmb")).forEach(f -> f.toFile().delete());
+    }
+    MinibatchFile.Loader loader = new MinibatchFile.Loader();
+    long examples = 0;
+    for (String p : e.paths()) {
+      DataSet d =
+          loader.load(
+              new Source() {
+                @Override
+                public InputStream getInputStream() {
+                  throw new AssertionError("read " + p + " from storage");
+                }
+
+                @Override
+                public String getPath() {
+                  return p;
+                }
+              });
+      assertEquals(64, d.numExamples());
+      assertEquals(784, d.getFeatures().columns());
+      examples += d.numExamples();
+    }
+    assertEquals(e.examples(), examples);
   }
 
   @Test

@@ -30,9 +30,10 @@ import scala.Tuple2;
 /**
  * Turns one split of a feature table into serialized DataSet minibatches, on the executors: each
  * task reads its rows, builds minibatches and writes them as {@link MinibatchFile}s under the
- * export directory; only the file paths come back to the driver. Training minibatches are exported
- * once per job and reused every epoch (only their order changes from epoch to epoch), so no epoch
- * pays for Parquet decoding, shuffling or repartitioning again.
+ * export directory, and its JVM's {@link MinibatchFile.Loader} remembers them (in local mode the
+ * workers then never read them back); only the file paths come back to the driver. Training
+ * minibatches are exported once per job and reused every epoch (only their order changes from epoch
+ * to epoch), so no epoch pays for Parquet decoding, shuffling or repartitioning again.
  */
 public final class MinibatchExport {
   private static final Logger LOG = LoggerFactory.getLogger(MinibatchExport.class);
@@ -60,6 +61,9 @@ public final class MinibatchExport {
       long seed,
       String dir,
       boolean fullBatchesOnly) {
+    // A job's minibatches start here: the loader forgets earlier jobs' files (their memory, and
+    // any file a rerun in this JVM writes again under the same path; the writer remembers anew).
+    MinibatchFile.Loader.clear();
     Dataset<Row> rows = split(spark, tablePath, FeatureTable.TRAIN);
     // A shuffle of the whole split (~170 MB for MNIST) only when the table has fewer read
     // partitions than workers.
@@ -106,9 +110,6 @@ public final class MinibatchExport {
       String dir,
       boolean fullBatchesOnly) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    // A file written again under an earlier path (a rerun in this JVM) must not be read from the
-    // loader's memory of the old one.
-    MinibatchFile.Loader.clear();
     Broadcast<SerializableHadoopConfig> conf =
         jsc.broadcast(new SerializableHadoopConfig(jsc.hadoopConfiguration()));
     // Catalyst's rows, not Row: a Row boxes every float of the features array (47 million boxed
@@ -227,6 +228,8 @@ public final class MinibatchExport {
       } catch (IOException e) {
         throw new UncheckedIOException("Cannot write minibatch " + p, e);
       }
+      MinibatchFile.Loader.remember(
+          p.toString(), new MinibatchFile.Decoded(n, width, outputs, flat, y));
       return p.toString();
     }
   }

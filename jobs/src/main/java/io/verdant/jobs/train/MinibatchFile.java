@@ -109,7 +109,15 @@ public final class MinibatchFile {
       return d.toDataSet();
     }
 
-    /** Forgets every decoded file (tests). */
+    /**
+     * Remembers what this JVM just wrote under {@code path}, so its first load skips the read and
+     * the decoding (in local mode the export and the workers share the JVM).
+     */
+    static void remember(String path, Decoded contents) {
+      CACHE.put(path, new SoftReference<>(contents));
+    }
+
+    /** Forgets every decoded file (each export, and tests). */
     static void clear() {
       CACHE.clear();
     }
