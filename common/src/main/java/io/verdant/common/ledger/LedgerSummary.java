@@ -1,6 +1,7 @@
 package io.verdant.common.ledger;
 
 import io.verdant.common.VerdantException;
+import io.verdant.common.energy.EnergyRow;
 import io.verdant.common.run.JobRun;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,7 +21,7 @@ import org.apache.hadoop.conf.Configuration;
  * total.
  */
 public final class LedgerSummary {
-  /** The runs-table fields the summary shows. */
+  /** A run as the summary shows it: the rows of its segments merged ({@link #merge}). */
   public record Run(
       String runId,
       String job,
@@ -52,19 +53,6 @@ public final class LedgerSummary {
       return String.format(Locale.ROOT, "%.1f", intensity);
     }
   }
-
-  /**
-   * One energy row of a run: a phase, executor and component, with its method, energy, carbon and
-   * CPU time.
-   */
-  public record EnergyPart(
-      String phase,
-      String executorId,
-      String component,
-      String method,
-      double energyJ,
-      double co2eG,
-      double cpuS) {}
 
   /**
    * One line of the summary: a phase (or {@code total}) with its wall time, CPU-seconds (of the cpu
@@ -112,57 +100,14 @@ public final class LedgerSummary {
 
   private LedgerSummary() {}
 
-  public static List<Run> runs(LedgerReader reader) {
-    return reader.read(
-        LedgerTables.RUNS,
-        null,
-        g ->
-            new Run(
-                LedgerReader.string(g, "run_id"),
-                LedgerReader.string(g, "job"),
-                LedgerReader.string(g, "status"),
-                LedgerReader.string(g, "error_message"),
-                LedgerReader.lng(g, "start_time"),
-                LedgerReader.lng(g, "wall_ms"),
-                LedgerReader.dbl(g, "energy_j"),
-                LedgerReader.dbl(g, "co2e_g"),
-                LedgerReader.dbl(g, "cpu_s"),
-                LedgerReader.lng(g, "task_count"),
-                LedgerReader.string(g, "methods"),
-                LedgerReader.list(g, "phases"),
-                LedgerReader.longMap(g, "phase_wall_ms"),
-                LedgerReader.dbl(g, "pue"),
-                LedgerReader.dbl(g, "grid_intensity_g_per_kwh"),
-                LedgerReader.string(g, "region"),
-                LedgerReader.string(g, "intensity_source"),
-                LedgerReader.string(g, "options_json"),
-                LedgerReader.stringMap(LedgerReader.string(g, "attributes_json"))));
-  }
-
-  /** The energy rows of one run. */
-  public static List<EnergyPart> energy(LedgerReader reader, String runId) {
-    return reader.read(
-        LedgerTables.ENERGY,
-        runId,
-        g ->
-            new EnergyPart(
-                LedgerReader.string(g, "phase"),
-                LedgerReader.string(g, "executor_id"),
-                LedgerReader.string(g, "component"),
-                LedgerReader.string(g, "method"),
-                LedgerReader.dbl(g, "energy_j"),
-                LedgerReader.dbl(g, "co2e_g"),
-                LedgerReader.dbl(g, "cpu_s")));
-  }
-
   /**
    * Every run once, oldest first, each as the list of its segments in the order they started: a run
    * paused for the grid and continued has one row per segment, a run that was not paused one.
    */
-  public static Map<String, List<Run>> byRun(LedgerReader reader) {
-    Map<String, List<Run>> byId = new LinkedHashMap<>();
-    runs(reader).stream()
-        .sorted(Comparator.comparingLong(Run::startMs))
+  public static Map<String, List<RunRow>> byRun(LedgerReader reader) {
+    Map<String, List<RunRow>> byId = new LinkedHashMap<>();
+    LedgerTables.runs(reader).stream()
+        .sorted(Comparator.comparingLong(RunRow::startMs))
         .forEach(r -> byId.computeIfAbsent(r.runId(), k -> new ArrayList<>()).add(r));
     return byId;
   }
@@ -178,18 +123,18 @@ public final class LedgerSummary {
   public static String show(String root, Configuration conf, String runId, int last) {
     LedgerReader reader = new LedgerReader(root, conf);
     reader.requireRoot();
-    Map<String, List<Run>> byId = byRun(reader);
-    List<List<Run>> chosen = new ArrayList<>();
+    Map<String, List<RunRow>> byId = byRun(reader);
+    List<List<RunRow>> chosen = new ArrayList<>();
     if (runId != null) {
       if (!byId.containsKey(runId)) {
         throw VerdantException.of("--run %s is not in the ledger at %s", runId, root);
       }
       chosen.add(byId.get(runId));
     } else {
-      List<List<Run>> all = new ArrayList<>(byId.values());
+      List<List<RunRow>> all = new ArrayList<>(byId.values());
       all.sort(
           Comparator.comparingLong(
-                  (List<Run> segments) -> segments.get(segments.size() - 1).startMs())
+                  (List<RunRow> segments) -> segments.get(segments.size() - 1).startMs())
               .reversed());
       chosen.addAll(all.subList(0, Math.min(last, all.size())));
     }
@@ -197,61 +142,74 @@ public final class LedgerSummary {
       return "No runs in the ledger at " + root + "\n";
     }
     StringBuilder sb = new StringBuilder();
-    for (List<Run> segments : chosen) {
+    for (List<RunRow> segments : chosen) {
       Run r = merge(segments);
       format(
-          sb, r, segments.size() > 1 ? segments : List.of(), lines(r, energy(reader, r.runId())));
+          sb,
+          r,
+          segments.size() > 1 ? segments : List.of(),
+          lines(r, LedgerTables.energy(reader, r.runId())));
     }
     return sb.toString();
   }
 
-  /** The segments of one run as one: the first start, the last status, summed time and figures. */
-  public static Run merge(List<Run> segments) {
-    Run lastSegment = segments.get(segments.size() - 1);
+  /**
+   * The rows of one run's segments (one, for a run that was not paused) as one run: the first
+   * start, the last status, summed time and figures.
+   */
+  public static Run merge(List<RunRow> segments) {
+    RunRow lastSegment = segments.get(segments.size() - 1);
     List<String> phases = new ArrayList<>();
     Map<String, Long> walls = new LinkedHashMap<>();
-    for (Run s : segments) {
+    for (RunRow s : segments) {
       s.phases().stream().filter(p -> !phases.contains(p)).forEach(phases::add);
       s.phaseWallMs().forEach((k, v) -> walls.merge(k, v, Long::sum));
     }
-    double energyJ = segments.stream().mapToDouble(Run::energyJ).sum();
-    double co2 = segments.stream().mapToDouble(Run::co2eG).sum();
+    double energyJ = segments.stream().mapToDouble(RunRow::energyJ).sum();
+    double co2 = segments.stream().mapToDouble(RunRow::co2eG).sum();
     return new Run(
         lastSegment.runId(),
         lastSegment.job(),
         lastSegment.status(),
-        lastSegment.error(),
+        lastSegment.errorMessage(),
         segments.get(0).startMs(),
-        segments.stream().mapToLong(Run::wallMs).sum(),
+        segments.stream().mapToLong(LedgerSummary::wallMs).sum(),
         energyJ,
         co2,
-        segments.stream().mapToDouble(Run::cpuS).sum(),
-        segments.stream().mapToLong(Run::tasks).sum(),
+        segments.stream().mapToDouble(RunRow::cpuSeconds).sum(),
+        segments.stream().mapToLong(RunRow::taskCount).sum(),
         lastSegment.methods(),
         phases,
         walls,
         lastSegment.pue(),
-        energyJ > 0 ? co2 / (energyJ / 3.6e6 * lastSegment.pue()) : lastSegment.intensity(),
+        energyJ > 0
+            ? co2 / (energyJ / 3.6e6 * lastSegment.pue())
+            : lastSegment.gridIntensityGPerKwh(),
         lastSegment.region(),
-        lastSegment.source(),
+        lastSegment.intensitySource(),
         lastSegment.optionsJson(),
-        lastSegment.attributes());
+        LedgerReader.stringMap(lastSegment.attributesJson()));
+  }
+
+  /** A segment's wall time, as its row records it ({@code wall_ms}). */
+  private static long wallMs(RunRow segment) {
+    return segment.endMs() - segment.startMs();
   }
 
   /** The run's phases in the order they ran (then time outside them), and its total last. */
-  public static List<Line> lines(Run r, List<EnergyPart> parts) {
-    Map<String, List<EnergyPart>> byPhase = new LinkedHashMap<>();
+  public static List<Line> lines(Run r, List<EnergyRow> parts) {
+    Map<String, List<EnergyRow>> byPhase = new LinkedHashMap<>();
     for (String p : r.phases()) {
       byPhase.computeIfAbsent(p, k -> new ArrayList<>());
     }
-    for (EnergyPart e : parts) {
+    for (EnergyRow e : parts) {
       byPhase
           .computeIfAbsent(e.phase() == null ? OUTSIDE_PHASES : e.phase(), k -> new ArrayList<>())
           .add(e);
     }
     List<Line> out = new ArrayList<>();
     long inPhases = r.phaseWallMs().values().stream().mapToLong(Long::longValue).sum();
-    for (Map.Entry<String, List<EnergyPart>> e : byPhase.entrySet()) {
+    for (Map.Entry<String, List<EnergyRow>> e : byPhase.entrySet()) {
       Long wall = r.phaseWallMs().get(e.getKey());
       out.add(
           line(e.getKey(), wall != null ? wall : Math.max(0, r.wallMs() - inPhases), e.getValue()));
@@ -263,7 +221,7 @@ public final class LedgerSummary {
   /** A row of the phase table, its header's included. */
   private static final String PHASE_ROW = "  %-22s %9s %9s %11s %10s  %s%n";
 
-  private static void format(StringBuilder sb, Run r, List<Run> segments, List<Line> lines) {
+  private static void format(StringBuilder sb, Run r, List<RunRow> segments, List<Line> lines) {
     sb.append(
         f(
             "run %s  job %s  status %s  started %s%s%n",
@@ -273,17 +231,17 @@ public final class LedgerSummary {
             Instant.ofEpochMilli(r.startMs()),
             segments.isEmpty() ? "" : "  (" + segments.size() + " segments)"));
     for (int i = 0; i < segments.size(); i++) {
-      Run s = segments.get(i);
+      RunRow s = segments.get(i);
       sb.append(
           f(
               "  segment %d  started %s  wall_s %.2f  energy_Wh %.5f  co2e_g %.4f  %s%s%n",
               i + 1,
               Instant.ofEpochMilli(s.startMs()),
-              s.wallMs() / 1000.0,
+              wallMs(s) / 1000.0,
               s.energyJ() / 3600.0,
               s.co2eG(),
               s.status(),
-              s.error() == null ? "" : ": " + s.error()));
+              s.errorMessage() == null ? "" : ": " + s.errorMessage()));
     }
     if (r.error() != null && segments.isEmpty()) {
       sb.append("  error: ").append(r.error()).append('\n');
@@ -317,11 +275,14 @@ public final class LedgerSummary {
     return String.format(Locale.ROOT, format, args);
   }
 
-  private static Line line(String name, long wallMs, List<EnergyPart> parts) {
+  private static Line line(String name, long wallMs, List<EnergyRow> parts) {
     double cpu =
-        parts.stream().filter(p -> "cpu".equals(p.component())).mapToDouble(EnergyPart::cpuS).sum();
-    double j = parts.stream().mapToDouble(EnergyPart::energyJ).sum();
-    double g = parts.stream().mapToDouble(EnergyPart::co2eG).sum();
+        parts.stream()
+            .filter(p -> "cpu".equals(p.component()))
+            .mapToDouble(EnergyRow::cpuSeconds)
+            .sum();
+    double j = parts.stream().mapToDouble(EnergyRow::energyJ).sum();
+    double g = parts.stream().mapToDouble(EnergyRow::co2eG).sum();
     Map<String, TreeSet<String>> methods = new TreeMap<>();
     parts.forEach(
         p -> methods.computeIfAbsent(p.component(), k -> new TreeSet<>()).add(p.method()));

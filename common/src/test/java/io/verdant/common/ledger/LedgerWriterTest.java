@@ -191,7 +191,7 @@ class LedgerWriterTest {
         spark.sql("SELECT count(*) FROM runs_c WHERE run_id LIKE 'killed-%'").first().getLong(0));
     // The ledger's own reader agrees, and skips the killed write's hidden leftovers.
     assertEquals(
-        16 + killedRuns, LedgerSummary.runs(new LedgerReader(root, new Configuration())).size());
+        16 + killedRuns, LedgerTables.runs(new LedgerReader(root, new Configuration())).size());
   }
 
   /**

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.verdant.common.ledger.LedgerReader;
-import io.verdant.common.ledger.LedgerSummary;
 import io.verdant.common.ledger.LedgerTables;
 import io.verdant.common.ledger.LedgerWriter;
+import io.verdant.common.ledger.RunRow;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
@@ -58,17 +58,18 @@ class VerdantPluginTest {
 
     Configuration conf = new Configuration();
     LedgerReader r = new LedgerReader(ledger, conf);
-    List<LedgerSummary.Run> runs = LedgerSummary.runs(r);
+    List<RunRow> runs = LedgerTables.runs(r);
     assertEquals(1, runs.size());
-    LedgerSummary.Run run = runs.get(0);
+    RunRow run = runs.get(0);
     assertEquals(appId, run.runId());
     assertEquals("plain-app", run.job());
     assertEquals("succeeded", run.status());
     assertEquals("FR", run.region());
-    assertEquals(300.0, run.intensity(), 1e-9);
-    assertTrue(run.tasks() >= 4, "tasks: " + run.tasks());
+    assertEquals(300.0, run.gridIntensityGPerKwh(), 1e-9);
+    assertTrue(run.taskCount() >= 4, "tasks: " + run.taskCount());
     assertTrue(
-        run.energyJ() > 0 && run.cpuS() > 0, "energy " + run.energyJ() + " cpu " + run.cpuS());
+        run.energyJ() > 0 && run.cpuSeconds() > 0,
+        "energy " + run.energyJ() + " cpu " + run.cpuSeconds());
     // Local mode: driver and executor are one JVM, measured once: one executor, one cpu method.
     List<String> executors =
         r.read(

@@ -1,7 +1,9 @@
 package io.verdant.jobs.plan;
 
+import io.verdant.common.energy.EnergyRow;
 import io.verdant.common.ledger.LedgerReader;
 import io.verdant.common.ledger.LedgerTables;
+import io.verdant.common.ledger.RunRow;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -54,7 +56,7 @@ public final class LedgerHistory implements Estimator {
     }
     LedgerReader reader = new LedgerReader(job.ledgerRoot(), conf);
     List<Past> runs =
-        joinSegments(reader.read(LedgerTables.RUNS, null, LedgerHistory::past)).stream()
+        joinSegments(LedgerTables.runs(reader).stream().map(LedgerHistory::past).toList()).stream()
             .filter(p -> comparable(p, job))
             .sorted(Comparator.comparingLong(Past::startMs).reversed())
             .limit(RUNS)
@@ -130,19 +132,20 @@ public final class LedgerHistory implements Estimator {
         && Objects.equals(job.dataset(), p.dataset());
   }
 
-  private static Past past(org.apache.parquet.example.data.Group g) {
-    Map<String, String> options = LedgerReader.stringMap(LedgerReader.string(g, "options_json"));
+  private static Past past(RunRow r) {
+    Map<String, String> options = LedgerReader.stringMap(r.optionsJson());
+    long wallMs = r.endMs() - r.startMs();
     return new Past(
-        LedgerReader.string(g, "run_id"),
-        LedgerReader.string(g, "job"),
-        LedgerReader.string(g, "status"),
-        LedgerReader.string(g, "dataset_id"),
+        r.runId(),
+        r.job(),
+        r.status(),
+        r.datasetId(),
         options.get("--model"),
         integer(options.get("--epochs")),
-        LedgerReader.lng(g, "start_time"),
-        LedgerReader.lng(g, "wall_ms"),
-        LedgerReader.dbl(g, "energy_j"),
-        LedgerReader.lng(g, "wall_ms"));
+        r.startMs(),
+        wallMs,
+        r.energyJ(),
+        wallMs);
   }
 
   /** An integer option's value as recorded, or null when absent or not an integer. */
@@ -160,20 +163,10 @@ public final class LedgerHistory implements Estimator {
    */
   private static double[] shares(LedgerReader reader, Past run) {
     double[] shares = new double[SHAPE_PARTS];
-    List<double[]> rows =
-        reader.read(
-            LedgerTables.ENERGY,
-            run.runId(),
-            g ->
-                new double[] {
-                  LedgerReader.lng(g, "interval_start"),
-                  LedgerReader.lng(g, "interval_end"),
-                  LedgerReader.dbl(g, "energy_j")
-                });
     double width = (double) run.lastWallMs() / SHAPE_PARTS;
-    for (double[] r : rows) {
-      double from = Math.max(0, r[0] - run.startMs());
-      double to = Math.min(run.lastWallMs(), r[1] - run.startMs());
+    for (EnergyRow r : LedgerTables.energy(reader, run.runId())) {
+      double from = Math.max(0, r.startMs() - run.startMs());
+      double to = Math.min(run.lastWallMs(), r.endMs() - run.startMs());
       if (to <= from) {
         continue;
       }
@@ -181,7 +174,7 @@ public final class LedgerHistory implements Estimator {
           i < SHAPE_PARTS && i * width < to;
           i++) {
         double overlap = Math.min(to, (i + 1) * width) - Math.max(from, i * width);
-        shares[i] += Math.max(0, overlap) / (to - from) * r[2];
+        shares[i] += Math.max(0, overlap) / (to - from) * r.energyJ();
       }
     }
     double total = Arrays.stream(shares).sum();

@@ -1,8 +1,8 @@
 package io.verdant.jobs.registry;
 
 import io.verdant.common.ledger.LedgerReader;
-import io.verdant.common.ledger.LedgerSummary;
-import io.verdant.common.ledger.LedgerSummary.Run;
+import io.verdant.common.ledger.LedgerTables;
+import io.verdant.common.ledger.RunRow;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -46,14 +46,14 @@ public record ModelFootprint(List<StepCost> lineage, Scoring scoring, String led
 
   /** The footprint of {@code version} in the ledger that {@code reader} reads. */
   public static ModelFootprint of(ModelVersion version, LedgerReader reader) {
-    List<Run> runs = LedgerSummary.runs(reader);
-    Map<String, Run> byId =
-        runs.stream().collect(Collectors.toMap(Run::runId, Function.identity(), (a, b) -> b));
+    List<RunRow> runs = LedgerTables.runs(reader);
+    Map<String, RunRow> byId =
+        runs.stream().collect(Collectors.toMap(RunRow::runId, Function.identity(), (a, b) -> b));
     List<StepCost> lineage =
         version.lineage().steps().stream()
             .map(
                 s -> {
-                  Run r = byId.get(s.runId());
+                  RunRow r = byId.get(s.runId());
                   return r == null
                       ? new StepCost(s.step(), s.runId(), null, 0, 0)
                       : new StepCost(s.step(), s.runId(), r.status(), r.energyJ(), r.co2eG());
@@ -62,16 +62,16 @@ public record ModelFootprint(List<StepCost> lineage, Scoring scoring, String led
     return new ModelFootprint(lineage, scoring(runs, version.sha256()), reader.root());
   }
 
-  private static Scoring scoring(List<Run> runs, String sha256) {
+  private static Scoring scoring(List<RunRow> runs, String sha256) {
     int count = 0;
     long predictions = 0;
     double j = 0;
     double g = 0;
-    for (Run r : runs) {
+    for (RunRow r : runs) {
       if (!RunAttributes.SCORE_JOB.equals(r.job()) || !SUCCEEDED.equals(r.status())) {
         continue;
       }
-      Map<String, String> attributes = r.attributes();
+      Map<String, String> attributes = LedgerReader.stringMap(r.attributesJson());
       if (!sha256.equals(attributes.get(RunAttributes.MODEL_SHA256))) {
         continue;
       }
@@ -86,7 +86,7 @@ public record ModelFootprint(List<StepCost> lineage, Scoring scoring, String led
     return new Scoring(count, predictions, j, g);
   }
 
-  private static long predictions(Run r, String value) {
+  private static long predictions(RunRow r, String value) {
     try {
       return value == null ? 0 : Long.parseLong(value.trim());
     } catch (NumberFormatException e) {

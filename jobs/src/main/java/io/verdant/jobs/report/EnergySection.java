@@ -1,7 +1,7 @@
 package io.verdant.jobs.report;
 
+import io.verdant.common.energy.EnergyRow;
 import io.verdant.common.ledger.LedgerSummary;
-import io.verdant.common.ledger.LedgerSummary.EnergyPart;
 import io.verdant.common.ledger.LedgerSummary.Line;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -53,7 +53,7 @@ final class EnergySection extends PerRunSection {
   }
 
   private static List<String> executors(RunData d) {
-    return List.copyOf(new TreeSet<>(d.energy().stream().map(EnergyPart::executorId).toList()));
+    return List.copyOf(new TreeSet<>(d.energy().stream().map(EnergyRow::executorId).toList()));
   }
 
   private static List<String> phases(RunData d) {
@@ -67,7 +67,7 @@ final class EnergySection extends PerRunSection {
   private static JFreeChart chart(RunData d) {
     List<String> executors = executors(d);
     List<String> components =
-        new ArrayList<>(new TreeSet<>(d.energy().stream().map(EnergyPart::component).toList()));
+        new ArrayList<>(new TreeSet<>(d.energy().stream().map(EnergyRow::component).toList()));
     components.sort((a, c) -> Integer.compare(componentIndex(a), componentIndex(c)));
     DefaultCategoryDataset ds = new DefaultCategoryDataset();
     KeyToGroupMap groups = new KeyToGroupMap(executors.get(0));
@@ -120,7 +120,7 @@ final class EnergySection extends PerRunSection {
     return d.energy().stream()
             .filter(p -> phase.equals(p.phase() == null ? LedgerSummary.OUTSIDE_PHASES : p.phase()))
             .filter(p -> executor.equals(p.executorId()) && component.equals(p.component()))
-            .mapToDouble(EnergyPart::energyJ)
+            .mapToDouble(EnergyRow::energyJ)
             .sum()
         / 3600.0;
   }

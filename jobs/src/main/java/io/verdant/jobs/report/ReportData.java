@@ -1,10 +1,11 @@
 package io.verdant.jobs.report;
 
 import io.verdant.common.VerdantException;
+import io.verdant.common.energy.EnergyRow;
 import io.verdant.common.ledger.LedgerReader;
 import io.verdant.common.ledger.LedgerSummary;
-import io.verdant.common.ledger.LedgerSummary.EnergyPart;
 import io.verdant.common.ledger.LedgerSummary.Run;
+import io.verdant.common.ledger.LedgerTables;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -38,13 +39,13 @@ public record ReportData(String ledger, List<RunData> runs, List<ModelLineage> l
     }
     List<RunData> runs = new ArrayList<>();
     for (Run r : selection.choose(all, root)) {
-      List<EnergyPart> energy = LedgerSummary.energy(reader, r.runId());
+      List<EnergyRow> energy = LedgerTables.energy(reader, r.runId());
       runs.add(
           new RunData(
               r,
               LedgerSummary.lines(r, energy),
               energy,
-              Task.of(reader, r.runId()),
+              LedgerTables.tasks(reader, r.runId()),
               IntensitySeries.of(r, conf),
               ModelReports.trained(r, conf),
               ModelReports.compressed(r, conf)));

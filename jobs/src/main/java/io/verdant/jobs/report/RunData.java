@@ -1,8 +1,9 @@
 package io.verdant.jobs.report;
 
-import io.verdant.common.ledger.LedgerSummary.EnergyPart;
+import io.verdant.common.energy.EnergyRow;
 import io.verdant.common.ledger.LedgerSummary.Line;
 import io.verdant.common.ledger.LedgerSummary.Run;
+import io.verdant.common.ledger.TaskRow;
 import io.verdant.jobs.compress.CompressionReport;
 import io.verdant.jobs.model.ModelInfo;
 import java.util.List;
@@ -16,8 +17,8 @@ import java.util.List;
 public record RunData(
     Run run,
     List<Line> lines,
-    List<EnergyPart> energy,
-    List<Task> tasks,
+    List<EnergyRow> energy,
+    List<TaskRow> tasks,
     IntensitySeries intensity,
     ModelInfo model,
     CompressionReport compression) {

@@ -1,5 +1,6 @@
 package io.verdant.jobs.report;
 
+import io.verdant.common.ledger.TaskRow;
 import java.awt.Color;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -48,17 +49,18 @@ final class TimelineSection extends PerRunSection {
    * Tasks placed on rows: each executor's tasks by start time onto the first of its rows free by
    * then.
    */
-  record Layout(List<String> slots, Map<Task, Integer> row) {
-    static Layout of(List<Task> tasks) {
-      Map<String, List<Task>> byExecutor = new TreeMap<>();
+  record Layout(List<String> slots, Map<TaskRow, Integer> row) {
+    static Layout of(List<TaskRow> tasks) {
+      Map<String, List<TaskRow>> byExecutor = new TreeMap<>();
       tasks.forEach(t -> byExecutor.computeIfAbsent(t.executorId(), k -> new ArrayList<>()).add(t));
       List<String> slots = new ArrayList<>();
-      Map<Task, Integer> row = new LinkedHashMap<>();
-      for (Map.Entry<String, List<Task>> e : byExecutor.entrySet()) {
+      Map<TaskRow, Integer> row = new LinkedHashMap<>();
+      for (Map.Entry<String, List<TaskRow>> e : byExecutor.entrySet()) {
         List<Long> freeAt = new ArrayList<>();
         int first = slots.size();
-        e.getValue().sort(Comparator.comparingLong(Task::launchMs).thenComparingLong(Task::taskId));
-        for (Task t : e.getValue()) {
+        e.getValue()
+            .sort(Comparator.comparingLong(TaskRow::launchMs).thenComparingLong(TaskRow::taskId));
+        for (TaskRow t : e.getValue()) {
           int lane = 0;
           while (lane < freeAt.size() && freeAt.get(lane) > t.launchMs()) {
             lane++;
@@ -79,8 +81,8 @@ final class TimelineSection extends PerRunSection {
   private static JFreeChart chart(RunData d, Layout layout) {
     long start = d.run().startMs();
     Map<String, XYIntervalSeries> byPhase = new LinkedHashMap<>();
-    for (Map.Entry<Task, Integer> e : layout.row().entrySet()) {
-      Task t = e.getKey();
+    for (Map.Entry<TaskRow, Integer> e : layout.row().entrySet()) {
+      TaskRow t = e.getKey();
       String phase = t.phase() == null ? "(no phase)" : t.phase();
       double from = (t.launchMs() - start) / 1000.0;
       double to = Math.max(from, (t.finishMs() - start) / 1000.0);

@@ -6,7 +6,8 @@ import static org.apache.spark.sql.functions.lit;
 import io.verdant.common.ledger.LedgerOptions;
 import io.verdant.common.ledger.LedgerReader;
 import io.verdant.common.ledger.LedgerRecorder;
-import io.verdant.common.ledger.LedgerSummary;
+import io.verdant.common.ledger.LedgerTables;
+import io.verdant.common.ledger.RunRow;
 import io.verdant.common.plugin.VerdantPlugin;
 import io.verdant.common.run.JobRun;
 import io.verdant.common.spark.SparkSessions;
@@ -224,8 +225,8 @@ public final class ScoreBenchmark {
     c.score(input, out, runId);
     double wall = (System.nanoTime() - t0) / 1e9;
     double cpu = TrainBenchmark.cpu() - c0;
-    LedgerSummary.Run run =
-        LedgerSummary.runs(new LedgerReader(ledger, spark.sparkContext().hadoopConfiguration()))
+    RunRow run =
+        LedgerTables.runs(new LedgerReader(ledger, spark.sparkContext().hadoopConfiguration()))
             .stream()
             .filter(x -> x.runId().equals(runId))
             .findFirst()

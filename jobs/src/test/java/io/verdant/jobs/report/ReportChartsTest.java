@@ -3,9 +3,10 @@ package io.verdant.jobs.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.verdant.common.energy.EnergyRow;
 import io.verdant.common.ledger.LedgerSummary;
-import io.verdant.common.ledger.LedgerSummary.EnergyPart;
 import io.verdant.common.ledger.LedgerSummary.Run;
+import io.verdant.common.ledger.TaskRow;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,10 +30,10 @@ class ReportChartsTest {
 
   @Test
   void tasksOverlappingOnAnExecutorGoOnSeparateSlotsAndAFreedSlotIsReused() {
-    Task t1 = task("1", 1, 0, 10);
-    Task t2 = task("1", 2, 5, 15);
-    Task t3 = task("1", 3, 10, 20);
-    Task t4 = task("2", 4, 0, 5);
+    TaskRow t1 = task("1", 1, 0, 10);
+    TaskRow t2 = task("1", 2, 5, 15);
+    TaskRow t3 = task("1", 3, 10, 20);
+    TaskRow t4 = task("2", 4, 0, 5);
     TimelineSection.Layout layout = TimelineSection.Layout.of(List.of(t3, t4, t2, t1));
     assertEquals(List.of("1 slot 1", "1 slot 2", "2 slot 1"), layout.slots());
     assertEquals(Map.of(t1, 0, t2, 1, t3, 0, t4, 2), layout.row());
@@ -41,7 +42,7 @@ class ReportChartsTest {
   @Test
   void energyIsStackedByComponentWithOneBarPerExecutorInEachPhase(@TempDir Path tmp)
       throws Exception {
-    List<EnergyPart> energy =
+    List<EnergyRow> energy =
         List.of(
             part("export", "1", "cpu", 3600),
             part("export", "2", "cpu", 7200),
@@ -259,17 +260,44 @@ class ReportChartsTest {
         FileSystem.getLocal(new Configuration()), new org.apache.hadoop.fs.Path(dir.toUri()));
   }
 
-  private static Task task(String executor, long id, long fromS, long toS) {
-    return new Task(
+  private static TaskRow task(String executor, long id, long fromS, long toS) {
+    return new TaskRow(
         "train",
-        executor,
+        0,
+        0,
+        0,
+        null,
         id,
+        0,
+        0,
+        executor,
+        null,
         "succeeded",
         RUN.startMs() + 1000 * fromS,
-        RUN.startMs() + 1000 * toS);
+        RUN.startMs() + 1000 * toS,
+        1000 * (toS - fromS),
+        TaskRow.Metrics.NONE);
   }
 
-  private static EnergyPart part(String phase, String executor, String component, double joules) {
-    return new EnergyPart(phase, executor, component, "tdp-model", joules, joules / 1000, 0);
+  private static EnergyRow part(String phase, String executor, String component, double joules) {
+    return new EnergyRow(
+        phase,
+        "host",
+        executor,
+        component,
+        null,
+        START_MS,
+        START_MS,
+        0,
+        joules,
+        0,
+        0,
+        "tdp-model",
+        1,
+        0,
+        null,
+        null,
+        joules / 1000,
+        0);
   }
 }
