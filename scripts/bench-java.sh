@@ -10,19 +10,10 @@
 bench_java() {
   cache_dir="${VERDANT_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/verdant}"
   jvm_flags=()
-  local line
-  while IFS= read -r line; do
-    [[ -n "$line" && "$line" != \#* ]] && jvm_flags+=("$line")
-  done < "$root/submit/conf/java17-jvm-flags"
-  # The embedded local mode's flags (C1-only JIT), as submit/verdant adds them; VERDANT_JAVA_OPTS replaces them.
-  if [[ -n "${VERDANT_JAVA_OPTS+set}" ]]; then
-    read -r -a line <<< "$VERDANT_JAVA_OPTS"
-    jvm_flags+=(${line[@]+"${line[@]}"})
-  else
-    while IFS= read -r line; do
-      [[ -n "$line" && "$line" != \#* ]] && jvm_flags+=("$line")
-    done < "$root/submit/conf/local-jvm-flags"
-  fi
+  # The embedded local mode's flags, as submit/verdant sets them.
+  # shellcheck source=submit/jvm-flags.sh
+  source "$root/submit/jvm-flags.sh"
+  embedded_jvm_flags "$root/submit/conf"
   local jars
   shopt -s nullglob
   jars=("$root"/jobs/target/verdant-jobs-*.jar)

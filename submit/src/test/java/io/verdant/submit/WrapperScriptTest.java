@@ -3,6 +3,7 @@ package io.verdant.submit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * submit/verdant in its spark-submit mode, with a fake spark-submit that records its argv
- * (NUL-separated), its pid and its environment, and exits with a chosen status.
+ * (NUL-separated), its pid and its environment, and exits with a chosen status; and the JVM flags
+ * of its embedded local mode, with a fake java.
  */
 class WrapperScriptTest {
   @TempDir Path tmp;
@@ -194,6 +196,50 @@ class WrapperScriptTest {
     assertEquals(r.pid(), Long.parseLong(pid[0]));
     assertEquals(
         conf.resolve("local.properties").toString(), Scripts.nulSeparated(argvFile).get(1));
+  }
+
+  /** The java command line of the embedded local mode, from a fake java under JAVA_HOME. */
+  private List<String> embeddedJavaArgs(Map<String, String> env) throws Exception {
+    Path jobsTarget = Scripts.submitDir().getParent().resolve("jobs/target");
+    // Without the built jobs jar the wrapper would build it first (mvn package).
+    assumeTrue(Files.exists(jobsTarget.resolve("embedded-classpath.txt")), "jobs not packaged");
+    try (var jars = Files.list(jobsTarget)) {
+      assumeTrue(
+          jars.anyMatch(p -> p.getFileName().toString().matches("verdant-jobs-.*\\.jar")),
+          "jobs not packaged");
+    }
+    Path home = tmp.resolve("jdk");
+    Scripts.executable(
+        home.resolve("bin/java"), "#!/usr/bin/env bash", "printf '%s\\0' \"$@\" > \"$ARGV_FILE\"");
+    env.put("JAVA_HOME", home.toString());
+    Scripts.Result r = run(env, "ledger", "show");
+    assertEquals(0, r.exitCode(), r.stderr());
+    return Scripts.nulSeparated(argvFile);
+  }
+
+  @Test
+  void embeddedLocalModeRunsC1OnlyUnlessVerdantJavaOptsReplacesItsFlags() throws Exception {
+    List<String> flags = new ArrayList<>();
+    for (String line : Files.readAllLines(conf.resolve("java17-jvm-flags"))) {
+      if (!line.isEmpty() && !line.startsWith("#")) {
+        flags.add(line);
+      }
+    }
+    List<String> byDefault = embeddedJavaArgs(env());
+    assertEquals(flags, byDefault.subList(0, flags.size()), "the Java 17 flags come first");
+    assertEquals("-XX:TieredStopAtLevel=1", byDefault.get(flags.size()));
+    assertTrue(byDefault.get(flags.size() + 1).startsWith("-Xmx"), byDefault.toString());
+
+    Map<String, String> env = env();
+    env.put("VERDANT_JAVA_OPTS", "-XX:+UseSerialGC -Xss2m");
+    List<String> replaced = embeddedJavaArgs(env);
+    assertEquals(
+        List.of("-XX:+UseSerialGC", "-Xss2m"), replaced.subList(flags.size(), flags.size() + 2));
+    assertFalse(replaced.contains("-XX:TieredStopAtLevel=1"), replaced.toString());
+
+    env.put("VERDANT_JAVA_OPTS", "");
+    List<String> none = embeddedJavaArgs(env);
+    assertTrue(none.get(flags.size()).startsWith("-Xmx"), "no extra flags: " + none);
   }
 
   @Test

@@ -117,7 +117,7 @@ public final class MinibatchFile {
       CACHE.put(path, new SoftReference<>(contents));
     }
 
-    /** Forgets every decoded file (each export, and tests). */
+    /** Forgets every decoded file (when a job's train export starts, and tests). */
     static void clear() {
       CACHE.clear();
     }
