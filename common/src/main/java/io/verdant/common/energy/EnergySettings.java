@@ -15,6 +15,12 @@ public record EnergySettings(
     double pue,
     GridIntensity grid,
     String region) {
+  /** The defaults of every job's energy options. */
+  public static EnergySettings defaults() {
+    return new EnergySettings(
+        null, DEFAULT_MEMORY_WATTS_PER_GIB, DEFAULT_PUE, GridIntensity.defaults(), DEFAULT_REGION);
+  }
+
   /** Green Algorithms' memory power: 0.3725 W per GB of memory (Lannelongue et al., 2021). */
   public static final double DEFAULT_MEMORY_WATTS_PER_GIB = 0.3725;
 
@@ -22,9 +28,4 @@ public record EnergySettings(
   public static final double DEFAULT_PUE = 1.58;
 
   public static final String DEFAULT_REGION = "world";
-
-  public static EnergySettings defaults() {
-    return new EnergySettings(
-        null, DEFAULT_MEMORY_WATTS_PER_GIB, DEFAULT_PUE, GridIntensity.defaults(), DEFAULT_REGION);
-  }
 }

@@ -53,8 +53,9 @@ public record CompressionReport(
       double indexBitsHuffman,
       long bytes,
       double fractionOfDense) {
-    static LayerRow of(TensorStats t) {
-      return new LayerRow(
+    /** The row of one tensor's storage, as the model file's writer measured it. */
+    LayerRow(TensorStats t) {
+      this(
           t.name(),
           t.encoding().name(),
           t.weights(),

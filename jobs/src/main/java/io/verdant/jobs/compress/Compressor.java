@@ -549,7 +549,7 @@ public final class Compressor {
         (double) dense / payload,
         enc.metadataBytes(),
         enc.configBytes(),
-        enc.stats().stream().map(CompressionReport.LayerRow::of).toList(),
+        enc.stats().stream().map(CompressionReport.LayerRow::new).toList(),
         test,
         val,
         accepted.plan().byLayerName(),
