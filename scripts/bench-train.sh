@@ -20,7 +20,8 @@
 #
 # Environment: REPS (2), MLLIB_BUDGET (300), TORCH_PYTHON (python3), LOG (a temporary file), BENCH_JAVA_OPTS (extra
 # JVM flags for the Java ways), WATTS_PER_CORE (12: the ledger's default for a CPU it has no TDP figure for),
-# TORCH_BATCH, TORCH_LR, TORCH_SCHEDULE (LeNet-300-100's PyTorch recipe: 64, 0.1, exp:0.7).
+# TORCH_BATCH, TORCH_LR, TORCH_SCHEDULE (LeNet-300-100's PyTorch recipe: 64, 0.1, exp:0.7), VERDANT_CDS (off: the
+# Java ways without the class archive that submit/verdant's local mode keeps for a job run more than once).
 # The table is an ingested full MNIST (`submit/verdant ingest --dataset mnist --out DIR`), default
 # $VERDANT_WORK_DIR/tables/mnist; it is read, never modified. Build first: mvn -B -DskipTests package.
 set -euo pipefail
@@ -66,12 +67,27 @@ log="${LOG:-$(mktemp -t verdant-bench-train.XXXXXX.log)}"
 source "$root/scripts/bench-java.sh"
 bench_java io/verdant/jobs/bench/TrainBenchmark.class
 meter=(python3 "$root/scripts/bench_meter.py" --watts-per-core "${WATTS_PER_CORE:-12}" --)
+jvm_flags+=(${BENCH_JAVA_OPTS:-} -Xmx8g)
+
+# Class data sharing, as the product's local mode has it from a job's third run on: when the archive is missing, one
+# unmeasured 1-epoch run writes it (VERDANT_CDS=off: none).
+bench_class_sharing "bench-train-${model//[^a-z0-9]/}"
+if [[ -n "$cds_dump" ]]; then
+  echo "# writing the class archive: one unmeasured 1-epoch run"
+  status=0
+  OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}" java "${jvm_flags[@]}" "${cds_flags[@]}" "${blas_flag[@]}" \
+    "-Dorg.bytedeco.javacpp.cachedir=$cache_dir/javacpp" "-Dbench.model=$model" \
+    ${java_hyper[@]+"${java_hyper[@]}"} -cp "$bench_classpath" \
+    io.verdant.jobs.bench.TrainBenchmark verdant "$table" 1 0 10 "$target" >/dev/null 2>&1 || status=$?
+  class_sharing_commit java "$bench_classpath" "$status"
+  bench_class_sharing "bench-train-${model//[^a-z0-9]/}"
+fi
 
 java_way() { # way run [extra -D flags]
   local way="$1" run="$2"
   shift 2
   # OMP_NUM_THREADS=1, as submit/verdant sets it: one ND4J thread per Spark task slot.
-  OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}" "${meter[@]}" java "${jvm_flags[@]}" ${BENCH_JAVA_OPTS:-} -Xmx8g \
+  OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}" "${meter[@]}" java "${jvm_flags[@]}" ${cds_flags[@]+"${cds_flags[@]}"} \
     "${blas_flag[@]}" "-Dorg.bytedeco.javacpp.cachedir=$cache_dir/javacpp" "-Dbench.model=$model" \
     ${java_hyper[@]+"${java_hyper[@]}"} "$@" \
     -cp "$bench_classpath" io.verdant.jobs.bench.TrainBenchmark "$way" "$table" "$epochs" "${MLLIB_BUDGET:-300}" 10 \
@@ -116,7 +132,7 @@ if [[ $split == 1 ]]; then
   for m in lenet-300-100 lenet5 mlp:784-2048-512-10; do
     split_hyper=()
     [[ $m == lenet5 ]] && split_hyper=(-Dbench.batch=64 -Dbench.lr=0.05 -Dbench.l2=0.0005)
-    OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}" java "${jvm_flags[@]}" ${BENCH_JAVA_OPTS:-} -Xmx8g \
+    OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}" java "${jvm_flags[@]}" ${cds_flags[@]+"${cds_flags[@]}"} \
       "-Dorg.bytedeco.javacpp.cachedir=$cache_dir/javacpp" "-Dbench.model=$m" ${split_hyper[@]+"${split_hyper[@]}"} \
       -cp "$bench_classpath" io.verdant.jobs.bench.TrainBenchmark split "$table" 2 2>/dev/null \
       | { grep -E '^(split|rounds) epoch 2' || echo "split: no epoch 2 (failed)"; } | sed "s/^/$m /"

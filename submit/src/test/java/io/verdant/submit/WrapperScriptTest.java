@@ -55,6 +55,7 @@ class WrapperScriptTest {
     env.put("ARGV_FILE", argvFile.toString());
     env.put("PID_FILE", pidFile.toString());
     env.put("VERDANT_APP_JAR", jar.toString());
+    env.put("VERDANT_CACHE_DIR", tmp.resolve("cache").toString());
     return env;
   }
 
@@ -198,8 +199,24 @@ class WrapperScriptTest {
         conf.resolve("local.properties").toString(), Scripts.nulSeparated(argvFile).get(1));
   }
 
-  /** The java command line of the embedded local mode, from a fake java under JAVA_HOME. */
+  /**
+   * The java command line of the embedded local mode, from a fake java under JAVA_HOME, without
+   * class data sharing (its flags come from the job's earlier runs).
+   */
   private List<String> embeddedJavaArgs(Map<String, String> env) throws Exception {
+    env.put("VERDANT_CDS", "off");
+    env.put("JAVA_HOME", fakeJava().toString());
+    Scripts.Result r = run(env, "ledger", "show");
+    assertEquals(0, r.exitCode(), r.stderr());
+    return Scripts.nulSeparated(argvFile);
+  }
+
+  /**
+   * A fake JDK whose java records its argv in $ARGV_FILE (the check of a class archive, with
+   * -version, in $ARGV_FILE.version), writes the class archive that -XX:ArchiveClassesAtExit asks
+   * for, and exits with $FAKE_EXIT (the check with $FAKE_VERIFY_EXIT).
+   */
+  private Path fakeJava() throws Exception {
     Path jobsTarget = Scripts.submitDir().getParent().resolve("jobs/target");
     // Without the built jobs jar the wrapper would build it first (mvn package).
     assumeTrue(Files.exists(jobsTarget.resolve("embedded-classpath.txt")), "jobs not packaged");
@@ -210,11 +227,90 @@ class WrapperScriptTest {
     }
     Path home = tmp.resolve("jdk");
     Scripts.executable(
-        home.resolve("bin/java"), "#!/usr/bin/env bash", "printf '%s\\0' \"$@\" > \"$ARGV_FILE\"");
-    env.put("JAVA_HOME", home.toString());
-    Scripts.Result r = run(env, "ledger", "show");
-    assertEquals(0, r.exitCode(), r.stderr());
-    return Scripts.nulSeparated(argvFile);
+        home.resolve("bin/java"),
+        "#!/usr/bin/env bash",
+        "if [[ \" $* \" == *' -version '* ]]; then",
+        "  printf '%s\\0' \"$@\" > \"$ARGV_FILE.version\"; exit \"${FAKE_VERIFY_EXIT:-0}\"",
+        "fi",
+        "printf '%s\\0' \"$@\" > \"$ARGV_FILE\"",
+        "for a in \"$@\"; do",
+        "  [[ $a == -XX:ArchiveClassesAtExit=* ]] && echo archive > \"${a#*=}\"",
+        "done",
+        "exit \"${FAKE_EXIT:-0}\"");
+    return home;
+  }
+
+  private List<String> classSharingFlags(Map<String, String> env, String job) throws Exception {
+    Files.deleteIfExists(argvFile);
+    Scripts.Result r = run(env, job, "show");
+    assertEquals(Integer.parseInt(env.getOrDefault("FAKE_EXIT", "0")), r.exitCode(), r.stderr());
+    assertEquals("", r.stdout());
+    return Scripts.nulSeparated(argvFile).stream()
+        .filter(a -> a.startsWith("-XX:SharedArchiveFile") || a.contains("ArchiveClassesAtExit"))
+        .toList();
+  }
+
+  private List<String> archives(Path dir, String suffix) throws Exception {
+    try (var files = Files.list(dir)) {
+      return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(suffix)).toList();
+    }
+  }
+
+  @Test
+  void aJobsSecondRunWritesItsClassArchiveAndLaterRunsStartFromIt() throws Exception {
+    Map<String, String> env = env();
+    env.put("JAVA_HOME", fakeJava().toString());
+    Path cds = tmp.resolve("cache/cds");
+
+    assertEquals(List.of(), classSharingFlags(env, "ledger"), "a first run pays nothing");
+    List<String> dump = classSharingFlags(env, "ledger");
+    assertEquals(1, dump.size(), dump.toString());
+    String archive = archives(cds, ".jsa").get(0);
+    assertTrue(archive.matches("ledger-\\d+\\.jsa"), archive);
+    assertTrue(
+        dump.get(0).startsWith("-XX:ArchiveClassesAtExit=" + cds.resolve(archive) + "."),
+        "written to a temporary file: " + dump);
+    assertEquals(
+        "-XX:SharedArchiveFile=" + cds.resolve(archive),
+        Scripts.nulSeparated(Path.of(argvFile + ".version")).stream()
+            .filter(a -> a.startsWith("-XX:SharedArchiveFile"))
+            .findFirst()
+            .orElseThrow()
+            .replaceFirst("\\.\\d+\\.tmp$", ""),
+        "checked before it is kept");
+    assertEquals(
+        List.of("-XX:SharedArchiveFile=" + cds.resolve(archive)), classSharingFlags(env, "ledger"));
+    assertEquals(List.of(), archives(cds, ".tmp"));
+
+    assertEquals(List.of(), classSharingFlags(env, "--version"), "no archive for --version");
+    env.put("VERDANT_JAVA_OPTS", "-Xshare:off");
+    classSharingFlags(env, "ledger");
+    assertEquals(List.of(), classSharingFlags(env, "ledger"), "the operator's choice wins");
+    env.remove("VERDANT_JAVA_OPTS");
+    env.put("VERDANT_CDS", "off");
+    assertEquals(List.of(), classSharingFlags(env, "ledger"));
+  }
+
+  @Test
+  void aClassArchiveIsKeptOnlyFromASuccessfulRunThatAJvmCanMap() throws Exception {
+    Map<String, String> env = env();
+    env.put("JAVA_HOME", fakeJava().toString());
+    Path cds = tmp.resolve("cache/cds");
+    classSharingFlags(env, "models");
+
+    env.put("FAKE_EXIT", "3");
+    assertEquals(1, classSharingFlags(env, "models").size(), "the exit status passes through");
+    assertEquals(List.of(), archives(cds, ".jsa"));
+    assertEquals(List.of(), archives(cds, ".tmp"));
+
+    env.remove("FAKE_EXIT");
+    env.put("FAKE_VERIFY_EXIT", "134");
+    assertEquals(1, classSharingFlags(env, "models").size());
+    assertEquals(List.of(), archives(cds, ".jsa"), "an archive no JVM maps is dropped");
+
+    env.remove("FAKE_VERIFY_EXIT");
+    classSharingFlags(env, "models");
+    assertEquals(1, archives(cds, ".jsa").size());
   }
 
   @Test
