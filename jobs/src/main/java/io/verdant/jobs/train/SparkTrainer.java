@@ -4,20 +4,28 @@ import io.verdant.jobs.eval.Dl4jMetric;
 import io.verdant.jobs.eval.PartialMetric;
 import io.verdant.jobs.eval.RegressionStats;
 import io.verdant.jobs.eval.SparkEvaluation;
+import io.verdant.jobs.nn.DirectUpdater;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaRDDLike;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.deeplearning4j.core.storage.StatsStorageRouterProvider;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.optimize.api.TrainingListener;
 import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.api.RepartitionStrategy;
 import org.deeplearning4j.spark.api.TrainingHook;
+import org.deeplearning4j.spark.api.WorkerConfiguration;
 import org.deeplearning4j.spark.api.stats.SparkTrainingStats;
+import org.deeplearning4j.spark.api.worker.NetBroadcastTuple;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingWorker;
 import org.nd4j.evaluation.IEvaluation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -231,6 +239,57 @@ public final class SparkTrainer {
         return expectedCount;
       }
       return super.getTotalDataSetObjectCount(trainingData);
+    }
+
+    /**
+     * DL4J's worker (the same broadcast, configuration and statistics as {@code
+     * ParameterAveragingTrainingMaster}'s), whose networks update with a {@link DirectUpdater}.
+     */
+    @Override
+    public ParameterAveragingTrainingWorker getWorkerInstance(SparkDl4jMultiLayer network) {
+      MultiLayerNetwork net = network.getNetwork();
+      NetBroadcastTuple tuple =
+          new NetBroadcastTuple(
+              net.getLayerWiseConfigurations(), net.params(), net.getUpdater().getStateViewArray());
+      if (collectTrainingStats) {
+        stats.logBroadcastStart();
+      }
+      Broadcast<NetBroadcastTuple> broadcast = network.getSparkContext().broadcast(tuple);
+      if (collectTrainingStats) {
+        stats.logBroadcastEnd();
+      }
+      WorkerConfiguration configuration =
+          new WorkerConfiguration(
+              false,
+              rddDataSetNumExamples,
+              batchSizePerWorker,
+              averagingFrequency,
+              prefetchNumBatches,
+              collectTrainingStats);
+      return new DirectUpdateWorker(
+          broadcast, saveUpdater, configuration, trainingHookList, listeners, getRouterProvider());
+    }
+  }
+
+  /** DL4J's parameter averaging worker with a {@link DirectUpdater} where it applies. */
+  static final class DirectUpdateWorker extends ParameterAveragingTrainingWorker {
+    private static final long serialVersionUID = 1L;
+
+    DirectUpdateWorker(
+        Broadcast<NetBroadcastTuple> broadcast,
+        boolean saveUpdater,
+        WorkerConfiguration configuration,
+        Collection<TrainingHook> hooks,
+        Collection<TrainingListener> listeners,
+        StatsStorageRouterProvider router) {
+      super(broadcast, saveUpdater, configuration, hooks, listeners, router);
+    }
+
+    @Override
+    public MultiLayerNetwork getInitialModel() {
+      MultiLayerNetwork net = super.getInitialModel();
+      DirectUpdater.install(net);
+      return net;
     }
   }
 }

@@ -1,10 +1,12 @@
 package io.verdant.jobs.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.verdant.jobs.nn.Architectures;
+import io.verdant.jobs.nn.DirectUpdater;
 import io.verdant.testing.LocalSpark;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,6 +18,7 @@ import java.util.Random;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -115,6 +118,21 @@ class SparkTrainerTest {
             .amaxNumber()
             .doubleValue();
     assertTrue(updaterDiff < 1e-5, "updater states differ by " + updaterDiff);
+  }
+
+  @Test
+  void theWorkersNetworksUpdateWithDirectUpdaterWithAndWithoutStatistics() {
+    for (boolean stats : new boolean[] {false, true}) {
+      var master =
+          new SparkTrainer.RoundTrainingMaster(new SparkTrainer.Settings(2, 16, 5, 0, stats));
+      MultiLayerNetwork driver = net(Architectures.UpdaterKind.nesterov, 0.05);
+      MultiLayerNetwork worker =
+          master.getWorkerInstance(new SparkDl4jMultiLayer(sc, driver, master)).getInitialModel();
+      assertInstanceOf(DirectUpdater.class, worker.getUpdater(), "stats " + stats);
+      assertEquals(driver.params(), worker.params());
+      assertEquals(
+          driver.getUpdater().getStateViewArray(), worker.getUpdater().getStateViewArray());
+    }
   }
 
   @Test
