@@ -41,8 +41,8 @@ bench_java() {
 bench_class_sharing() {
   # shellcheck source=submit/class-sharing.sh
   source "$root/submit/class-sharing.sh"
-  class_sharing "$cache_dir" "$1" java "$bench_classpath"
+  class_sharing "$cache_dir" java "$bench_classpath" "$1"
   if [[ ${#cds_flags[@]} -eq 0 ]]; then
-    class_sharing "$cache_dir" "$1" java "$bench_classpath"
+    class_sharing "$cache_dir" java "$bench_classpath" "$1"
   fi
 }

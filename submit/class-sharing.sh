@@ -6,19 +6,24 @@
 # the archive costs a run about 25 s and 27 CPU-seconds more, so a job gets one only when it runs a second time with
 # the same build, Java and flags; one-off runs pay nothing.
 #
-#   class_sharing CACHE_DIR NAME JAVA CLASSPATH
+#   class_sharing CACHE_DIR JAVA CLASSPATH NAME [ARG...]
 #       sets cds_flags (JVM flags to add) and cds_dump (non-empty when this run writes the archive at exit, to a
-#       temporary file that class_sharing_commit moves into place). Reads jvm_flags. NAME is the job; none for a
-#       NAME that starts with "-" (--help, --version), when VERDANT_CDS=off, or when jvm_flags already say how to
-#       share classes (-Xshare:..., -XX:SharedArchiveFile, -XX:ArchiveClassesAtExit).
+#       temporary file that class_sharing_commit moves into place). Reads jvm_flags. NAME is the job, ARGs its
+#       arguments; none for a NAME that starts with "-" (--help, --version), for a run that only prints help or
+#       checks options (-h, --help, -V, --version, --dry-run: its classes are not the job's), when VERDANT_CDS=off,
+#       or when jvm_flags already say how to share classes (-Xshare:..., -XX:SharedArchiveFile,
+#       -XX:ArchiveClassesAtExit).
 #   class_sharing_commit JAVA CLASSPATH STATUS
 #       after a run that wrote an archive: keeps it only when the run exited 0 and a JVM maps it (a truncated
 #       archive crashes the JVM that maps it), then removes the job's archives of other builds.
 class_sharing() {
-  local dir="$1/cds" name="$2" java="$3" classpath="$4" key
+  local dir="$1/cds" java="$2" classpath="$3" name="${4:-}" key arg
   cds_flags=()
   cds_dump=""
   [[ "${VERDANT_CDS:-auto}" != off && -n "$name" && "$name" != -* ]] || return 0
+  for arg in "${@:5}"; do
+    case "$arg" in -h|--help|-V|--version|--dry-run) return 0 ;; esac
+  done
   # Flags the operator chose about sharing win.
   [[ " ${jvm_flags[*]-} " != *" -Xshare:"* && " ${jvm_flags[*]-} " != *Archive* ]] || return 0
   key="$({

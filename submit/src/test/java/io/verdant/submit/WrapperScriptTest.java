@@ -240,9 +240,12 @@ class WrapperScriptTest {
     return home;
   }
 
-  private List<String> classSharingFlags(Map<String, String> env, String job) throws Exception {
+  private List<String> classSharingFlags(Map<String, String> env, String job, String... args)
+      throws Exception {
     Files.deleteIfExists(argvFile);
-    Scripts.Result r = run(env, job, "show");
+    List<String> argv = new ArrayList<>(List.of(job));
+    argv.addAll(args.length == 0 ? List.of("show") : List.of(args));
+    Scripts.Result r = run(env, argv.toArray(String[]::new));
     assertEquals(Integer.parseInt(env.getOrDefault("FAKE_EXIT", "0")), r.exitCode(), r.stderr());
     assertEquals("", r.stdout());
     return Scripts.nulSeparated(argvFile).stream()
@@ -283,6 +286,10 @@ class WrapperScriptTest {
     assertEquals(List.of(), archives(cds, ".tmp"));
 
     assertEquals(List.of(), classSharingFlags(env, "--version"), "no archive for --version");
+    assertEquals(List.of(), classSharingFlags(env, "train", "--help"), "nor for a job's help");
+    classSharingFlags(env, "train", "--data", "d");
+    assertEquals(List.of(), classSharingFlags(env, "train", "--dry-run"), "nor for a dry run");
+    assertEquals(1, classSharingFlags(env, "train", "--data", "d").size(), "a real second run");
     env.put("VERDANT_JAVA_OPTS", "-Xshare:off");
     classSharingFlags(env, "ledger");
     assertEquals(List.of(), classSharingFlags(env, "ledger"), "the operator's choice wins");
