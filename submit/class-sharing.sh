@@ -28,7 +28,7 @@ class_sharing() {
   [[ " ${jvm_flags[*]-} " != *" -Xshare:"* && " ${jvm_flags[*]-} " != *Archive* ]] || return 0
   key="$({
     printf '%s\n' "$classpath" "${jvm_flags[@]+${jvm_flags[*]}}"
-    stat -L -c '%n %s %Y' "$(command -v "$java")" "${classpath%%:*}" 2>/dev/null
+    stat -L -c '%n %s %Y' "$(command -v "$java")" "${classpath%%:*}" 2>/dev/null || true
   } | cksum | cut -d ' ' -f 1)"
   cds_archive="$dir/$name-$key.jsa"
   # The JVM's warnings go to stdout, which carries the jobs' output.
@@ -39,18 +39,26 @@ class_sharing() {
     cds_flags=("-XX:ArchiveClassesAtExit=$cds_dump" -Xlog:cds=off -Xlog:cds+dynamic=off)
   else
     mkdir -p "$dir" 2>/dev/null && : > "$dir/$name-$key.seen" 2>/dev/null || true
+    class_sharing_prune
   fi
 }
 
+# class_sharing_prune   removes the job's markers and archives of other builds (another build never maps them)
+class_sharing_prune() {
+  local f
+  for f in "${cds_archive%-*}"-*; do
+    [[ "$f" == "${cds_archive%.jsa}".* ]] || rm -f "$f"
+  done
+}
+
 class_sharing_commit() {
-  local java="$1" classpath="$2" status="$3" f
+  local java="$1" classpath="$2" status="$3"
   if [[ "$status" -eq 0 && -s "$cds_dump" ]] &&
     "$java" ${jvm_flags[@]+"${jvm_flags[@]}"} -XX:ErrorFile=/dev/null -XX:-CreateCoredumpOnCrash -Xshare:on \
       "-XX:SharedArchiveFile=$cds_dump" -cp "$classpath" -version >/dev/null 2>&1; then
-    mv -f "$cds_dump" "$cds_archive"
-    for f in "${cds_archive%-*}"-*; do
-      [[ "$f" == "${cds_archive%.jsa}".* ]] || rm -f "$f"
-    done
+    if mv -f "$cds_dump" "$cds_archive" 2>/dev/null; then
+      class_sharing_prune
+    fi
   fi
   rm -f "$cds_dump"
 }

@@ -290,6 +290,12 @@ class WrapperScriptTest {
     classSharingFlags(env, "train", "--data", "d");
     assertEquals(List.of(), classSharingFlags(env, "train", "--dry-run"), "nor for a dry run");
     assertEquals(1, classSharingFlags(env, "train", "--data", "d").size(), "a real second run");
+    env.put("VERDANT_JAVA_OPTS", "-Xss2m");
+    assertEquals(List.of(), classSharingFlags(env, "ledger"), "other flags: a first run again");
+    assertEquals(
+        List.of(),
+        archives(cds, ".jsa").stream().filter(a -> a.startsWith("ledger-")).toList(),
+        "the archive of the earlier flags is gone");
     env.put("VERDANT_JAVA_OPTS", "-Xshare:off");
     classSharingFlags(env, "ledger");
     assertEquals(List.of(), classSharingFlags(env, "ledger"), "the operator's choice wins");
