@@ -173,7 +173,7 @@ public final class LedgerSummary {
         lastSegment.status(),
         lastSegment.errorMessage(),
         segments.get(0).startMs(),
-        segments.stream().mapToLong(LedgerSummary::wallMs).sum(),
+        segments.stream().mapToLong(RunRow::wallMs).sum(),
         energyJ,
         co2,
         segments.stream().mapToDouble(RunRow::cpuSeconds).sum(),
@@ -188,12 +188,7 @@ public final class LedgerSummary {
         lastSegment.region(),
         lastSegment.intensitySource(),
         lastSegment.optionsJson(),
-        LedgerReader.stringMap(lastSegment.attributesJson()));
-  }
-
-  /** A segment's wall time, as its row records it ({@code wall_ms}). */
-  private static long wallMs(RunRow segment) {
-    return segment.endMs() - segment.startMs();
+        lastSegment.attributes());
   }
 
   /** The run's phases in the order they ran (then time outside them), and its total last. */
@@ -237,7 +232,7 @@ public final class LedgerSummary {
               "  segment %d  started %s  wall_s %.2f  energy_Wh %.5f  co2e_g %.4f  %s%s%n",
               i + 1,
               Instant.ofEpochMilli(s.startMs()),
-              wallMs(s) / 1000.0,
+              s.wallMs() / 1000.0,
               s.energyJ() / 3600.0,
               s.co2eG(),
               s.status(),

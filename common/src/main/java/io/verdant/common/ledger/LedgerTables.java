@@ -268,7 +268,7 @@ public final class LedgerTables {
               optional("error_message", Type.STRING, RunRow::errorMessage),
               required("start_time", Type.TIMESTAMP, RunRow::startMs),
               required("end_time", Type.TIMESTAMP, RunRow::endMs),
-              derived("wall_ms", Type.INT64, r -> r.endMs() - r.startMs()),
+              derived("wall_ms", Type.INT64, RunRow::wallMs),
               required("energy_j", Type.DOUBLE, RunRow::energyJ),
               required("co2e_g", Type.DOUBLE, RunRow::co2eG),
               required("cpu_s", Type.DOUBLE, RunRow::cpuSeconds),

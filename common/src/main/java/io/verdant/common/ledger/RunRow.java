@@ -31,4 +31,15 @@ public record RunRow(
     String verdantVersion,
     String sparkVersion,
     String dl4jVersion,
-    String javaVersion) {}
+    String javaVersion) {
+
+  /** The run's (or segment's) wall time, the {@code wall_ms} column. */
+  public long wallMs() {
+    return endMs - startMs;
+  }
+
+  /** The job's own figures about the run ({@code attributes_json}), empty when it recorded none. */
+  public Map<String, String> attributes() {
+    return LedgerReader.stringMap(attributesJson);
+  }
+}

@@ -134,7 +134,6 @@ public final class LedgerHistory implements Estimator {
 
   private static Past past(RunRow r) {
     Map<String, String> options = LedgerReader.stringMap(r.optionsJson());
-    long wallMs = r.endMs() - r.startMs();
     return new Past(
         r.runId(),
         r.job(),
@@ -143,9 +142,9 @@ public final class LedgerHistory implements Estimator {
         options.get("--model"),
         integer(options.get("--epochs")),
         r.startMs(),
-        wallMs,
+        r.wallMs(),
         r.energyJ(),
-        wallMs);
+        r.wallMs());
   }
 
   /** An integer option's value as recorded, or null when absent or not an integer. */

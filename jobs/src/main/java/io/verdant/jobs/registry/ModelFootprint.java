@@ -71,7 +71,7 @@ public record ModelFootprint(List<StepCost> lineage, Scoring scoring, String led
       if (!RunAttributes.SCORE_JOB.equals(r.job()) || !SUCCEEDED.equals(r.status())) {
         continue;
       }
-      Map<String, String> attributes = LedgerReader.stringMap(r.attributesJson());
+      Map<String, String> attributes = r.attributes();
       if (!sha256.equals(attributes.get(RunAttributes.MODEL_SHA256))) {
         continue;
       }
