@@ -69,30 +69,35 @@ bench_java io/verdant/jobs/bench/TrainBenchmark.class
 meter=(python3 "$root/scripts/bench_meter.py" --watts-per-core "${WATTS_PER_CORE:-12}" --)
 jvm_flags+=(${BENCH_JAVA_OPTS:-} -Xmx8g)
 
+# train_java WAY EPOCHS [extra -D flags]   sets java_cmd: TrainBenchmark's JVM for a way, with the class archive's flags
+train_java() {
+  local way="$1" n="$2"
+  shift 2
+  java_cmd=(java "${jvm_flags[@]}" ${cds_flags[@]+"${cds_flags[@]}"} "${blas_flag[@]}"
+    "-Dorg.bytedeco.javacpp.cachedir=$cache_dir/javacpp" "-Dbench.model=$model" ${java_hyper[@]+"${java_hyper[@]}"} "$@"
+    -cp "$bench_classpath" io.verdant.jobs.bench.TrainBenchmark "$way" "$table" "$n" "${MLLIB_BUDGET:-300}" 10 "$target")
+}
+
+java_way() { # way run [extra -D flags]
+  local way="$1" run="$2"
+  shift 2
+  train_java "$way" "$epochs" "$@"
+  # OMP_NUM_THREADS=1, as submit/verdant sets it: one ND4J thread per Spark task slot.
+  OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}" "${meter[@]}" "${java_cmd[@]}" 2>/dev/null \
+    | sed -u "s/^/run $run $way /" | tee -a "$log"
+}
+
 # Class data sharing, as the product's local mode has it from a job's third run on: when the archive is missing, one
 # unmeasured 1-epoch run writes it (VERDANT_CDS=off: none).
 bench_class_sharing "bench-train-${model//[^a-z0-9]/}"
 if [[ -n "$cds_dump" ]]; then
   echo "# writing the class archive: one unmeasured 1-epoch run"
   status=0
-  OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}" java "${jvm_flags[@]}" "${cds_flags[@]}" "${blas_flag[@]}" \
-    "-Dorg.bytedeco.javacpp.cachedir=$cache_dir/javacpp" "-Dbench.model=$model" \
-    ${java_hyper[@]+"${java_hyper[@]}"} -cp "$bench_classpath" \
-    io.verdant.jobs.bench.TrainBenchmark verdant "$table" 1 0 10 "$target" >/dev/null 2>&1 || status=$?
+  train_java verdant 1
+  OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}" "${java_cmd[@]}" >/dev/null 2>&1 || status=$?
   class_sharing_commit java "$bench_classpath" "$status"
   bench_class_sharing "bench-train-${model//[^a-z0-9]/}"
 fi
-
-java_way() { # way run [extra -D flags]
-  local way="$1" run="$2"
-  shift 2
-  # OMP_NUM_THREADS=1, as submit/verdant sets it: one ND4J thread per Spark task slot.
-  OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}" "${meter[@]}" java "${jvm_flags[@]}" ${cds_flags[@]+"${cds_flags[@]}"} \
-    "${blas_flag[@]}" "-Dorg.bytedeco.javacpp.cachedir=$cache_dir/javacpp" "-Dbench.model=$model" \
-    ${java_hyper[@]+"${java_hyper[@]}"} "$@" \
-    -cp "$bench_classpath" io.verdant.jobs.bench.TrainBenchmark "$way" "$table" "$epochs" "${MLLIB_BUDGET:-300}" 10 \
-    "$target" 2>/dev/null | sed -u "s/^/run $run $way /" | tee -a "$log"
-}
 
 torch_way() { # way run procs threads
   "${meter[@]}" "$torch_python" "$root/scripts/bench_train_torch.py" "$raw" "$1" --model "$model" \

@@ -24,12 +24,6 @@ import org.jfree.data.category.DefaultCategoryDataset;
  * each run, and the test accuracy of what it produced where it produced a model.
  */
 final class ComparisonSection extends Section {
-  /**
-   * Pixels between side-by-side parts of one chart: room for the last tick label of one part and
-   * the first of the next (at 24 they overlapped, e.g. "30" and "0.000").
-   */
-  static final double PART_GAP = 40;
-
   ComparisonSection() {
     super("runs", "Runs of the same job side by side");
   }
@@ -66,7 +60,7 @@ final class ComparisonSection extends Section {
           1);
     }
     plot.setOrientation(PlotOrientation.HORIZONTAL);
-    plot.setGap(PART_GAP);
+    plot.setGap(Palette.PART_GAP);
     return new JFreeChart("Runs of " + job, Palette.TITLE, plot, false);
   }
 

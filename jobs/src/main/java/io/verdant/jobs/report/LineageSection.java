@@ -100,7 +100,7 @@ final class LineageSection extends Section {
     // Both parts show the same steps: one legend.
     plot.setFixedLegendItems(energy.getLegendItems());
     plot.setOrientation(PlotOrientation.HORIZONTAL);
-    plot.setGap(ComparisonSection.PART_GAP);
+    plot.setGap(Palette.PART_GAP);
     return new JFreeChart("Energy and carbon of each model's lineage", Palette.TITLE, plot, true);
   }
 

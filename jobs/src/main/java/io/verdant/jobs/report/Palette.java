@@ -58,6 +58,12 @@ final class Palette {
   static final Font TICK = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
   static final Color GRID = new Color(0xC8C8C8);
 
+  /**
+   * Pixels between side-by-side parts of one chart: room for the last tick label of one part and
+   * the first of the next (at 24 they overlapped, e.g. "30" and "0.000").
+   */
+  static final double PART_GAP = 40;
+
   private Palette() {}
 
   /** The fill of bar series {@code i}: a hue with a pattern of its own drawn over it. */

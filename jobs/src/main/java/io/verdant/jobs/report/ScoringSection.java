@@ -170,7 +170,7 @@ final class ScoringSection extends Section {
     // Every part shows the same kinds: one legend.
     plot.setFixedLegendItems(energy.getLegendItems());
     plot.setOrientation(PlotOrientation.HORIZONTAL);
-    plot.setGap(ComparisonSection.PART_GAP);
+    plot.setGap(Palette.PART_GAP);
     return new JFreeChart(
         "Energy and carbon per 1,000 predictions, and rows scored per second",
         Palette.TITLE,
